@@ -1,0 +1,30 @@
+package io.streamlstm.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code streamlstm}: one picocli command with a subcommand per job. */
+@Command(
+    name = "streamlstm",
+    mixinStandardHelpOptions = true,
+    version = "streamlstm 0.1.0",
+    description = "Per-sensor LSTM anomaly detection for Kafka.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, shared by {@link #main} and the CLI tests. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main());
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}
