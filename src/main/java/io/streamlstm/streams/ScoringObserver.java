@@ -1,0 +1,28 @@
+package io.streamlstm.streams;
+
+/**
+ * What the topology reports as it works, for metrics. The app binds it to Micrometer; the topology
+ * knows nothing of the registry. Methods are called on stream threads and must be cheap.
+ */
+public interface ScoringObserver {
+
+  /** A reading was scored (also while warming up). */
+  void scored(String sensorId, double likelihood, double[] error, boolean anomaly, boolean warmingUp,
+      long processingNanos);
+
+  /** A record went to the dead-letter topic; {@code reason} is a short enum-like word. */
+  void deadLettered(String reason);
+
+  /** A model version became active (at start and at every switch). */
+  void modelActivated(String version);
+
+  /** A model record was refused and the current model kept. */
+  void modelRefused(String reason);
+
+  ScoringObserver NONE = new ScoringObserver() {
+    @Override public void scored(String s, double l, double[] e, boolean a, boolean w, long n) {}
+    @Override public void deadLettered(String reason) {}
+    @Override public void modelActivated(String version) {}
+    @Override public void modelRefused(String reason) {}
+  };
+}
