@@ -26,17 +26,30 @@ import org.apache.commons.math3.special.Gamma;
  *       perfectly.</li>
  * </ul>
  *
+ * <p>{@link #update(double[], int, double, double, double, double, long, long)} judges that test with the
+ * reading's other surprises, each against its own history ({@link EmpiricalTail}) so that one tail
+ * probability means the same on every sensor: the error of this reading alone (a spike), the Gaussian
+ * test's evidence (a run of errors), the level {@code |z|} (a value far from the sensor's recent range
+ * that the network has learned to follow), and the deviation from this hour's usual value
+ * ({@link DailyProfile}: a routine that fails to happen). The smallest tail counts, Bonferroni-corrected
+ * for the {@link #EVIDENCES} of them.
+ *
  * <p>Per channel, {@link #STATS} doubles at {@code stats[at..]}: short average of e², then mean and
- * variance of a under the long history, and under the fast one.
+ * variance of a under the long history, and under the fast one; the short average of ln(1 + |z|); the
+ * histograms of the four surprises; the daily profile.
  */
 public final class AnomalyLikelihood {
 
-  public static final int STATS = 5;
   static final int SHORT = 0;
   static final int LONG_MEAN = 1;
   static final int LONG_VARIANCE = 2;
   static final int FAST_MEAN = 3;
   static final int FAST_VARIANCE = 4;
+  static final int LEVEL = 5;
+  static final int EVIDENCES = 4;
+  static final int TAILS = 6;
+  static final int DAILY = TAILS + EVIDENCES * EmpiricalTail.SIZE;
+  public static final int STATS = DAILY + DailyProfile.SIZE;
 
   /** Averages seen before clamping starts: before that the spread is too poorly known to clamp with. */
   static final int SETTLE = 20;
@@ -44,6 +57,7 @@ public final class AnomalyLikelihood {
   private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0, 1);
 
   private final double shortAlpha;
+  private final double historyKeep;
   private final double longAlpha;
   private final double fastAlpha;
   private final double winsorSigmas;
@@ -53,6 +67,7 @@ public final class AnomalyLikelihood {
   public AnomalyLikelihood(DetectorConfig config) {
     this.shortAlpha = alpha(config.shortHalfLife());
     this.longAlpha = alpha(config.historyHalfLife());
+    this.historyKeep = 1 - longAlpha;
     this.fastAlpha = alpha(config.adaptHalfLife());
     this.winsorSigmas = config.winsorSigmas();
     this.minSpread = config.minSpread();
@@ -62,6 +77,30 @@ public final class AnomalyLikelihood {
   /** Weight of a new value in an exponential average with this half-life: 1 - 2^(-1/halfLife). */
   static double alpha(double halfLife) {
     return 1 - Math.pow(2, -1 / halfLife);
+  }
+
+  /**
+   * The tail probability of the {@code n}-th reading (n ≥ 1) of a channel, from its standardised error
+   * {@code error}, its normalised value {@code z}, its raw {@code value} with the sensor's overall
+   * {@code scale}, and its time; each surprise judged against the history before it, then folded in.
+   */
+  public double update(
+      double[] stats, int at, double error, double z, double value, double scale, long timestampMillis, long n) {
+    double run = update(stats, at, error, n);
+    stats[at + LEVEL] += Math.max(1.0 / n, shortAlpha) * (Math.log1p(Math.abs(z)) - stats[at + LEVEL]);
+    double daily = DailyProfile.deviation(stats, at + DAILY, value, scale, timestampMillis);
+    double minTail = Math.min(
+        Math.min(judge(stats, at, 0, Math.log1p(Math.abs(error))), judge(stats, at, 1, Math.log1p(evidence(run)))),
+        Math.min(judge(stats, at, 2, stats[at + LEVEL]), judge(stats, at, 3, Math.log1p(Math.abs(daily)))));
+    return Math.min(1, EVIDENCES * minTail);
+  }
+
+  /** The tail of surprise {@code x} under evidence {@code k}'s history, then x folded into it. */
+  private double judge(double[] stats, int at, int k, double x) {
+    int histogram = at + TAILS + k * EmpiricalTail.SIZE;
+    double tail = EmpiricalTail.tail(stats, histogram, x);
+    EmpiricalTail.add(stats, histogram, x, historyKeep);
+    return tail;
   }
 
   /**
