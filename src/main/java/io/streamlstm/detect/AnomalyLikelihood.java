@@ -32,11 +32,11 @@ import org.apache.commons.math3.special.Gamma;
  * test's evidence (a run of errors), the level {@code |z|} (a value far from the sensor's recent range
  * that the network has learned to follow), and the deviation from this hour's usual value
  * ({@link DailyProfile}: a routine that fails to happen). The smallest tail counts, Bonferroni-corrected
- * for the {@link #EVIDENCES} of them.
+ * for the {@link #EVIDENCES} of them; a tail that is no news after a recent more extreme one is damped.
  *
  * <p>Per channel, {@link #STATS} doubles at {@code stats[at..]}: short average of e², then mean and
  * variance of a under the long history, and under the fast one; the short average of ln(1 + |z|); the
- * histograms of the four surprises; the daily profile.
+ * recent peak evidence; the histograms of the four surprises; the daily profile.
  */
 public final class AnomalyLikelihood {
 
@@ -46,8 +46,9 @@ public final class AnomalyLikelihood {
   static final int FAST_MEAN = 3;
   static final int FAST_VARIANCE = 4;
   static final int LEVEL = 5;
+  static final int RECENT_PEAK = 6;
   static final int EVIDENCES = 4;
-  static final int TAILS = 6;
+  static final int TAILS = 7;
   static final int DAILY = TAILS + EVIDENCES * EmpiricalTail.SIZE;
   public static final int STATS = DAILY + DailyProfile.SIZE;
 
@@ -58,6 +59,7 @@ public final class AnomalyLikelihood {
 
   private final double shortAlpha;
   private final double historyKeep;
+  private final double adaptKeep;
   private final double longAlpha;
   private final double fastAlpha;
   private final double winsorSigmas;
@@ -67,8 +69,9 @@ public final class AnomalyLikelihood {
   public AnomalyLikelihood(DetectorConfig config) {
     this.shortAlpha = alpha(config.shortHalfLife());
     this.longAlpha = alpha(config.historyHalfLife());
-    this.historyKeep = 1 - longAlpha;
     this.fastAlpha = alpha(config.adaptHalfLife());
+    this.historyKeep = 1 - longAlpha;
+    this.adaptKeep = 1 - fastAlpha;
     this.winsorSigmas = config.winsorSigmas();
     this.minSpread = config.minSpread();
     this.combination = config.combination();
@@ -92,7 +95,19 @@ public final class AnomalyLikelihood {
     double minTail = Math.min(
         Math.min(judge(stats, at, 0, Math.log1p(Math.abs(error))), judge(stats, at, 1, Math.log1p(evidence(run)))),
         Math.min(judge(stats, at, 2, stats[at + LEVEL]), judge(stats, at, 3, Math.log1p(Math.abs(daily)))));
-    return Math.min(1, EVIDENCES * minTail);
+    return repeatDamped(stats, at, Math.min(1, EVIDENCES * minTail));
+  }
+
+  /**
+   * An episode is reported once: a tail no more extreme than the recent peak (the largest evidence
+   * -ln p, forgetting with half-life {@code adaptHalfLife}) brings no new news, and counts with half its
+   * evidence, √p. A rising episode still rises; its echoes stop raising one alarm after another.
+   */
+  private double repeatDamped(double[] stats, int at, double tail) {
+    double evidence = evidence(tail);
+    double peak = stats[at + RECENT_PEAK];
+    stats[at + RECENT_PEAK] = Math.max(evidence, peak * adaptKeep);
+    return evidence <= peak ? Math.sqrt(tail) : tail;
   }
 
   /** The tail of surprise {@code x} under evidence {@code k}'s history, then x folded into it. */
