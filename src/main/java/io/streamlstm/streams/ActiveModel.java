@@ -39,8 +39,13 @@ public final class ActiveModel {
   private final ScoringObserver observer;
   private volatile Model current;
 
-  /** Starts with {@code shipped}, the model used while the model topic holds none. */
+  /**
+   * Starts with {@code shipped}, the model used while the model topic holds none.
+   *
+   * @throws IllegalArgumentException when the detector cannot use it: better at start than on the first reading
+   */
   public ActiveModel(Model shipped, DetectorConfig config, ScoringObserver observer) {
+    new Detector(shipped, config);
     this.shipped = shipped;
     this.config = config;
     this.observer = observer;

@@ -2,6 +2,7 @@ package io.streamlstm.streams;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -22,9 +23,11 @@ import java.util.List;
 public final class ReadingJson {
 
   // NaN and Infinity tokens are read as numbers so that the detector refuses them as NOT_FINITE, the
-  // same reason a 1e999 overflow gets, instead of as unreadable JSON.
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+  // same reason a 1e999 overflow gets, instead of as unreadable JSON. Anything after the object is refused.
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
 
   private ReadingJson() {}
 

@@ -213,6 +213,9 @@ class ScoringTopologyTest {
     final List<Bad> bad = List.of(
         new Bad("pump-7", new byte[] {(byte) 0xff, 0, 1, 2}, "MALFORMED"),
         new Bad("pump-7", "[1,2,3]", "MALFORMED"),
+        new Bad("pump-7", "", "MALFORMED"),
+        new Bad("pump-7", reading("pump-7", minute(200), 1.0) + " trailing", "MALFORMED"),
+        new Bad("pump-7", "{\"sensorId\":\"pump-7\",\"timestamp\":1.5e12,\"value\":1.0}", "MALFORMED"),
         new Bad("pump-7", "{\"sensorId\":\"pump-7\",\"value\":1.0}", "MALFORMED"),
         new Bad("pump-7", "{\"sensorId\":\"pump-7\",\"timestamp\":\"yesterday\",\"value\":1.0}", "MALFORMED"),
         new Bad("pump-7", "{\"sensorId\":\"pump-7\",\"timestamp\":" + ts + "}", "MALFORMED"),
