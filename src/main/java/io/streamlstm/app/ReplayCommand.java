@@ -84,8 +84,7 @@ public final class ReplayCommand implements Callable<Integer> {
           ScoringObserver.NONE);
       if (model == null) latestPublished(consumer, appConfig, models);
       final Map<String, byte[]> states = new HashMap<>();
-      final ReadingScorer scorer =
-          new ReadingScorer(models, appConfig.settings().detector(), ScoringObserver.NONE, states::get, states::put);
+      final ReadingScorer scorer = new ReadingScorer(models, ScoringObserver.NONE, states::get, states::put);
       csv.write(HEADER);
       csv.newLine();
       final long records = TopicRange.read(consumer, readingsTopic, fromMillis, toMillis, record -> {

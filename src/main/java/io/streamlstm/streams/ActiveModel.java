@@ -78,6 +78,11 @@ public final class ActiveModel {
     return current;
   }
 
+  /** The settings every detector of this instance is built with. */
+  public DetectorConfig detectorConfig() {
+    return config;
+  }
+
   /**
    * Follows one model record: a model file is activated if valid, a deletion (null) reverts to the
    * shipped model. Returns whether the record was taken, i.e. whether the model store should now hold it.

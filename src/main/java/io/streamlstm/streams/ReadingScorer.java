@@ -1,9 +1,9 @@
 package io.streamlstm.streams;
 
 import io.streamlstm.detect.Detector;
-import io.streamlstm.detect.DetectorConfig;
 import io.streamlstm.detect.Outcome;
 import io.streamlstm.detect.Rejection;
+import io.streamlstm.detect.Score;
 import io.streamlstm.detect.SensorState;
 import io.streamlstm.lstm.Model;
 import java.util.function.BiConsumer;
@@ -22,7 +22,6 @@ public final class ReadingScorer {
   private static final Logger LOG = LoggerFactory.getLogger(ReadingScorer.class);
 
   private final ActiveModel models;
-  private final DetectorConfig config;
   private final ScoringObserver observer;
   private final Function<String, byte[]> loadState;
   private final BiConsumer<String, byte[]> saveState;
@@ -30,10 +29,9 @@ public final class ReadingScorer {
   private Detector detector;
 
   /** {@code saveState} with a null state deletes it. */
-  public ReadingScorer(ActiveModel models, DetectorConfig config, ScoringObserver observer,
-      Function<String, byte[]> loadState, BiConsumer<String, byte[]> saveState) {
+  public ReadingScorer(ActiveModel models, ScoringObserver observer, Function<String, byte[]> loadState,
+      BiConsumer<String, byte[]> saveState) {
     this.models = models;
-    this.config = config;
     this.observer = observer;
     this.loadState = loadState;
     this.saveState = saveState;
@@ -41,6 +39,7 @@ public final class ReadingScorer {
 
   /** Scores the record {@code value} keyed {@code key} (null or "" when the sensor is in the value). */
   public Verdict score(String key, byte[] value) {
+    final long start = System.nanoTime();
     final SensorReading parsed;
     try {
       parsed = ReadingJson.parse(key, value);
@@ -59,7 +58,6 @@ public final class ReadingScorer {
       saveState.accept(sensorId, null);
       return deadLetter(sensorId, DeadLetters.STATE_UNREADABLE, e.getMessage());
     }
-    final long start = System.nanoTime();
     final Outcome outcome;
     try {
       outcome = detector.process(state, parsed.reading());
@@ -67,12 +65,13 @@ public final class ReadingScorer {
       LOG.warn("Sensor {}: detector failed on a reading, dead-lettered", sensorId, e);
       return deadLetter(sensorId, DeadLetters.SCORING_FAILED, e.toString());
     }
-    final long nanos = System.nanoTime() - start;
     if (!outcome.accepted()) {
       return deadLetter(sensorId, outcome.rejection().reason().name(), outcome.rejection().detail());
     }
     saveState.accept(sensorId, state.encode());
-    final var score = outcome.score();
+    final Score score = outcome.score();
+    // The time of the whole step a reading costs: parse, state decode, detector, state encode.
+    final long nanos = System.nanoTime() - start;
     observer.scored(sensorId, score.likelihood(), score.error(), score.anomaly(), score.warmingUp(), nanos);
     return Verdict.scored(sensorId, score);
   }
@@ -81,7 +80,7 @@ public final class ReadingScorer {
   private Detector detectorForCurrentModel() {
     final Model current = models.current();
     if (current != modelInUse) {
-      detector = new Detector(current, config);
+      detector = new Detector(current, models.detectorConfig());
       modelInUse = current;
     }
     return detector;

@@ -1,6 +1,5 @@
 package io.streamlstm.streams;
 
-import io.streamlstm.detect.DetectorConfig;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -17,15 +16,13 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
   record Output(byte[] bytes, boolean deadLetter, boolean anomaly) {}
 
   private final ActiveModel models;
-  private final DetectorConfig config;
   private final ScoringObserver observer;
   private final String storeName;
   private ProcessorContext<String, Output> context;
   private ReadingScorer scorer;
 
-  ScoringProcessor(ActiveModel models, DetectorConfig config, ScoringObserver observer, String storeName) {
+  ScoringProcessor(ActiveModel models, ScoringObserver observer, String storeName) {
     this.models = models;
-    this.config = config;
     this.observer = observer;
     this.storeName = storeName;
   }
@@ -34,7 +31,7 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
   public void init(ProcessorContext<String, Output> context) {
     this.context = context;
     final KeyValueStore<String, byte[]> states = context.getStateStore(storeName);
-    scorer = new ReadingScorer(models, config, observer, states::get, states::put);
+    scorer = new ReadingScorer(models, observer, states::get, states::put);
   }
 
   @Override

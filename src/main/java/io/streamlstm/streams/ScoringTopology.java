@@ -66,7 +66,7 @@ public final class ScoringTopology {
     // One sensor state in, one reading scored, the new state out: all of it in the scorer and the detector.
     final KStream<String, Output> outputs = byKey.get("readings-with-key")
         .merge(rekeyed, Named.as("all-readings"))
-        .process(() -> new ScoringProcessor(models, settings.detector(), observer, SENSOR_STATE_STORE),
+        .process(() -> new ScoringProcessor(models, observer, SENSOR_STATE_STORE),
             Named.as("score"), SENSOR_STATE_STORE);
 
     final Map<String, KStream<String, Output>> byDestination = outputs.split(Named.as("to-"))
