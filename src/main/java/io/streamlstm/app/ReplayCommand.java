@@ -123,7 +123,7 @@ public final class ReplayCommand implements Callable<Integer> {
   private static int write(BufferedWriter csv, String sensorId, Score score) {
     try {
       for (int c = 0; c < score.channels().length; c++) {
-        csv.write(String.join(",", sensorId, Timestamps.format(score.timestampMillis()), score.channels()[c],
+        csv.write(String.join(",", cell(sensorId), Timestamps.format(score.timestampMillis()), cell(score.channels()[c]),
             Double.toString(score.values()[c]), Double.toString(score.expected()[c]),
             Double.toString(score.lower()[c]), Double.toString(score.upper()[c]),
             Double.toString(score.likelihood()), Boolean.toString(score.anomaly()),
@@ -134,5 +134,13 @@ public final class ReplayCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A CSV cell: quoted when the text holds a comma, quote or line break (sensor ids are free text). */
+  static String cell(String text) {
+    if (text.indexOf(',') < 0 && text.indexOf('"') < 0 && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) {
+      return text;
+    }
+    return '"' + text.replace("\"", "\"\"") + '"';
   }
 }
