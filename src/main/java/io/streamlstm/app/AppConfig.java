@@ -76,6 +76,8 @@ public record AppConfig(
     kafka.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
     // Each reading changes its sensor's state and yields a score: both or neither must happen.
     kafka.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    // Kafka 5 behaviour now (the model processor catches its own errors anyway), without a warning at each start.
+    kafka.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
     for (Map.Entry<String, String> e : values.entrySet()) {
       final String key = e.getKey();
       if (key.startsWith("streamlstm.")) {
