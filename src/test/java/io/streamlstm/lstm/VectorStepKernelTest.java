@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The SIMD kernel must give the scalar kernel's bits: same sums in the same order, same activations. */
 class VectorStepKernelTest {
 
-  private static final int STEPS = 1500;
+  private static final int STEPS = 1000;
 
   @Test
   void theFactoryPicksTheVectorKernelWhenTheModuleIsPresent() {
