@@ -69,6 +69,11 @@ public record TrainingOptions(
         cell, hidden, layers, epochs, window, learningRate, clipNorm, seed, validationFraction, patience, nllBeta);
   }
 
+  public TrainingOptions withNllBeta(double nllBeta) {
+    return new TrainingOptions(
+        cell, hidden, layers, epochs, window, learningRate, clipNorm, seed, validationFraction, patience, nllBeta);
+  }
+
   /** The options as model-file metadata, keys prefixed {@code train.}. */
   public Map<String, String> toMetadata() {
     Map<String, String> m = new TreeMap<>();

@@ -25,6 +25,27 @@ class BpttTest {
     checkEveryParameter(new Architecture(CellType.RNN, 2, 4, 2));
   }
 
+  /** β-NLL: each reading's gradient is the likelihood's times σ^{2β} (here one step, one channel, β = ½). */
+  @Test
+  void betaWeightsTheGradientBySigma() {
+    Architecture arch = new Architecture(CellType.LSTM, 1, 3, 2);
+    Network network = randomNetwork(arch, 21);
+    double[][] z = randomSeries(2, 1, 22);
+    double[] plain = new double[network.parameters().length];
+    double[] weighted = new double[plain.length];
+    Bptt likelihood = new Bptt(network, 1, 0);
+    likelihood.forward(randomState(arch, 23), z, 0, 1);
+    likelihood.backward(plain, 1);
+    Bptt beta = new Bptt(network, 1, 0.5);
+    beta.forward(randomState(arch, 23), z, 0, 1);
+    beta.backward(weighted, 1);
+    double sigma = likelihood.sigma(0, 0);
+    assertTrue(Math.abs(sigma - 1) > 0.05, "σ = " + sigma + " would not tell the weighting apart");
+    for (int k = 0; k < plain.length; k++) {
+      assertEquals(plain[k] * sigma, weighted[k], 1e-12 * Math.max(1, Math.abs(plain[k])), "parameter " + k);
+    }
+  }
+
   /** The double forward is the float inference step: same h, C, μ and σ along a sequence. */
   @Test
   void forwardAgreesWithTheFloatKernel() {
