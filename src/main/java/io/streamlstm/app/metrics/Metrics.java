@@ -29,9 +29,9 @@ import org.apache.kafka.streams.KafkaStreams;
  * <p>Two steps because the observer goes into the topology before {@link KafkaStreams} exists:
  * <pre>
  *   Metrics metrics = new Metrics(config);
- *   Topology topology = ...(metrics.observer());
- *   KafkaStreams streams = new KafkaStreams(topology, props);
- *   metrics.bind(streams, endpoint, sensorCount);   // before streams.start()
+ *   Service service = Service.create(appConfig, metrics.observer(), port);
+ *   metrics.bind(service.kafkaStreams(), sensorCount);   // before start()
+ *   service.route("/metrics", metrics.route());
  * </pre>
  */
 public final class Metrics implements AutoCloseable {
@@ -69,11 +69,11 @@ public final class Metrics implements AutoCloseable {
   }
 
   /**
-   * Binds the running app's numbers: Kafka Streams' client, thread, task and RocksDB metrics, the
-   * number of sensors in the store (read at scrape time), and serves {@code /metrics} on
-   * {@code endpoint}. Call before {@code streams.start()}.
+   * Binds the running app's numbers: Kafka Streams' client, thread, task and RocksDB metrics, and the
+   * number of sensors in the store (read at scrape time; null while unknown). Call before
+   * {@code streams.start()}.
    */
-  public synchronized Metrics bind(KafkaStreams streams, HttpEndpoint endpoint, Supplier<Long> sensors) {
+  public synchronized Metrics bind(KafkaStreams streams, Supplier<Long> sensors) {
     if (kafkaRefresh != null) {
       throw new IllegalStateException("already bound");
     }
@@ -93,14 +93,12 @@ public final class Metrics implements AutoCloseable {
           return n == null ? Double.NaN : n;
         })
         .description("Sensors with state in the store (approximate)").register(registry);
-    serveOn(endpoint);
     return this;
   }
 
-  /** Serves the registry at {@code /metrics} on {@code endpoint}. */
-  public Metrics serveOn(HttpEndpoint endpoint) {
-    endpoint.route("/metrics", () -> new HttpEndpoint.Response(200, CONTENT_TYPE, registry.scrape()));
-    return this;
+  /** The {@code /metrics} route: the registry in Prometheus' text format, as of each request. */
+  public Supplier<HttpEndpoint.Response> route() {
+    return () -> new HttpEndpoint.Response(200, CONTENT_TYPE, registry.scrape());
   }
 
   @Override

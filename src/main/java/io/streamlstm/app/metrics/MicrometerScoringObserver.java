@@ -97,10 +97,8 @@ public final class MicrometerScoringObserver implements ScoringObserver {
     sensors.record(sensorId, likelihood, anomaly, null);
   }
 
-  /**
-   * Like {@link #scored(String, double, double[], boolean, boolean, long)}, and also feeds the
-   * per-sensor value and expected band shown on the sensor dashboard.
-   */
+  /** Also feeds the per-sensor value and expected band shown on the sensor dashboard. */
+  @Override
   public void scored(String sensorId, Score score, long processingNanos) {
     record(score.likelihood(), score.error(), score.anomaly(), score.warmingUp(), processingNanos);
     sensors.record(sensorId, score.likelihood(), score.anomaly(), score);

@@ -27,7 +27,7 @@ class MetricsEndpointTest {
     metrics = new Metrics(new MetricsConfig(Set.of("pump-1"), 2, Duration.ofMinutes(10), Duration.ZERO,
         Duration.ofSeconds(1)));
     endpoint = HttpEndpoint.start("127.0.0.1", 0);
-    metrics.serveOn(endpoint);
+    endpoint.route("/metrics", metrics.route());
   }
 
   @AfterEach
