@@ -20,6 +20,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * The one place metrics are wired: a Prometheus registry with JVM and process meters, the scoring
@@ -94,6 +98,22 @@ public final class Metrics implements AutoCloseable {
         })
         .description("Sensors with state in the store (approximate)").register(registry);
     return this;
+  }
+
+  /**
+   * The approximate number of keys in {@code storeName} over this instance's tasks, for
+   * {@link #bind}; null while the store cannot be queried (starting, rebalancing).
+   */
+  public static Supplier<Long> storeEntries(KafkaStreams streams, String storeName) {
+    StoreQueryParameters<ReadOnlyKeyValueStore<Object, Object>> store =
+        StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore());
+    return () -> {
+      try {
+        return streams.store(store).approximateNumEntries();
+      } catch (InvalidStateStoreException notNow) {
+        return null;
+      }
+    };
   }
 
   /** The {@code /metrics} route: the registry in Prometheus' text format, as of each request. */

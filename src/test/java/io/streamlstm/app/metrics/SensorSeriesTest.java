@@ -74,6 +74,31 @@ class SensorSeriesTest {
   }
 
   @Test
+  void staysBoundedWhenStreamThreadsRecordConcurrently() throws Exception {
+    SensorSeries series = series(Set.of("a-1"), 4, Duration.ZERO);
+    Thread[] threads = new Thread[4];
+    for (int t = 0; t < threads.length; t++) {
+      final long seed = t;
+      threads[t] = new Thread(() -> {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < 50_000; i++) {
+          now.incrementAndGet();
+          series.record("s-" + random.nextInt(2_000), random.nextDouble(), false, null);
+          series.record("a-1", 0.5, false, null);
+        }
+      });
+      threads[t].start();
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    assertTrue(series.size() <= 5, "tracked " + series.size());
+    Set<String> exported = exportedSensors();
+    assertEquals(series.size(), exported.size(), "every tracked sensor exported, no leftovers of evicted ones");
+    assertTrue(exported.contains("a-1"));
+  }
+
+  @Test
   void noTopSensorsMeansOnlyTheAllowList() {
     SensorSeries series = series(Set.of("only"), 0, Duration.ZERO);
     for (int i = 0; i < 100; i++) {
