@@ -33,15 +33,18 @@ final class PrometheusServer implements AutoCloseable {
     this.log = log;
   }
 
-  /** The binary on PATH; CI installs it (.ci/run), so a missing binary is a failure, not a skip. */
-  static Path binary() {
+  /**
+   * {@code prometheus} or {@code promtool} from PATH. CI installs them (.ci/run), so a missing binary
+   * is a failure, not a skip.
+   */
+  static Path binary(String name) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, "prometheus");
+      Path candidate = Path.of(dir, name);
       if (Files.isExecutable(candidate)) {
         return candidate;
       }
     }
-    throw new AssertionError("prometheus is not on PATH: install it (apt-get install -y prometheus), as .ci/run does");
+    throw new AssertionError(name + " is not on PATH: install it (apt-get install -y prometheus), as .ci/run does");
   }
 
   static PrometheusServer start(Path workDir, String target, Path rulesFile) throws IOException, InterruptedException {
@@ -60,7 +63,7 @@ final class PrometheusServer implements AutoCloseable {
         """.formatted(rulesFile.toAbsolutePath(), target));
     int port = freePort();
     Path log = workDir.resolve("prometheus.log");
-    Process process = new ProcessBuilder(binary().toString(),
+    Process process = new ProcessBuilder(binary("prometheus").toString(),
         "--config.file=" + config,
         "--storage.tsdb.path=" + workDir.resolve("data"),
         "--web.listen-address=127.0.0.1:" + port)
