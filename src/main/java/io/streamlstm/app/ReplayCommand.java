@@ -1,5 +1,6 @@
 package io.streamlstm.app;
 
+import io.streamlstm.detect.DetectorConfig;
 import io.streamlstm.detect.Score;
 import io.streamlstm.lstm.Model;
 import io.streamlstm.lstm.ModelFile;
@@ -16,8 +17,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -54,6 +58,10 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "CSV of scores, one row per channel.")
   Path out;
 
+  @Option(names = "--report", paramLabel = "FILE.html",
+      description = "Also an HTML report per sensor (as 'score --report'); several sensors give FILE-<sensor>.html.")
+  Path report;
+
   @Option(names = "--model", paramLabel = "FILE",
       description = "Model file (default: the service's model from the model topic, else the shipped default).")
   Path model;
@@ -85,6 +93,7 @@ public final class ReplayCommand implements Callable<Integer> {
       if (model == null) latestPublished(consumer, appConfig, models);
       final Map<String, byte[]> states = new HashMap<>();
       final ReadingScorer scorer = new ReadingScorer(models, ScoringObserver.NONE, states::get, states::put);
+      final Map<String, List<Score>> bySensor = new LinkedHashMap<>(); // kept only for the report
       csv.write(HEADER);
       csv.newLine();
       final long records = TopicRange.read(consumer, readingsTopic, fromMillis, toMillis, record -> {
@@ -92,14 +101,36 @@ public final class ReplayCommand implements Callable<Integer> {
         final Verdict verdict = scorer.score(key, record.value());
         if (verdict.isScored()) {
           rows[0] += write(csv, verdict.sensorId(), verdict.score());
+          if (report != null) bySensor.computeIfAbsent(verdict.sensorId(), id -> new ArrayList<>()).add(verdict.score());
         } else {
           deadLetters.merge(verdict.reason(), 1L, Long::sum);
         }
       });
       System.out.printf("replayed %d records of %s with model %s: %d score rows to %s, refused %s%n", records,
           readingsTopic, models.current().version(), rows[0], out, deadLetters);
+      if (report != null) writeReports(bySensor, models.current().version(), appConfig.settings().detector());
     }
     return 0;
+  }
+
+  /** One page per sensor, from the readings it had scored: the given file, or FILE-<sensor>.html for several. */
+  private void writeReports(Map<String, List<Score>> bySensor, String modelVersion, DetectorConfig detector)
+      throws IOException {
+    final String stem = report.getFileName().toString().replaceFirst("\\.html?$", "");
+    for (Map.Entry<String, List<Score>> sensor : bySensor.entrySet()) {
+      final Score[] scores = sensor.getValue().toArray(new Score[0]);
+      final long[] timestamps = new long[scores.length];
+      final double[][] values = new double[scores.length][];
+      for (int t = 0; t < scores.length; t++) {
+        timestamps[t] = scores[t].timestampMillis();
+        values[t] = scores[t].values();
+      }
+      final SeriesCsv.Series series = new SeriesCsv.Series(sensor.getKey(), scores[0].channels(), timestamps, values);
+      final Path page = bySensor.size() == 1 ? report
+          : report.resolveSibling(stem + "-" + sensor.getKey().replaceAll("[^A-Za-z0-9._-]", "_") + ".html");
+      Files.writeString(page, ScoreReport.html(series, scores, modelVersion, detector.anomalyThreshold()));
+      System.out.println("report for " + sensor.getKey() + ": " + page);
+    }
   }
 
   private Model shippedModel(AppConfig appConfig) {
