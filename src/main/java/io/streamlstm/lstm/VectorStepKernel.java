@@ -30,9 +30,9 @@ public final class VectorStepKernel implements StepKernel {
   private final float[][] biases;
   private final int blocks;
   private final int padded; // B·V
-  // Scratch, reused every call: [h, x] of a layer, C_{t-1} of a layer padded to B·V, the gates (G, B·V),
-  // tanh's scratch, and the new state as, per layer, h then C, each padded to B·V (committed only when finite); the
-  // head's outputs.
+  // Scratch, reused every call: [h, x] of a layer; C_{t-1} of a layer, the gates (G, B·V) and tanh's
+  // scratch, padded to B·V; the new state as, per layer, h then C, each padded to B·V (committed only
+  // when finite); the head's outputs.
   private final float[] hx;
   private final float[] cPrev;
   private final float[] gates;
