@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.streamlstm.detect.Reading;
 import java.io.IOException;
@@ -23,9 +24,12 @@ import java.util.TreeMap;
 public final class ReadingJson {
 
   // NaN and Infinity tokens are read as numbers so that the detector refuses them as NOT_FINITE, the
-  // same reason a 1e999 overflow gets, instead of as unreadable JSON.
-  private static final JsonFactory JSON =
-      JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+  // same reason a 1e999 overflow gets, instead of as unreadable JSON. The fast double parser is
+  // correctly rounded, as Double.parseDouble is: same bits, less time.
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+      .build();
 
   private ReadingJson() {}
 
