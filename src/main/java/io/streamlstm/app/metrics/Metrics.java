@@ -96,6 +96,8 @@ public final class Metrics implements AutoCloseable {
           Long n = s.get();
           return n == null ? Double.NaN : n;
         })
+        // Held strongly: the supplier is typically a method reference nothing else keeps alive.
+        .strongReference(true)
         .description("Sensors with state in the store (approximate)").register(registry);
     return this;
   }
