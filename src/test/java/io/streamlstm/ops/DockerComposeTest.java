@@ -12,7 +12,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.streamlstm.app.Main;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 
 /** docker-compose.yml, the Dockerfile and the Prometheus config agree with each other. */
@@ -51,6 +53,23 @@ class DockerComposeTest {
     assertEquals("simulate", strings(service("simulator").get("command")).get(0));
     List<String> simulate = strings(service("simulator").get("command"));
     assertEquals("kafka:9092", simulate.get(simulate.indexOf("--bootstrap-server") + 1));
+  }
+
+  @Test
+  void detectorCommandsAreOnesTheCliAccepts() {
+    List<List<String>> commands = new ArrayList<>();
+    commands.add(strings(service("detector").get("command")));
+    for (String file : List.of("deploy/k8s/base/statefulset.yaml", "deploy/k8s/overlays/example/statefulset-patch.yaml")) {
+      commands.add(strings(DeployFiles.yaml(file).get("spec").get("template").get("spec").get("containers").get(0).get("args")));
+    }
+    for (List<String> command : commands) {
+      CommandLine.ParseResult run = Main.commandLine().parseArgs(command.toArray(String[]::new)).subcommand();
+      assertEquals("run", run.commandSpec().name(), command.toString());
+      assertEquals(8080, (int) run.matchedOptionValue("--http-port", 0), command.toString());
+    }
+    CommandLine.ParseResult compose = Main.commandLine().parseArgs(commands.get(0).toArray(String[]::new)).subcommand();
+    assertEquals(List.of("sensor-0", "sensor-1", "sensor-2"),
+        List.copyOf(compose.matchedOptionValue("--metrics-sensors", Set.<String>of())));
   }
 
   @Test
