@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import io.streamlstm.app.Main;
+import io.streamlstm.streams.StreamSettings;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
@@ -81,9 +82,12 @@ class DockerComposeTest {
 
     assertEquals("service_healthy", service("kafka-init").get("depends_on").get("kafka").get("condition").asString());
     String script = strings(service("kafka-init").get("command")).get(0);
-    for (String topic : List.of("sensor-readings", "anomaly-scores", "anomalies", "sensor-readings-dlq", "streamlstm-models")) {
-      assertTrue(script.contains(topic), topic);
+    StreamSettings settings = StreamSettings.defaults();
+    for (String topic : List.of(settings.inputTopic(), settings.scoresTopic(), settings.anomaliesTopic(),
+        settings.deadLetterTopic())) {
+      assertTrue(script.contains(" " + topic + " ") || script.contains(" " + topic + ";"), topic);
     }
+    assertTrue(script.contains("--topic " + settings.modelTopic() + " "));
     assertTrue(script.contains("cleanup.policy=compact"));
     for (String app : List.of("detector", "simulator")) {
       assertEquals("service_completed_successfully",
