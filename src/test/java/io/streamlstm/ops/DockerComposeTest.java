@@ -160,6 +160,6 @@ class DockerComposeTest {
     assertTrue(runtime.contains("\"--add-modules\", \"jdk.incubator.vector\""));
     assertTrue(runtime.contains("COPY --from=build /src/target/streamlstm.jar"));
     assertTrue(runtime.contains("EXPOSE 8080"));
-    assertTrue(dockerfile.contains("-DskipTests package"));
+    assertTrue(dockerfile.contains("mvn -B -q -Dmaven.test.skip=true package"));
   }
 }
