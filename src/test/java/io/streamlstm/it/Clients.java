@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -30,24 +31,15 @@ public final class Clients {
         new StringSerializer(), new ByteArraySerializer());
   }
 
+  /** A record to send; the value may be null (a tombstone). */
+  public record Message(String key, byte[] value) {}
+
   /** Sends records in order and waits until the broker has them all. */
-  public static void produce(String bootstrapServers, String topic, List<Map.Entry<String, byte[]>> records) {
+  public static void produce(String bootstrapServers, String topic, List<Message> records) {
     try (KafkaProducer<String, byte[]> producer = producer(bootstrapServers)) {
-      for (Map.Entry<String, byte[]> record : records) {
-        producer.send(new ProducerRecord<>(topic, record.getKey(), record.getValue()));
-      }
+      for (Message record : records) producer.send(new ProducerRecord<>(topic, record.key(), record.value()));
       producer.flush();
     }
-  }
-
-  public static KafkaConsumer<String, String> readCommittedConsumer(String bootstrapServers) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
   }
 
   /**
@@ -56,8 +48,25 @@ public final class Clients {
    */
   public static List<ConsumerRecord<String, String>> readCommitted(
       String bootstrapServers, String topic, int expected, Duration timeout, Duration settle) {
-    List<ConsumerRecord<String, String>> records = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = readCommittedConsumer(bootstrapServers)) {
+    return readCommitted(bootstrapServers, topic, expected, timeout, settle, new StringDeserializer());
+  }
+
+  /** As {@link #readCommitted(String, String, int, Duration, Duration)}, values as raw bytes. */
+  public static List<ConsumerRecord<String, byte[]>> readCommittedBytes(
+      String bootstrapServers, String topic, int expected, Duration timeout, Duration settle) {
+    return readCommitted(bootstrapServers, topic, expected, timeout, settle, new ByteArrayDeserializer());
+  }
+
+  private static <V> List<ConsumerRecord<String, V>> readCommitted(String bootstrapServers, String topic,
+      int expected, Duration timeout, Duration settle, Deserializer<V> values) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    List<ConsumerRecord<String, V>> records = new ArrayList<>();
+    try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(p, new StringDeserializer(), values)) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + timeout.toNanos();
       while (records.size() < expected && System.nanoTime() < deadline) {
@@ -67,16 +76,6 @@ public final class Clients {
       while (System.nanoTime() < settleEnd) consumer.poll(Duration.ofMillis(200)).forEach(records::add);
     }
     return records;
-  }
-
-  /** Raw bytes consumer for topics whose values are not text. */
-  public static KafkaConsumer<String, byte[]> bytesConsumer(String bootstrapServers) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   public static String uniqueName(String prefix) {

@@ -52,7 +52,7 @@ class EmbeddedKafkaIT {
       String bootstrap = ready.substring("READY ".length());
       String topic = Clients.uniqueName("jvm");
       EmbeddedKafka.createTopics(bootstrap, 1, topic);
-      Clients.produce(bootstrap, topic, List.of(Map.entry("k", "hello".getBytes(StandardCharsets.UTF_8))));
+      Clients.produce(bootstrap, topic, List.of(new Clients.Message("k", "hello".getBytes(StandardCharsets.UTF_8))));
 
       List<ConsumerRecord<String, String>> read =
           Clients.readCommitted(bootstrap, topic, 1, Duration.ofSeconds(30), Duration.ZERO);
