@@ -1,25 +1,76 @@
 package io.streamlstm.detect;
 
 import io.streamlstm.lstm.Model;
+import io.streamlstm.lstm.ScalarStepKernel;
+import io.streamlstm.lstm.StepKernel;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * One sensor's state and one reading in, a score out. CONTRACT ONLY: implemented on branch detect.
- * Not thread-safe (holds the step kernel's scratch): one instance per stream thread.
+ * One sensor's state and one reading in, a score out. For each channel c of a reading at time t:
+ * <pre>
+ *   z_t   = clip((x_t - m_{t-1}) / s_{t-1})         normalised with the statistics before it
+ *   e_t   = (z_t - μ_t) / σ_t                       error against the prediction made at t-1
+ *   p_t   = AnomalyLikelihood(e_t)                  upper tail probability of the recent errors
+ *   μ_{t+1}, σ_{t+1} = LSTM step(h, C, z_t)         the prediction for the next reading
+ * </pre>
+ * and the likelihood is 1 - combine(p_t over channels). A model reading one channel runs once per channel,
+ * each with its own h and C; a model reading k channels runs once over all of them.
+ *
+ * <p>Not thread-safe (holds the step kernel's scratch): one instance per stream thread.
  */
 public final class Detector {
 
+  /** Longest channel name or model version the state's binary form stores. */
+  static final int MAX_NAME_BYTES = 1024;
+  static final int MAX_CHANNELS = 255;
+
+  private final Model model;
+  private final DetectorConfig config;
+  private final StepKernel kernel;
+  private final OnlineNormaliser normaliser;
+  private final AnomalyLikelihood likelihood;
+  private final int modelChannels;
+  private final int stateSize;
+  // Scratch, reused every reading: the kernel's input and outputs, per-channel z and tail probabilities.
+  private final float[] x;
+  private final float[] mean;
+  private final float[] sigma;
+  private double[] z = new double[1];
+  private double[] tails = new double[1];
+
   public Detector(Model model, DetectorConfig config) {
-    throw new UnsupportedOperationException("implemented on branch detect");
+    if (model.version().getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+      throw new IllegalArgumentException("model version longer than " + MAX_NAME_BYTES + " bytes");
+    }
+    this.model = model;
+    this.config = config;
+    this.kernel = new ScalarStepKernel(model.network());
+    this.normaliser = new OnlineNormaliser(model.normalisation());
+    this.likelihood = new AnomalyLikelihood(config);
+    this.modelChannels = model.network().architecture().inputSize();
+    this.stateSize = model.network().architecture().stateSize();
+    this.x = new float[modelChannels];
+    this.mean = new float[modelChannels];
+    this.sigma = new float[modelChannels];
   }
 
   /** The version of the model in use, as in {@link Score#modelVersion()}. */
   public String modelVersion() {
-    throw new UnsupportedOperationException("implemented on branch detect");
+    return model.version();
+  }
+
+  public Model model() {
+    return model;
+  }
+
+  public DetectorConfig config() {
+    return config;
   }
 
   /** A state for a sensor never seen before. */
   public SensorState newState() {
-    throw new UnsupportedOperationException("implemented on branch detect");
+    return new SensorState(model.version());
   }
 
   /**
@@ -28,6 +79,143 @@ public final class Detector {
    * detector's model from the recent readings it keeps, before the reading is scored.
    */
   public Outcome process(SensorState state, Reading reading) {
-    throw new UnsupportedOperationException("implemented on branch detect");
+    Outcome refused = validate(state, reading);
+    if (refused != null) return refused;
+    if (state.readings == 0) {
+      state.modelVersion = model.version();
+      state.start(reading.channels(), lanes(reading.channels().length), stateSize, config.replayReadings());
+    } else if (!state.modelVersion.equals(model.version())) {
+      rewarm(state);
+    }
+    return Outcome.scored(score(state, reading));
+  }
+
+  private Outcome validate(SensorState state, Reading reading) {
+    String[] channels = reading.channels();
+    double[] values = reading.values();
+    if (channels == null || values == null || channels.length == 0 || channels.length != values.length) {
+      return Outcome.rejected(Rejection.Reason.WRONG_CHANNELS, "need one value per channel and at least one channel");
+    }
+    for (int c = 0; c < values.length; c++) {
+      if (!Double.isFinite(values[c])) {
+        return Outcome.rejected(Rejection.Reason.NOT_FINITE, channels[c] + " = " + values[c]);
+      }
+    }
+    if (state.readings > 0 && !Arrays.equals(channels, state.channels)) {
+      return Outcome.rejected(Rejection.Reason.WRONG_CHANNELS,
+          "channels " + Arrays.toString(channels) + ", sensor has " + Arrays.toString(state.channels));
+    }
+    if (channels.length > MAX_CHANNELS || (modelChannels != 1 && modelChannels != channels.length)) {
+      return Outcome.rejected(Rejection.Reason.WRONG_CHANNELS,
+          channels.length + " channels; the model reads " + modelChannels + " (or one channel at a time)");
+    }
+    if (state.readings == 0) {
+      for (String name : channels) {
+        if (name == null || name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+          return Outcome.rejected(Rejection.Reason.WRONG_CHANNELS, "channel name missing or too long");
+        }
+      }
+    }
+    if (reading.timestampMillis() < state.lastTimestampMillis) {
+      return Outcome.rejected(Rejection.Reason.TIME_BACKWARDS,
+          reading.timestampMillis() + " < last " + state.lastTimestampMillis);
+    }
+    return null;
+  }
+
+  /** One recurrent state per channel for a one-channel model, else one for all. */
+  private int lanes(int channels) {
+    return modelChannels == 1 ? channels : 1;
+  }
+
+  private Score score(SensorState state, Reading reading) {
+    double[] values = reading.values();
+    int k = values.length;
+    long n = state.readings; // readings before this one; the surprise of this one is the n-th
+    ensureScratch(k);
+    double[] expected = new double[k];
+    double[] lower = new double[k];
+    double[] upper = new double[k];
+    double[] error = new double[k];
+    double[] shares = new double[k];
+    double band = config.bandSigmas();
+    for (int c = 0; c < k; c++) {
+      double m = state.normaliser[2 * c];
+      double v = state.normaliser[2 * c + 1];
+      z[c] = n == 0 ? 0 : normaliser.normalise(values[c], m, v);
+      if (n == 0) {
+        expected[c] = lower[c] = upper[c] = values[c];
+        tails[c] = 1;
+      } else {
+        double mu = state.predictedMean[c];
+        double s = state.predictedSigma[c];
+        expected[c] = normaliser.denormalise(mu, m, v);
+        lower[c] = normaliser.denormalise(mu - band * s, m, v);
+        upper[c] = normaliser.denormalise(mu + band * s, m, v);
+        error[c] = (z[c] - mu) / s;
+        tails[c] = likelihood.update(state.likelihood, AnomalyLikelihood.STATS * c,
+            error[c], n);
+      }
+      normaliser.update(state.normaliser, 2 * c, values[c], n + 1);
+    }
+    predict(state);
+    state.remember(values);
+    state.readings = n + 1;
+    state.lastTimestampMillis = reading.timestampMillis();
+
+    double p = likelihood.combine(tails, k, shares);
+    boolean warmingUp = n < config.warmUpReadings();
+    double l = warmingUp ? 0 : 1 - p;
+    return new Score(reading.timestampMillis(), reading.channels(), values.clone(), expected, lower, upper,
+        error, shares, l, !warmingUp && l >= config.anomalyThreshold(), warmingUp, model.version());
+  }
+
+  private void ensureScratch(int channels) {
+    if (z.length < channels) {
+      z = new double[channels];
+      tails = new double[channels];
+    }
+  }
+
+  /**
+   * Advances h and C by the normalised reading {@code z} and stores the prediction for the next one. A step
+   * whose result would not be finite leaves h, C and the prediction as they were (the kernel refuses it).
+   */
+  private void predict(SensorState state) {
+    if (modelChannels == 1) {
+      for (int c = 0; c < state.channels.length; c++) {
+        x[0] = (float) z[c];
+        if (kernel.step(state.recurrent[c], x, mean, sigma)) {
+          state.predictedMean[c] = mean[0];
+          state.predictedSigma[c] = sigma[0];
+        }
+      }
+    } else {
+      for (int c = 0; c < modelChannels; c++) x[c] = (float) z[c];
+      if (kernel.step(state.recurrent[0], x, mean, sigma)) {
+        System.arraycopy(mean, 0, state.predictedMean, 0, modelChannels);
+        System.arraycopy(sigma, 0, state.predictedSigma, 0, modelChannels);
+      }
+    }
+  }
+
+  /**
+   * Rebuilds h, C and the prediction for this detector's model from a fresh start by replaying the recent
+   * raw readings, normalised with the sensor's current statistics. The normaliser and error statistics
+   * describe the sensor, not the model, so they carry over and scores stay continuous.
+   */
+  private void rewarm(SensorState state) {
+    int k = state.channels.length;
+    state.recurrent = new float[lanes(k)][stateSize];
+    Arrays.fill(state.predictedMean, 0f);
+    Arrays.fill(state.predictedSigma, 1f);
+    ensureScratch(k);
+    for (int r = 0; r < state.recentCount; r++) {
+      for (int c = 0; c < k; c++) {
+        z[c] = normaliser.normalise(state.recent[r * k + c], state.normaliser[2 * c], state.normaliser[2 * c + 1]);
+      }
+      predict(state);
+    }
+    state.modelVersion = model.version();
   }
 }

@@ -1,12 +1,120 @@
 package io.streamlstm.detect;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
 /**
- * The detector's settings. CONTRACT ONLY: fields are decided on branch detect; the stream builds one
- * with {@link #defaults()} and overrides from properties named {@code detector.<field>}.
+ * The detector's settings. The stream builds one with {@link #defaults()} and overrides fields from
+ * properties named {@code detector.<field>} ({@link #fromProperties}).
+ *
+ * @param warmUpReadings readings per sensor scored 0 and flagged as warming up while the recurrent state
+ *     and the statistics settle
+ * @param anomalyThreshold likelihood at or above which a reading is flagged as an anomaly
+ * @param bandSigmas k of the expected band μ ± kσ
+ * @param replayReadings raw readings kept per sensor to re-warm h and C after a model switch
+ * @param shortHalfLife half-life, in readings, of the short average of squared errors (HTM: a 10-reading mean)
+ * @param adaptHalfLife half-life, in readings, of the fast history of short averages: how quickly a lasting
+ *     change (a new level, new noise) stops looking anomalous
+ * @param historyHalfLife half-life, in readings, of the long history of short averages
+ * @param winsorSigmas a short average enters the history clamped to mean + this many spreads, so a
+ *     burst does not teach itself to be normal
+ * @param minSpread floor of the histories' spread, in units of the cube-rooted mean square standardised
+ *     error, so a perfectly predicted (flat) series does not call every rounding error an anomaly
+ * @param combination how the tail probabilities of several channels become one
  */
-public record DetectorConfig(int warmUpReadings, double anomalyThreshold, double bandSigmas) {
+public record DetectorConfig(
+    int warmUpReadings,
+    double anomalyThreshold,
+    double bandSigmas,
+    int replayReadings,
+    double shortHalfLife,
+    double adaptHalfLife,
+    double historyHalfLife,
+    double winsorSigmas,
+    double minSpread,
+    Combination combination) {
+
+  /** Ways to combine per-channel tail probabilities p_c into one. */
+  public enum Combination {
+    /** The most surprising channel, Šidák-corrected for the number of channels: 1 - (1 - min p)^K. */
+    MAX,
+    /** Fisher's method: -2 Σ ln p_c is χ² with 2K degrees of freedom when no channel is anomalous. */
+    FISHER
+  }
+
+  public DetectorConfig {
+    require(warmUpReadings >= 0, "warmUpReadings must be >= 0, got " + warmUpReadings);
+    require(anomalyThreshold > 0 && anomalyThreshold <= 1,
+        "anomalyThreshold must be in (0, 1], got " + anomalyThreshold);
+    require(bandSigmas > 0, "bandSigmas must be > 0, got " + bandSigmas);
+    require(replayReadings >= 0 && replayReadings <= 255, "replayReadings must be 0..255, got " + replayReadings);
+    require(shortHalfLife > 0, "shortHalfLife must be > 0, got " + shortHalfLife);
+    require(adaptHalfLife >= shortHalfLife, "adaptHalfLife must be >= shortHalfLife, got " + adaptHalfLife);
+    require(historyHalfLife >= adaptHalfLife, "historyHalfLife must be >= adaptHalfLife, got " + historyHalfLife);
+    require(winsorSigmas > 0, "winsorSigmas must be > 0, got " + winsorSigmas);
+    require(minSpread > 0, "minSpread must be > 0, got " + minSpread);
+    require(combination != null, "combination is required");
+  }
+
+  /** The contract's first three settings; the rest at their defaults. */
+  public DetectorConfig(int warmUpReadings, double anomalyThreshold, double bandSigmas) {
+    this(warmUpReadings, anomalyThreshold, bandSigmas, 32, 3, 100, 2000, 4, 0.05, Combination.MAX);
+  }
 
   public static DetectorConfig defaults() {
-    return new DetectorConfig(50, 0.99, 3.0);
+    return new DetectorConfig(100, 0.9999, 3.0);
+  }
+
+  /**
+   * The defaults overridden by every {@code detector.<field>} key of {@code properties}; other keys are
+   * ignored.
+   *
+   * @throws IllegalArgumentException naming the key for an unknown field or a bad value
+   */
+  public static DetectorConfig fromProperties(Map<String, String> properties) {
+    DetectorConfig d = defaults();
+    Map<String, String> set = new HashMap<>();
+    for (Map.Entry<String, String> e : properties.entrySet()) {
+      if (!e.getKey().startsWith(PREFIX)) continue;
+      String field = e.getKey().substring(PREFIX.length());
+      if (!FIELDS.contains(field)) {
+        throw new IllegalArgumentException("unknown setting " + e.getKey() + " (known: detector." + String.join(
+            ", detector.", FIELDS) + ")");
+      }
+      set.put(field, e.getValue().strip());
+    }
+    return new DetectorConfig(
+        get(set, "warmUpReadings", Integer::parseInt, d.warmUpReadings),
+        get(set, "anomalyThreshold", Double::parseDouble, d.anomalyThreshold),
+        get(set, "bandSigmas", Double::parseDouble, d.bandSigmas),
+        get(set, "replayReadings", Integer::parseInt, d.replayReadings),
+        get(set, "shortHalfLife", Double::parseDouble, d.shortHalfLife),
+        get(set, "adaptHalfLife", Double::parseDouble, d.adaptHalfLife),
+        get(set, "historyHalfLife", Double::parseDouble, d.historyHalfLife),
+        get(set, "winsorSigmas", Double::parseDouble, d.winsorSigmas),
+        get(set, "minSpread", Double::parseDouble, d.minSpread),
+        get(set, "combination", s -> Combination.valueOf(s.toUpperCase(Locale.ROOT)), d.combination));
+  }
+
+  private static final String PREFIX = "detector.";
+  private static final List<String> FIELDS = List.of(
+      "warmUpReadings", "anomalyThreshold", "bandSigmas", "replayReadings", "shortHalfLife",
+      "adaptHalfLife", "historyHalfLife", "winsorSigmas", "minSpread", "combination");
+
+  private static <T> T get(Map<String, String> set, String field, Function<String, T> parse, T fallback) {
+    String text = set.get(field);
+    if (text == null) return fallback;
+    try {
+      return parse.apply(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad value for detector." + field + ": '" + text + "'");
+    }
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) throw new IllegalArgumentException(message);
   }
 }

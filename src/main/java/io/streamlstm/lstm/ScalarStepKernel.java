@@ -12,13 +12,18 @@ package io.streamlstm.lstm;
  * </pre>
  * and for the RNN baseline {@code h = tanh(W·[h, x] + b)}. The head then reads the top layer's h:
  * {@code μ = W_mu·h + b_mu}, {@code σ = softplus(W_s·h + b_s) + SIGMA_MIN}.
+ *
+ * <p>This is the reference for {@link VectorStepKernel}, which must reproduce its bits: every sum
+ * starts from the bias and adds the columns in ascending order with one fma each, and the
+ * activations are those of {@link Activations}.
  */
 public final class ScalarStepKernel implements StepKernel {
 
   private final Architecture arch;
   private final Layout layout;
   private final float[] p;
-  // Scratch, reused every call: the concatenated [h, x] of a layer, the gate pre-activations, new h and C.
+  // Scratch, reused every call: the concatenated [h, x] of a layer, the gate pre-activations (G, H),
+  // the new state (committed only when finite), and the head's outputs.
   private final float[] hx;
   private final float[] gates;
   private final float[] next;
@@ -28,9 +33,7 @@ public final class ScalarStepKernel implements StepKernel {
   public ScalarStepKernel(Network network) {
     this.arch = network.architecture();
     this.layout = network.layout();
-    double[] source = network.parameters();
-    this.p = new float[source.length];
-    for (int k = 0; k < source.length; k++) p[k] = (float) source[k];
+    this.p = toFloats(network.parameters());
     int h = arch.hiddenSize();
     this.hx = new float[h + Math.max(h, arch.inputSize())];
     this.gates = new float[arch.gatesPerLayer() * h];
@@ -48,17 +51,17 @@ public final class ScalarStepKernel implements StepKernel {
   public boolean step(float[] state, float[] x, float[] mean, float[] sigma) {
     int h = arch.hiddenSize();
     float[] input = x;
-    int inputOffset = 0;
+    int inputAt = 0;
     for (int l = 0; l < arch.layers(); l++) {
       int hAt = l * 2 * h;
       int cAt = hAt + h;
       int in = arch.layerInputSize(l);
       // [h_{t-1}, x_t] of this layer; the layer below's new h is its x.
       System.arraycopy(state, hAt, hx, 0, h);
-      System.arraycopy(input, inputOffset, hx, h, in);
+      System.arraycopy(input, inputAt, hx, h, in);
       int n = h + in;
       for (int gate = 0; gate < arch.gatesPerLayer(); gate++) {
-        affine(layout.gateWeights(l, gate), layout.gateBiases(l, gate), n, gates, gate * h, h);
+        affine(p, layout.gateWeights(l, gate), layout.gateBiases(l, gate), n, hx, gates, gate * h, h);
       }
       if (arch.cell() == CellType.LSTM) {
         for (int j = 0; j < h; j++) {
@@ -66,7 +69,7 @@ public final class ScalarStepKernel implements StepKernel {
           float i = Activations.sigmoid(gates[Layout.INPUT * h + j]);
           float g = Activations.tanh(gates[Layout.CANDIDATE * h + j]);
           float o = Activations.sigmoid(gates[Layout.OUTPUT * h + j]);
-          float c = f * state[cAt + j] + i * g;
+          float c = Math.fma(f, state[cAt + j], i * g);
           next[cAt + j] = c;
           next[hAt + j] = o * Activations.tanh(c);
         }
@@ -77,36 +80,63 @@ public final class ScalarStepKernel implements StepKernel {
         }
       }
       input = next;
-      inputOffset = hAt;
+      inputAt = hAt;
     }
-    int top = (arch.layers() - 1) * 2 * h;
-    System.arraycopy(next, top, hx, 0, h);
-    affine(layout.headMeanWeights(), layout.headMeanBias(), h, meanOut, 0, arch.inputSize());
-    affine(layout.headScaleWeights(), layout.headScaleBias(), h, sigmaOut, 0, arch.inputSize());
-    for (int k = 0; k < arch.inputSize(); k++) {
-      sigmaOut[k] = Activations.softplus(sigmaOut[k]) + (float) Network.SIGMA_MIN;
+    head(p, layout, next, (arch.layers() - 1) * 2 * h, meanOut, sigmaOut);
+    if (!allFinite(next, 0, next.length) || !allFinite(meanOut, 0, meanOut.length)
+        || !allFinite(sigmaOut, 0, sigmaOut.length)) {
+      return false;
     }
-    if (!allFinite(next) || !allFinite(meanOut) || !allFinite(sigmaOut)) return false;
     System.arraycopy(next, 0, state, 0, next.length);
     System.arraycopy(meanOut, 0, mean, 0, meanOut.length);
     System.arraycopy(sigmaOut, 0, sigma, 0, sigmaOut.length);
     return true;
   }
 
-  /** out[outAt + r] = b[r] + Σ_k W[r, k]·hx[k] for r in [0, rows): W row-major (rows, n) at w. */
-  private void affine(int w, int b, int n, float[] out, int outAt, int rows) {
+  /**
+   * out[outAt + r] = b[r] + Σ_k W[r, k]·in[k] for r in [0, rows), k ascending, one fma per term:
+   * W row-major (rows, n) at p[w], b at p[b].
+   */
+  static void affine(float[] p, int w, int b, int n, float[] in, float[] out, int outAt, int rows) {
     for (int r = 0; r < rows; r++) {
       float sum = p[b + r];
       int row = w + r * n;
-      for (int k = 0; k < n; k++) sum = Math.fma(p[row + k], hx[k], sum);
+      for (int k = 0; k < n; k++) sum = Math.fma(p[row + k], in[k], sum);
       out[outAt + r] = sum;
     }
   }
 
-  private static boolean allFinite(float[] values) {
-    for (float v : values) {
-      if (!Float.isFinite(v)) return false;
+  /**
+   * The Gaussian head over the top layer's h at {@code top[hAt..hAt+H)}: mean and σ per channel. Few
+   * rows (one per channel), so the SIMD kernel uses this scalar code as well.
+   */
+  static void head(float[] p, Layout layout, float[] top, int hAt, float[] mean, float[] sigma) {
+    int h = layout.architecture().hiddenSize();
+    int channels = layout.architecture().inputSize();
+    for (int c = 0; c < channels; c++) {
+      float mu = p[layout.headMeanBias() + c];
+      float s = p[layout.headScaleBias() + c];
+      int meanRow = layout.headMeanWeights() + c * h;
+      int scaleRow = layout.headScaleWeights() + c * h;
+      for (int k = 0; k < h; k++) {
+        mu = Math.fma(p[meanRow + k], top[hAt + k], mu);
+        s = Math.fma(p[scaleRow + k], top[hAt + k], s);
+      }
+      mean[c] = mu;
+      sigma[c] = Activations.softplus(s) + (float) Network.SIGMA_MIN;
+    }
+  }
+
+  static boolean allFinite(float[] values, int from, int to) {
+    for (int k = from; k < to; k++) {
+      if (!Float.isFinite(values[k])) return false;
     }
     return true;
+  }
+
+  static float[] toFloats(double[] values) {
+    float[] floats = new float[values.length];
+    for (int k = 0; k < values.length; k++) floats[k] = (float) values[k];
+    return floats;
   }
 }
