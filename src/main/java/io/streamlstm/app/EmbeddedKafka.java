@@ -144,10 +144,18 @@ public final class EmbeddedKafka implements AutoCloseable {
    * {@code -Dorg.slf4j.simpleLogger.log.<name>=info} still wins.
    */
   public static void quietLogs() {
-    for (String name : new String[] {"kafka", "org.apache.kafka", "state.change.logger", "org.apache.zookeeper"}) {
-      String key = "org.slf4j.simpleLogger.log." + name;
-      if (System.getProperty(key) == null) System.setProperty(key, "warn");
+    for (String name : new String[] {"kafka", "org.apache.kafka", "state.change.logger"}) {
+      logLevelUnlessSet(name, "warn");
     }
+    // With transactions v2 the broker refuses a transaction's later batches that overtake its first one
+    // and the producer resends them (KAFKA-18202: retriable), yet the broker logs each at ERROR.
+    logLevelUnlessSet("kafka.server.ReplicaManager", "off");
+  }
+
+  /** Sets a simple-logger level for {@code logger} and below, unless the command line set one. */
+  public static void logLevelUnlessSet(String logger, String level) {
+    String key = "org.slf4j.simpleLogger.log." + logger;
+    if (System.getProperty(key) == null) System.setProperty(key, level);
   }
 
   static Properties brokerProperties(int brokerPort, int controllerPort, Path logDir) {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,15 +36,24 @@ public final class JavaProcess implements AutoCloseable {
     reader.start();
   }
 
+  /** {@code java <jvmOptions> -cp <test classpath> <mainClass> <args>}. */
   public static JavaProcess start(Class<?> mainClass, List<String> jvmOptions, String... args) {
-    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>();
-    command.add(java.toString());
+    command.add(java());
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass.getName());
     command.addAll(List.of(args));
+    return start(command);
+  }
+
+  /** The java launcher of the JVM running the tests. */
+  public static String java() {
+    return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  public static JavaProcess start(List<String> command) {
     try {
       return new JavaProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     } catch (IOException e) {
@@ -72,6 +80,14 @@ public final class JavaProcess implements AutoCloseable {
     for (String line : lines) if (wanted.test(line)) return line;
     throw new AssertionError("no matching line within " + timeout + " (alive=" + process.isAlive()
         + "); output:\n" + String.join("\n", lines));
+  }
+
+  /** Waits for the process to end by itself and returns its exit code. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("still running after " + timeout + "; output:\n" + String.join("\n", lines));
+    }
+    return process.exitValue();
   }
 
   /** SIGKILL, and wait until the process is gone. */

@@ -13,7 +13,9 @@ import java.util.SplittableRandom;
  *   x_t = level + A sin(2π d_t + φ) + 0.3 A sin(4π d_t + φ2) + drift t + e_t + fault_t
  *   e_t = ρ e_{t-1} + σ sqrt(1 - ρ²) n_t,   n_t ~ N(0, 1)      (so e has standard deviation σ)
  * </pre>
- * d_t is the fraction of the day at the reading's time. Fault sizes are in units of σ.
+ * d_t is the fraction of the day at the reading's time. Fault sizes are in units of the sensor's normal
+ * spread {@code sqrt(σ² + A²/2)} (noise and daily swing together), so a fault is as visible on a calm
+ * sensor as on a swinging one.
  */
 final class SensorSignal {
 
@@ -36,6 +38,8 @@ final class SensorSignal {
   private final double sigma;
   private final double driftPerReading;
 
+  /** Standard deviation of the normal signal: noise and daily cycle. */
+  private final double spread;
   private double noise;
   private long t;
   private double lastValue;
@@ -57,6 +61,7 @@ final class SensorSignal {
     this.harmonicPhase = random.nextDouble(0, 2 * Math.PI);
     this.sigma = level * random.nextDouble(0.005, 0.02);
     this.driftPerReading = sigma * random.nextDouble(-0.002, 0.002);
+    this.spread = Math.sqrt(sigma * sigma + amplitude * amplitude / 2);
     this.noise = sigma * random.nextGaussian();
     this.nextFaultAt = QUIET_START + random.nextInt(MIN_GAP);
   }
@@ -74,10 +79,10 @@ final class SensorSignal {
         + driftPerReading * t;
     noise = RHO * noise + sigma * Math.sqrt(1 - RHO * RHO) * random.nextGaussian();
     double value = fault == null ? normal + noise : switch (fault) {
-      case SPIKE, LEVEL_SHIFT -> normal + noise + faultSize * sigma;
+      case SPIKE, LEVEL_SHIFT -> normal + noise + faultSize * spread;
       case STUCK -> lastValue;
       case NOISE_BURST -> normal + noise * faultSize;
-      case DRIFT -> normal + noise + faultSize * sigma * (t - faultStart + 1) / (faultEnd - faultStart + 1);
+      case DRIFT -> normal + noise + faultSize * spread * (t - faultStart + 1) / (faultEnd - faultStart + 1);
     };
     boolean anomalous = fault != null;
     if (fault != null && t == faultEnd) {
@@ -105,11 +110,11 @@ final class SensorSignal {
       case DRIFT -> random.nextInt(100, 300);
     };
     faultSize = switch (fault) {
-      case SPIKE -> sign * random.nextDouble(8, 12);
-      case LEVEL_SHIFT -> sign * random.nextDouble(5, 8);
+      case SPIKE -> sign * random.nextDouble(4, 6);
+      case LEVEL_SHIFT -> sign * random.nextDouble(2, 4);
       case STUCK -> 0;
-      case NOISE_BURST -> random.nextDouble(5, 8);
-      case DRIFT -> sign * random.nextDouble(8, 12);
+      case NOISE_BURST -> spread / sigma * random.nextDouble(1, 2);
+      case DRIFT -> sign * random.nextDouble(3, 5);
     };
     faultStart = t;
     faultEnd = t + duration - 1;
