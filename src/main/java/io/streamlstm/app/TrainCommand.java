@@ -76,6 +76,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--patience", defaultValue = "3", description = "Epochs without improvement before stopping (${DEFAULT-VALUE}).")
   int patience;
 
+  @Option(names = "--nll-beta", defaultValue = "0.5", description = "β of β-NLL, 0 = plain likelihood (${DEFAULT-VALUE}).")
+  double nllBeta;
+
   @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Model file to write.")
   Path out;
 
@@ -87,7 +90,8 @@ public final class TrainCommand implements Callable<Integer> {
           TrainingOptions.defaults()
               .withShape(parseCell(cell), hidden, layers)
               .withSchedule(epochs, window, learningRate, patience)
-              .withSeed(seed);
+              .withSeed(seed)
+              .withNllBeta(nllBeta);
       Normalisation normalisation = Normalisation.DEFAULT;
       List<double[][]> series = new ArrayList<>();
       String description = loadNormalised(new OnlineNormaliser(normalisation), series);
@@ -159,9 +163,9 @@ public final class TrainCommand implements Callable<Integer> {
     String source = data.generated != null ? "--generated " + data.generated + " --length " + length : "--input " + data.input;
     return String.format(
         Locale.ROOT,
-        "streamlstm train %s --seed %d --epochs %d --hidden %d --layers %d --cell %s --window %d --learning-rate %s --patience %d",
+        "streamlstm train %s --seed %d --epochs %d --hidden %d --layers %d --cell %s --window %d --learning-rate %s --patience %d --nll-beta %s",
         source, seed, epochs, hidden, layers, parseCell(cell).name().toLowerCase(Locale.ROOT), window,
-        Double.toString(learningRate), patience);
+        Double.toString(learningRate), patience, Double.toString(nllBeta));
   }
 
   private static CellType parseCell(String name) {

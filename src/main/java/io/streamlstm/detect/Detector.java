@@ -84,7 +84,7 @@ public final class Detector {
     if (state.readings == 0) {
       state.modelVersion = model.version();
       state.start(reading.channels(), lanes(reading.channels().length), stateSize, config.replayReadings());
-    } else if (!state.modelVersion.equals(model.version())) {
+    } else if (!state.modelVersion.equals(model.version()) || !fitsModel(state)) {
       rewarm(state);
     }
     return Outcome.scored(score(state, reading));
@@ -121,6 +121,12 @@ public final class Detector {
           reading.timestampMillis() + " < last " + state.lastTimestampMillis);
     }
     return null;
+  }
+
+  /** Whether h and C are shaped for this model (a state of the same version always is, unless forged). */
+  private boolean fitsModel(SensorState state) {
+    float[][] recurrent = state.recurrent;
+    return recurrent.length == lanes(state.channels.length) && recurrent[0].length == stateSize;
   }
 
   /** One recurrent state per channel for a one-channel model, else one for all. */

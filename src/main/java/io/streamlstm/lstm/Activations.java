@@ -34,30 +34,17 @@ public final class Activations {
     return 1f / (1f + exp(-z));
   }
 
-  /** tanh(z) = sign(z)·(e^{2|z|} − 1) / (e^{2|z|} − 1 + 2), through expm1 so that small |z| keeps its digits. */
+  /** tanh(z) = sign(z)·(e^{2|z|} − 1) / (e^{2|z|} − 1 + 2), through e^x − 1 so that small |z| keeps its digits. */
   public static float tanh(float z) {
     float a = Math.abs(z);
     a = a > TANH_MAX ? TANH_MAX : a;
-    float em = expm1(a + a);
+    float em = expMinus(a + a, 1f);
     return Math.copySign(em / (em + 2f), z);
   }
 
   /** e^x for x clamped to [EXP_MIN, EXP_MAX]; NaN stays NaN. */
   public static float exp(float x) {
-    x = x < EXP_MIN ? EXP_MIN : x;
-    x = x > EXP_MAX ? EXP_MAX : x;
-    float rounded = x * LOG2_E + ROUNDER;
-    float scale = twoToThe(rounded);
-    float q = expm1Reduced(reduce(x, rounded - ROUNDER));
-    return Math.fma(scale, q, scale); // 2^k·(e^r − 1) + 2^k
-  }
-
-  /** e^x − 1 for x in [0, 2·TANH_MAX]: 2^k·(e^r − 1) + (2^k − 1), the last term exact. */
-  static float expm1(float x) {
-    float rounded = x * LOG2_E + ROUNDER;
-    float scale = twoToThe(rounded);
-    float q = expm1Reduced(reduce(x, rounded - ROUNDER));
-    return Math.fma(scale, q, scale - 1f);
+    return expMinus(x, 0f);
   }
 
   /** softplus(s) = log(1 + e^s), for the head's scale (a few channels, not worth a float twin). */
@@ -65,26 +52,27 @@ public final class Activations {
     return (float) Network.softplus(s);
   }
 
-  /** r = x − k·ln2. */
-  private static float reduce(float x, float k) {
+  /**
+   * e^x − m for m = 0 or 1, as 2^k·(e^r − 1) + (2^k − m): the last term is exact for the k of
+   * tanh's arguments, so e^x − 1 keeps the digits of a small x.
+   */
+  static float expMinus(float x, float m) {
+    x = x < EXP_MIN ? EXP_MIN : x;
+    x = x > EXP_MAX ? EXP_MAX : x;
+    float rounded = x * LOG2_E + ROUNDER;
+    float k = rounded - ROUNDER;
     float r = Math.fma(-k, LN2_HI, x);
-    return Math.fma(-k, LN2_LO, r);
-  }
-
-  /** e^r − 1 = r + r²/2! + … + r⁷/7!, Horner with fma. */
-  private static float expm1Reduced(float r) {
-    float p = Math.fma(C7, r, C6);
-    p = Math.fma(p, r, C5);
-    p = Math.fma(p, r, C4);
-    p = Math.fma(p, r, C3);
-    p = Math.fma(p, r, C2);
-    p = Math.fma(p, r, 1f);
-    return p * r;
-  }
-
-  /** 2^k from {@code rounded = k + ROUNDER}: k sits in the low mantissa bits; move it to the exponent. */
-  private static float twoToThe(float rounded) {
-    int k = Float.floatToRawIntBits(rounded) - ROUNDER_BITS;
-    return Float.intBitsToFloat((k + 127) << 23);
+    r = Math.fma(-k, LN2_LO, r);
+    // e^r − 1 = r + r²/2! + … + r⁷/7!, Horner with fma
+    float q = Math.fma(C7, r, C6);
+    q = Math.fma(q, r, C5);
+    q = Math.fma(q, r, C4);
+    q = Math.fma(q, r, C3);
+    q = Math.fma(q, r, C2);
+    q = Math.fma(q, r, 1f);
+    q = q * r;
+    // 2^k: k sits in the low mantissa bits of `rounded`; move it to the exponent field
+    float scale = Float.intBitsToFloat((Float.floatToRawIntBits(rounded) - ROUNDER_BITS + 127) << 23);
+    return Math.fma(scale, q, scale - m);
   }
 }

@@ -1,7 +1,7 @@
 package io.streamlstm.lstm;
 
 /**
- * The LSTM (or RNN) step in float32, one loop per equation of the lecture:
+ * The LSTM (or RNN) step in float32, unit by unit, as the equations of the lecture:
  * <pre>
  *   f = σ(W_f·[h, x] + b_f)      forget valve: how much of C_{t-1} survives
  *   i = σ(W_i·[h, x] + b_i)      memory valve: how much new memory is admitted
@@ -14,18 +14,17 @@ package io.streamlstm.lstm;
  * {@code μ = W_mu·h + b_mu}, {@code σ = softplus(W_s·h + b_s) + SIGMA_MIN}.
  *
  * <p>This is the reference for {@link VectorStepKernel}, which must reproduce its bits: every sum
- * starts from the bias and adds the columns in ascending order with one fma each, and the
- * activations are those of {@link Activations}.
+ * starts from the bias and adds the columns of [h, x] in ascending order with one fma each, C is
+ * fma(f, C_{t-1}, i·g), and the activations are those of {@link Activations}.
  */
 public final class ScalarStepKernel implements StepKernel {
 
   private final Architecture arch;
   private final Layout layout;
   private final float[] p;
-  // Scratch, reused every call: the concatenated [h, x] of a layer, the gate pre-activations (G, H),
-  // the new state (committed only when finite), and the head's outputs.
+  // Scratch, reused every call: the concatenated [h, x] of a layer, the new state (committed only when
+  // finite), and the head's outputs.
   private final float[] hx;
-  private final float[] gates;
   private final float[] next;
   private final float[] meanOut;
   private final float[] sigmaOut;
@@ -36,7 +35,6 @@ public final class ScalarStepKernel implements StepKernel {
     this.p = toFloats(network.parameters());
     int h = arch.hiddenSize();
     this.hx = new float[h + Math.max(h, arch.inputSize())];
-    this.gates = new float[arch.gatesPerLayer() * h];
     this.next = new float[arch.stateSize()];
     this.meanOut = new float[arch.inputSize()];
     this.sigmaOut = new float[arch.inputSize()];
@@ -60,25 +58,8 @@ public final class ScalarStepKernel implements StepKernel {
       System.arraycopy(state, hAt, hx, 0, h);
       System.arraycopy(input, inputAt, hx, h, in);
       int n = h + in;
-      for (int gate = 0; gate < arch.gatesPerLayer(); gate++) {
-        affine(p, layout.gateWeights(l, gate), layout.gateBiases(l, gate), n, hx, gates, gate * h, h);
-      }
-      if (arch.cell() == CellType.LSTM) {
-        for (int j = 0; j < h; j++) {
-          float f = Activations.sigmoid(gates[Layout.FORGET * h + j]);
-          float i = Activations.sigmoid(gates[Layout.INPUT * h + j]);
-          float g = Activations.tanh(gates[Layout.CANDIDATE * h + j]);
-          float o = Activations.sigmoid(gates[Layout.OUTPUT * h + j]);
-          float c = Math.fma(f, state[cAt + j], i * g);
-          next[cAt + j] = c;
-          next[hAt + j] = o * Activations.tanh(c);
-        }
-      } else {
-        for (int j = 0; j < h; j++) {
-          next[hAt + j] = Activations.tanh(gates[j]);
-          next[cAt + j] = 0f;
-        }
-      }
+      if (arch.cell() == CellType.LSTM) lstmLayer(l, n, state, hAt, cAt);
+      else rnnLayer(l, n, hAt, cAt);
       input = next;
       inputAt = hAt;
     }
@@ -94,15 +75,41 @@ public final class ScalarStepKernel implements StepKernel {
   }
 
   /**
-   * out[outAt + r] = b[r] + Σ_k W[r, k]·in[k] for r in [0, rows), k ascending, one fma per term:
-   * W row-major (rows, n) at p[w], b at p[b].
+   * The LSTM equations of layer l for each unit j. The four gate sums of a unit run side by side:
+   * four independent fma chains keep the multiplier busy where one chain would wait on each fma.
    */
-  static void affine(float[] p, int w, int b, int n, float[] in, float[] out, int outAt, int rows) {
-    for (int r = 0; r < rows; r++) {
-      float sum = p[b + r];
-      int row = w + r * n;
-      for (int k = 0; k < n; k++) sum = Math.fma(p[row + k], in[k], sum);
-      out[outAt + r] = sum;
+  private void lstmLayer(int l, int n, float[] state, int hAt, int cAt) {
+    int wf = layout.gateWeights(l, Layout.FORGET), bf = layout.gateBiases(l, Layout.FORGET);
+    int wi = layout.gateWeights(l, Layout.INPUT), bi = layout.gateBiases(l, Layout.INPUT);
+    int wg = layout.gateWeights(l, Layout.CANDIDATE), bg = layout.gateBiases(l, Layout.CANDIDATE);
+    int wo = layout.gateWeights(l, Layout.OUTPUT), bo = layout.gateBiases(l, Layout.OUTPUT);
+    for (int j = 0; j < arch.hiddenSize(); j++) {
+      float f = p[bf + j], i = p[bi + j], g = p[bg + j], o = p[bo + j];
+      int row = j * n;
+      for (int k = 0; k < n; k++) {
+        f = Math.fma(p[wf + row + k], hx[k], f);
+        i = Math.fma(p[wi + row + k], hx[k], i);
+        g = Math.fma(p[wg + row + k], hx[k], g);
+        o = Math.fma(p[wo + row + k], hx[k], o);
+      }
+      f = Activations.sigmoid(f);
+      i = Activations.sigmoid(i);
+      g = Activations.tanh(g);
+      o = Activations.sigmoid(o);
+      float c = Math.fma(f, state[cAt + j], i * g);
+      next[cAt + j] = c;
+      next[hAt + j] = o * Activations.tanh(c);
+    }
+  }
+
+  /** h = tanh(W·[h, x] + b) of layer l for each unit j; C stays 0. */
+  private void rnnLayer(int l, int n, int hAt, int cAt) {
+    int w = layout.gateWeights(l, 0), b = layout.gateBiases(l, 0);
+    for (int j = 0; j < arch.hiddenSize(); j++) {
+      float a = p[b + j];
+      for (int k = 0; k < n; k++) a = Math.fma(p[w + j * n + k], hx[k], a);
+      next[hAt + j] = Activations.tanh(a);
+      next[cAt + j] = 0f;
     }
   }
 

@@ -18,76 +18,77 @@ import static io.streamlstm.lstm.Activations.TANH_MAX;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link Activations} lane by lane: the same operations in the same order, so each lane holds the
  * bits the scalar function returns for it. Read the scalar class for the why of each step.
+ *
+ * <p>Everything works in place on float arrays and each loop body calls nothing but the Vector API:
+ * a vector that crosses a call C2 did not inline is boxed on the heap, and C2 stops inlining our own
+ * small helpers once a compilation grows big, while it always inlines the API's own methods.
  */
 final class VectorActivations {
 
+  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+  private static final int V = SPECIES.length();
   private static final int SIGN_BIT = 0x8000_0000;
 
   private VectorActivations() {}
 
-  static FloatVector sigmoid(FloatVector z) {
-    return one(z).div(exp(z.neg()).add(1f));
+  /** a[k] = σ(a[k]) for k in [from, to), to − from a multiple of the lane count. */
+  static void sigmoid(float[] a, int from, int to) {
+    for (int k = from; k < to; k += V) {
+      FloatVector.fromArray(SPECIES, a, k).neg().intoArray(a, k);
+    }
+    expMinus(a, from, to, 0f);
+    FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+    for (int k = from; k < to; k += V) {
+      one.div(FloatVector.fromArray(SPECIES, a, k).add(1f)).intoArray(a, k);
+    }
   }
 
-  static FloatVector tanh(FloatVector z) {
-    FloatVector a = z.abs();
-    a = a.blend(constant(a, TANH_MAX), a.compare(VectorOperators.GT, TANH_MAX));
-    FloatVector em = expm1(a.add(a));
-    return copySign(em.div(em.add(2f)), z);
+  /**
+   * a[k] = tanh(a[k]) for k in [from, to), to − from a multiple of the lane count; {@code z} holds at
+   * least to − from floats of scratch (the arguments' signs).
+   */
+  static void tanh(float[] a, int from, int to, float[] z) {
+    for (int k = from; k < to; k += V) {
+      FloatVector arg = FloatVector.fromArray(SPECIES, a, k);
+      arg.intoArray(z, k - from);
+      FloatVector abs = arg.abs();
+      abs = abs.blend(FloatVector.broadcast(SPECIES, TANH_MAX), abs.compare(VectorOperators.GT, TANH_MAX));
+      abs.add(abs).intoArray(a, k);
+    }
+    expMinus(a, from, to, 1f);
+    for (int k = from; k < to; k += V) {
+      FloatVector em = FloatVector.fromArray(SPECIES, a, k);
+      IntVector magnitude = em.div(em.add(2f)).reinterpretAsInts().and(~SIGN_BIT);
+      IntVector sign = FloatVector.fromArray(SPECIES, z, k - from).reinterpretAsInts().and(SIGN_BIT);
+      magnitude.or(sign).reinterpretAsFloats().intoArray(a, k);
+    }
   }
 
-  static FloatVector exp(FloatVector x) {
-    x = x.blend(constant(x, EXP_MIN), x.compare(VectorOperators.LT, EXP_MIN));
-    x = x.blend(constant(x, EXP_MAX), x.compare(VectorOperators.GT, EXP_MAX));
-    FloatVector rounded = x.mul(LOG2_E).add(ROUNDER);
-    FloatVector scale = twoToThe(rounded);
-    FloatVector q = expm1Reduced(reduce(x, rounded.sub(ROUNDER)));
-    return scale.fma(q, scale);
-  }
-
-  static FloatVector expm1(FloatVector x) {
-    FloatVector rounded = x.mul(LOG2_E).add(ROUNDER);
-    FloatVector scale = twoToThe(rounded);
-    FloatVector q = expm1Reduced(reduce(x, rounded.sub(ROUNDER)));
-    return scale.fma(q, scale.sub(1f));
-  }
-
-  private static FloatVector reduce(FloatVector x, FloatVector k) {
-    FloatVector minusK = k.neg();
-    FloatVector r = minusK.fma(constant(k, LN2_HI), x);
-    return minusK.fma(constant(k, LN2_LO), r);
-  }
-
-  private static FloatVector expm1Reduced(FloatVector r) {
-    FloatVector p = r.fma(C7, C6);
-    p = p.fma(r, constant(r, C5));
-    p = p.fma(r, constant(r, C4));
-    p = p.fma(r, constant(r, C3));
-    p = p.fma(r, constant(r, C2));
-    p = p.fma(r, one(r));
-    return p.mul(r);
-  }
-
-  private static FloatVector twoToThe(FloatVector rounded) {
-    IntVector k = rounded.reinterpretAsInts().sub(ROUNDER_BITS);
-    return k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-  }
-
-  /** Math.copySign lane by lane: the magnitude's bits without their sign, the sign's sign bit. */
-  private static FloatVector copySign(FloatVector magnitude, FloatVector sign) {
-    IntVector bits = magnitude.reinterpretAsInts().and(~SIGN_BIT);
-    return bits.or(sign.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
-  }
-
-  private static FloatVector constant(FloatVector like, float value) {
-    return FloatVector.broadcast(like.species(), value);
-  }
-
-  private static FloatVector one(FloatVector like) {
-    return constant(like, 1f);
+  /** a[k] = e^a[k] − m for k in [from, to): {@link Activations#expMinus} lane by lane. */
+  private static void expMinus(float[] a, int from, int to, float m) {
+    for (int k = from; k < to; k += V) {
+      FloatVector x = FloatVector.fromArray(SPECIES, a, k);
+      x = x.blend(FloatVector.broadcast(SPECIES, EXP_MIN), x.compare(VectorOperators.LT, EXP_MIN));
+      x = x.blend(FloatVector.broadcast(SPECIES, EXP_MAX), x.compare(VectorOperators.GT, EXP_MAX));
+      FloatVector rounded = x.mul(LOG2_E).add(ROUNDER);
+      FloatVector minusK = rounded.sub(ROUNDER).neg();
+      FloatVector r = minusK.fma(FloatVector.broadcast(SPECIES, LN2_HI), x);
+      r = minusK.fma(FloatVector.broadcast(SPECIES, LN2_LO), r);
+      FloatVector q = r.fma(C7, C6);
+      q = q.fma(r, FloatVector.broadcast(SPECIES, C5));
+      q = q.fma(r, FloatVector.broadcast(SPECIES, C4));
+      q = q.fma(r, FloatVector.broadcast(SPECIES, C3));
+      q = q.fma(r, FloatVector.broadcast(SPECIES, C2));
+      q = q.fma(r, FloatVector.broadcast(SPECIES, 1f));
+      q = q.mul(r);
+      FloatVector scale = rounded.reinterpretAsInts().sub(ROUNDER_BITS).add(127)
+          .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+      scale.fma(q, scale.sub(m)).intoArray(a, k);
+    }
   }
 }

@@ -30,10 +30,13 @@ public final class VectorStepKernel implements StepKernel {
   private final float[][] biases;
   private final int blocks;
   private final int padded; // B·V
-  // Scratch, reused every call: [h, x] of a layer, C_{t-1} of a layer padded to B·V, and the new state
-  // as, per layer, h then C, each padded to B·V (committed only when finite); the head's outputs.
+  // Scratch, reused every call: [h, x] of a layer; C_{t-1} of a layer, the gates (G, B·V) and tanh's
+  // scratch, padded to B·V; the new state as, per layer, h then C, each padded to B·V (committed only
+  // when finite); the head's outputs.
   private final float[] hx;
   private final float[] cPrev;
+  private final float[] gates;
+  private final float[] signs;
   private final float[] next;
   private final float[] meanOut;
   private final float[] sigmaOut;
@@ -50,6 +53,8 @@ public final class VectorStepKernel implements StepKernel {
     for (int l = 0; l < arch.layers(); l++) pack(l);
     this.hx = new float[h + Math.max(h, arch.inputSize())];
     this.cPrev = new float[padded];
+    this.gates = new float[arch.gatesPerLayer() * padded];
+    this.signs = new float[padded];
     this.next = new float[arch.layers() * 2 * padded];
     this.meanOut = new float[arch.inputSize()];
     this.sigmaOut = new float[arch.inputSize()];
@@ -123,7 +128,11 @@ public final class VectorStepKernel implements StepKernel {
     return true;
   }
 
-  /** The gate equations for V rows at a time; writes h and C of layer l at next[nextAt..]. */
+  /**
+   * The gate equations, V rows at a time: the four gate sums of a row block side by side (four
+   * independent fma chains), then each activation over whole arrays, then the cell update. Writes h
+   * and C of layer l at next[nextAt..].
+   */
   private void lstmLayer(int l, int n, int nextAt) {
     float[] w = weights[l];
     float[] b = biases[l];
@@ -142,13 +151,29 @@ public final class VectorStepKernel implements StepKernel {
         g = FloatVector.fromArray(SPECIES, w, column + Layout.CANDIDATE * V).fma(xk, g);
         o = FloatVector.fromArray(SPECIES, w, column + Layout.OUTPUT * V).fma(xk, o);
       }
-      f = VectorActivations.sigmoid(f);
-      i = VectorActivations.sigmoid(i);
-      g = VectorActivations.tanh(g);
-      o = VectorActivations.sigmoid(o);
-      FloatVector c = f.fma(FloatVector.fromArray(SPECIES, cPrev, block * V), i.mul(g));
-      c.intoArray(next, nextAt + padded + block * V);
-      o.mul(VectorActivations.tanh(c)).intoArray(next, nextAt + block * V);
+      f.intoArray(gates, Layout.FORGET * padded + block * V);
+      i.intoArray(gates, Layout.INPUT * padded + block * V);
+      g.intoArray(gates, Layout.CANDIDATE * padded + block * V);
+      o.intoArray(gates, Layout.OUTPUT * padded + block * V);
+    }
+    VectorActivations.sigmoid(gates, Layout.FORGET * padded, (Layout.INPUT + 1) * padded);
+    VectorActivations.tanh(gates, Layout.CANDIDATE * padded, (Layout.CANDIDATE + 1) * padded, signs);
+    VectorActivations.sigmoid(gates, Layout.OUTPUT * padded, (Layout.OUTPUT + 1) * padded);
+    int hAt = nextAt;
+    int cAt = nextAt + padded;
+    for (int lane = 0; lane < padded; lane += V) {
+      FloatVector f = FloatVector.fromArray(SPECIES, gates, Layout.FORGET * padded + lane);
+      FloatVector i = FloatVector.fromArray(SPECIES, gates, Layout.INPUT * padded + lane);
+      FloatVector g = FloatVector.fromArray(SPECIES, gates, Layout.CANDIDATE * padded + lane);
+      FloatVector c = f.fma(FloatVector.fromArray(SPECIES, cPrev, lane), i.mul(g));
+      c.intoArray(next, cAt + lane);
+      c.intoArray(next, hAt + lane);
+    }
+    // h = o⊙tanh(C), in place in h's slot
+    VectorActivations.tanh(next, hAt, hAt + padded, signs);
+    for (int lane = 0; lane < padded; lane += V) {
+      FloatVector o = FloatVector.fromArray(SPECIES, gates, Layout.OUTPUT * padded + lane);
+      o.mul(FloatVector.fromArray(SPECIES, next, hAt + lane)).intoArray(next, hAt + lane);
     }
   }
 
@@ -162,7 +187,8 @@ public final class VectorStepKernel implements StepKernel {
       for (int k = 0; k < n; k++, column += V) {
         a = FloatVector.fromArray(SPECIES, w, column).fma(FloatVector.broadcast(SPECIES, hx[k]), a);
       }
-      VectorActivations.tanh(a).intoArray(next, nextAt + block * V);
+      a.intoArray(next, nextAt + block * V);
     }
+    VectorActivations.tanh(next, nextAt, nextAt + padded, signs);
   }
 }

@@ -256,4 +256,14 @@ class DetectorTest {
         new Reading(START, new String[] {"a", "b", "c"}, new double[] {1, 2, 3}));
     assertEquals(Rejection.Reason.WRONG_CHANNELS, outcome.rejection().reason());
   }
+
+  @Test
+  void aStateShapedForAnotherArchitectureIsRewarmedNotCrashedOn() {
+    Detector small = new Detector(TestSeries.model(1, 8, 1, 1, "same"), CONFIG);
+    Detector large = new Detector(TestSeries.model(1, 16, 2, 2, "same"), CONFIG);
+    SensorState state = small.newState();
+    for (int t = 0; t < 50; t++) accept(small, state, Reading.single(START + t * STEP, t % 7));
+    accept(large, state, Reading.single(START + 50 * STEP, 3));
+    assertEquals(2 * 2 * 16, state.recurrent[0].length);
+  }
 }

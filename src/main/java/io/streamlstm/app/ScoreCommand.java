@@ -1,0 +1,165 @@
+package io.streamlstm.app;
+
+import io.streamlstm.detect.Detector;
+import io.streamlstm.detect.DetectorConfig;
+import io.streamlstm.detect.Outcome;
+import io.streamlstm.detect.Reading;
+import io.streamlstm.detect.Score;
+import io.streamlstm.detect.SensorState;
+import io.streamlstm.lstm.Model;
+import io.streamlstm.lstm.ModelFile;
+import io.streamlstm.lstm.Models;
+import io.streamlstm.streams.Timestamps;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code streamlstm score}: one CSV series through the same {@link Detector} the stream uses, one sensor,
+ * row by row, to a CSV of scores and optionally an HTML report.
+ */
+@Command(
+    name = "score",
+    mixinStandardHelpOptions = true,
+    description = "Scores a CSV series offline with the same detector as the stream.")
+public final class ScoreCommand implements Callable<Integer> {
+
+  @Option(names = "--model", paramLabel = "FILE", description = "Model file (default: the built-in model).")
+  Path model;
+
+  @Option(names = "--input", required = true, paramLabel = "FILE.csv",
+      description = "CSV with a timestamp column and one column per channel.")
+  Path input;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE.csv", description = "Where to write the scores.")
+  Path out;
+
+  @Option(names = "--report", paramLabel = "FILE.html", description = "Also write a self-contained HTML report.")
+  Path report;
+
+  @Option(names = {"-D", "--detector"}, paramLabel = "FIELD=VALUE",
+      description = "Detector setting, e.g. -D warmUpReadings=200 (see DetectorConfig).")
+  Map<String, String> settings = new HashMap<>();
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    try {
+      Map<String, String> properties = new HashMap<>();
+      settings.forEach((field, value) -> properties.put("detector." + field, value));
+      DetectorConfig config = DetectorConfig.fromProperties(properties);
+      Model m = model == null ? Models.loadDefault() : ModelFile.read(model);
+      SeriesCsv.Series series = SeriesCsv.read(input);
+      Scored scored = score(new Detector(m, config), series);
+      write(out, w -> writeCsv(w, series, scored.scores()));
+      if (report != null) {
+        String html = ScoreReport.html(series, scored.scores(), m.version(), config.anomalyThreshold());
+        write(report, w -> w.write(html));
+      }
+      int anomalies = 0;
+      for (Score s : scored.scores()) if (s != null && s.anomaly()) anomalies++;
+      PrintWriter o = spec.commandLine().getOut();
+      o.printf("scored %d readings of %s with model %s: %d anomalies -> %s%n",
+          series.length(), input, m.version(), anomalies, out);
+      if (scored.refused() > 0) o.printf("%d rows refused, first: %s%n", scored.refused(), scored.firstRefusal());
+      o.flush();
+      return 0;
+    } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+      String why = e instanceof UncheckedIOException u ? u.getMessage() + ": " + u.getCause().getMessage()
+          : e.getMessage();
+      spec.commandLine().getErr().println("score: " + why);
+      spec.commandLine().getErr().flush();
+      return 1;
+    }
+  }
+
+  /** A series' scores, {@code scores[t]} null where row t was refused; the first refusal as "row N: REASON detail". */
+  record Scored(Score[] scores, int refused, String firstRefusal) {}
+
+  /** Scores every row in order as one sensor. */
+  static Scored score(Detector detector, SeriesCsv.Series series) {
+    Score[] scores = new Score[series.length()];
+    SensorState state = detector.newState();
+    String first = null;
+    int refused = 0;
+    for (int t = 0; t < series.length(); t++) {
+      Outcome outcome = detector.process(state, new Reading(series.timestamps()[t], series.channels(), series.values()[t]));
+      scores[t] = outcome.score();
+      if (!outcome.accepted()) {
+        if (refused++ == 0) {
+          first = "row " + (t + 2) + ": " + outcome.rejection().reason() + " " + outcome.rejection().detail();
+        }
+      }
+    }
+    return new Scored(scores, refused, first);
+  }
+
+  private interface Content {
+    void writeTo(BufferedWriter w) throws IOException;
+  }
+
+  /** Writes a file, turning I/O failures into one-line reasons. */
+  private static void write(Path file, Content content) {
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      content.writeTo(w);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("cannot write " + file + ": its directory does not exist");
+    } catch (AccessDeniedException e) {
+      throw new IllegalArgumentException("cannot write " + file + ": permission denied");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot write " + file + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * {@code timestamp,value,expected,lower,upper,likelihood,anomaly,warming_up} for one channel; with several,
+   * {@code value_<ch>,expected_<ch>,lower_<ch>,upper_<ch>,share_<ch>} per channel in place of the four.
+   * anomaly and warming_up are 1 or 0. A refused row keeps its timestamp and values, the other cells empty.
+   */
+  static void writeCsv(BufferedWriter w, SeriesCsv.Series series, Score[] scores) throws IOException {
+    String[] channels = series.channels();
+    boolean single = channels.length == 1;
+    StringBuilder line = new StringBuilder("timestamp");
+    for (String ch : channels) {
+      if (single) line.append(",value,expected,lower,upper");
+      else {
+        for (String column : new String[] {"value_", "expected_", "lower_", "upper_", "share_"}) {
+          line.append(',').append(column).append(ch);
+        }
+      }
+    }
+    w.write(line.append(",likelihood,anomaly,warming_up\n").toString());
+    for (int t = 0; t < series.length(); t++) {
+      Score s = scores[t];
+      line.setLength(0);
+      line.append(Timestamps.format(series.timestamps()[t]));
+      for (int c = 0; c < channels.length; c++) {
+        line.append(',').append(series.values()[t][c]);
+        if (s == null) line.append(single ? ",,," : ",,,,");
+        else {
+          line.append(',').append(s.expected()[c]).append(',').append(s.lower()[c]).append(',').append(s.upper()[c]);
+          if (!single) line.append(',').append(s.channelShares()[c]);
+        }
+      }
+      if (s == null) line.append(",,,");
+      else {
+        line.append(',').append(s.likelihood()).append(',').append(s.anomaly() ? 1 : 0)
+            .append(',').append(s.warmingUp() ? 1 : 0);
+      }
+      w.write(line.append('\n').toString());
+    }
+  }
+}
