@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
       ModelCommand.class,
       ReplayCommand.class,
       SimulateCommand.class,
+      DemoCommand.class,
+      BenchCommand.class,
     })
 public final class Main implements Runnable {
 
