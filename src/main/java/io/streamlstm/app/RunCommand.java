@@ -2,10 +2,8 @@ package io.streamlstm.app;
 
 import io.streamlstm.app.metrics.Metrics;
 import io.streamlstm.app.metrics.MetricsOptions;
-import io.streamlstm.streams.ScoringTopology;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +20,7 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT", description = "Overrides bootstrap.servers.")
   String bootstrapServers;
 
-  @Option(names = "--http-port", defaultValue = "8080", description = "Port of /health, /ready and /metrics (default ${DEFAULT-VALUE}).")
+  @Option(names = "--http-port", defaultValue = "8080", description = "Port of /health, /ready, /metrics (default ${DEFAULT-VALUE}).")
   int httpPort;
 
   @Mixin MetricsOptions metricsOptions;
@@ -33,16 +31,14 @@ public final class RunCommand implements Callable<Integer> {
     if (bootstrapServers != null) appConfig = appConfig.withBootstrapServers(bootstrapServers);
     final Metrics metrics = new Metrics(metricsOptions.config());
     final Service service = Service.create(appConfig, metrics.observer(), httpPort);
-    final KafkaStreams streams = service.kafkaStreams();
-    metrics.bind(streams, Metrics.storeEntries(streams, ScoringTopology.SENSOR_STATE_STORE));
-    service.route("/metrics", metrics.route());
+    metrics.bindTo(service);
     // SIGTERM (docker stop, kubectl delete) commits and closes instead of abandoning an open transaction.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       service.close();
       metrics.close();
     }, "streamlstm-shutdown"));
     service.start();
-    System.err.println("streamlstm: scoring; /health, /ready and /metrics on port " + service.httpPort());
+    System.err.println("streamlstm: scoring; health on http://localhost:" + service.httpPort() + "/health");
     return service.awaitStop() ? 0 : 1;
   }
 }

@@ -14,9 +14,13 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,6 +105,20 @@ public final class Service implements AutoCloseable {
   public boolean awaitStop() throws InterruptedException {
     stopped.await();
     return streams.state() != State.ERROR;
+  }
+
+  /**
+   * Sensors with state in this instance's stores (RocksDB's estimate), e.g. for a gauge; null while the
+   * store cannot be queried (starting, rebalancing).
+   */
+  public Long approximateSensorCount() {
+    try {
+      final ReadOnlyKeyValueStore<String, byte[]> states = streams.store(StoreQueryParameters.fromNameAndType(
+          ScoringTopology.SENSOR_STATE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+      return states.approximateNumEntries();
+    } catch (InvalidStateStoreException e) {
+      return null;
+    }
   }
 
   public State state() {
