@@ -210,7 +210,7 @@ class DetectorTest {
     for (int t = 2000; t < 3000; t++) {
       assertEquals("model-b", continued[t].modelVersion());
       assertFalse(continued[t].anomaly(), "t=" + t);
-      // h and C replayed from 32 readings agree with a state that saw everything, within 5 % of the noise.
+      // h and C replayed from the 16 recent readings (held as floats) agree with a state that saw everything, within 5 % of the noise.
       assertEquals(reference[t].expected()[0], continued[t].expected()[0], 0.01, "t=" + t);
     }
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlstm.lstm.Model;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -45,12 +46,35 @@ class SensorStateTest {
   }
 
   @Test
-  void aSensorOfOneChannelWithH32TakesAtMostTwoAndAHalfKibibytesEverythingIncluded() {
-    SensorState state = scored(TestSeries.model(1, 32, 2, 1, VERSION), 1000, "value");
+  void aSensorOfOneChannelWithTheShippedH32ArchitectureTakesAtMostOneKibibyteEverythingIncluded() {
+    // The shipped model's architecture: LSTM, H=32, one layer. 256 bytes of h and C, 424 of likelihood (float
+    // statistics, 16-bit histograms, byte slot counts), 64 of recent readings, the rest names and counts.
+    SensorState state = scored(TestSeries.model(1, 32, 1, 1, VERSION), 1000, "value");
     int size = state.encode().length;
-    // About 0.9 KiB of network state and recent readings, 1.4 KiB of likelihood: the surprise histograms and the daily profile.
-    assertTrue(size <= 2560, size + " bytes");
-    assertTrue(size > 2 * 2 * 32 * 4, "h and C of both layers are in it: " + size);
+    assertTrue(size <= 1024, size + " bytes");
+    assertTrue(size > 2 * 32 * 4, "h and C are in it: " + size);
+    assertEquals(size, state.encodedSize());
+    // Each further layer adds its h and C: 2·32 floats (and a byte to the state size's varint).
+    SensorState twoLayers = scored(TestSeries.model(1, 32, 2, 1, VERSION), 1000, "value");
+    assertEquals(size + 2 * 32 * 4 + 1, twoLayers.encode().length);
+  }
+
+  @Test
+  void decodingIntoAReusedStateGivesTheSameStateAsAFreshDecode() {
+    SensorState reused = new Detector(TestSeries.model(1, 8, 1, 1, "other"), DetectorConfig.defaults()).newState();
+    for (SensorState state : new SensorState[] {
+        scored(TestSeries.model(1, 8, 1, 1, "few"), 5, "value"),
+        scored(TestSeries.model(1, 16, 3, 1, "per-channel"), 300, "a", "ß", "温度"),
+        scored(TestSeries.model(1, 16, 3, 1, "per-channel"), 300, "a", "b", "温度"),
+        scored(TestSeries.model(1, 32, 2, 1, VERSION), 700, "value"),
+        new Detector(TestSeries.model(1, 8, 1, 1, "fresh"), DetectorConfig.defaults()).newState()}) {
+      byte[] bytes = state.encode();
+      SensorState.decodeInto(bytes, reused);
+      assertEquals(state, reused);
+      byte[] again = new byte[bytes.length + 7];
+      assertEquals(bytes.length, reused.encodeInto(again));
+      assertArrayEquals(bytes, java.util.Arrays.copyOf(again, bytes.length));
+    }
   }
 
   @Test
@@ -80,16 +104,20 @@ class SensorStateTest {
       random.nextBytes(garbage);
       if (trial % 2 == 0) {
         garbage[0] = 'S';
-        garbage[1] = 1;
+        garbage[1] = 2;
       }
       assertThrows(IllegalArgumentException.class, () -> SensorState.decode(garbage));
     }
     byte[] trailing = java.util.Arrays.copyOf(valid, valid.length + 1);
     assertThrows(IllegalArgumentException.class, () -> SensorState.decode(trailing));
     byte[] future = valid.clone();
-    future[1] = 2;
+    future[1] = 3;
     assertTrue(assertThrows(IllegalArgumentException.class, () -> SensorState.decode(future))
-        .getMessage().contains("format version 2"));
+        .getMessage().contains("format version 3"));
+    byte[] old = valid.clone();
+    old[1] = 1;
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> SensorState.decode(old))
+        .getMessage().contains("unknown format version 1 (this build reads 2)"));
     assertThrows(IllegalArgumentException.class, () -> SensorState.decode(null));
   }
 
@@ -97,10 +125,11 @@ class SensorStateTest {
   void aNanInsideTheRecurrentStateIsRefused() {
     SensorState state = scored(TestSeries.model(1, 8, 1, 1, "m"), 10, "value");
     byte[] bytes = state.encode();
-    // h[0] follows magic, format, version (2+1), k, "value" (2+5), readings, timestamp, lanes, state size.
-    int at = 2 + 3 + 1 + 7 + 8 + 8 + 1 + 4;
-    assertEquals(state.recurrent[0][0], ByteBuffer.wrap(bytes, at, 4).getFloat());
-    ByteBuffer.wrap(bytes).putFloat(at, Float.NaN);
+    // h[0] follows magic, format, version (1+1), k, "value" (1+5), readings, timestamp, lanes, state size.
+    int at = 2 + 2 + 1 + 6 + 1 + 8 + 1 + 1;
+    ByteBuffer little = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    assertEquals(state.recurrent[0][0], little.getFloat(at));
+    little.putFloat(at, Float.NaN);
     assertTrue(assertThrows(IllegalArgumentException.class, () -> SensorState.decode(bytes))
         .getMessage().contains("h/C"));
   }
