@@ -4,39 +4,65 @@ import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.special.Gamma;
 
 /**
- * Turns one channel's prediction errors into the probability that the recent errors are normal for
- * this sensor. After HTM's anomaly likelihood: a short average of the errors is judged against a
- * Gaussian fitted to the history of those averages, and the upper tail probability says how unusual
- * it is. What differs:
+ * Turns one channel's prediction errors into the probability p that what the sensor does now is normal
+ * for it; the detector reports 1 - p. After HTM's anomaly likelihood (a short average of the errors judged
+ * against a Gaussian fitted to the history of those averages, upper tail), with these differences:
  * <ul>
  *   <li>the error is the LSTM's own standardised error {@code e = (z - μ) / σ}, so a sensor the network
  *       finds hard to predict (large σ) is not called anomalous for it;</li>
- *   <li>the short average is of e², and what is judged is its cube root {@code a = (avg e²)^(1/3)}: an
- *       average of squared Gaussian errors is a scaled χ², whose cube root is close to Gaussian
- *       (Wilson–Hilferty), so the Gaussian tail is honest; squaring also lets one large error stand out
- *       of the average more than |e| would;</li>
- *   <li>all statistics are exponentially weighted (half-lives in readings) — a few doubles per channel,
- *       no windows to store;</li>
- *   <li>two histories judge each short average: a long one (half-life {@code historyHalfLife}) that a burst
- *       cannot teach itself to (inputs clamped at mean + {@code winsorSigmas} spreads), and a fast one
- *       (half-life {@code adaptHalfLife}) that does learn: the larger tail probability
- *       counts, so after a lasting change (new level, new noise) the new errors become normal within a
- *       few fast half-lives while a short burst is judged by both;</li>
- *   <li>a floor on the spread ({@code minSpread}) for flat or quantised series that the network predicts
- *       perfectly.</li>
+ *   <li><b>magnitude test</b>: the short average (half-life {@code shortHalfLife}) is of e², and what is
+ *       judged is its cube root {@code a}: an average of squared Gaussian errors is a scaled χ², whose
+ *       cube root is close to Gaussian (Wilson–Hilferty), so the Gaussian tail is nearly honest, and one
+ *       large error stands out of the average more than |e| would;</li>
+ *   <li>two histories judge each short average: a long one (half-life {@code historyHalfLife}, inputs
+ *       clamped at mean ± {@code winsorSigmas} spreads so a burst cannot teach itself) and a fast one
+ *       (half-life {@code adaptHalfLife}) that does learn. The larger tail counts, so after a lasting
+ *       change (new level, new noise) the new errors are normal within a few fast half-lives;</li>
+ *   <li>besides the Gaussian, the share of past averages at least as large (a decayed histogram over
+ *       half-octaves, half-life {@code historyHalfLife}): recurring large errors — regular spikes, sharp
+ *       periodic edges — become normal even where the Gaussian would keep calling them extreme;</li>
+ *   <li><b>bias test</b>: the short average of e clipped to ±{@link #BIAS_CLIP}, two-sided, same
+ *       histories — a slide or a level shift leaves every error moderate but of one sign while the
+ *       prediction lags behind, which the magnitude test barely sees;</li>
+ *   <li><b>range test</b> (after Numenta's "spatial anomaly"): a value beyond the range seen so far;</li>
+ *   <li>a reading whose own e² is no larger than usual is not called anomalous by the error tests, so one
+ *       spike gives one alarm and not one per reading the short average takes to decay;</li>
+ *   <li>a floor on the spreads ({@code minSpread}) for flat or quantised series the network predicts
+ *       perfectly; all statistics exponentially weighted (an exact mean while 1/n is larger), a few
+ *       numbers per channel and no windows.</li>
  * </ul>
+ * The smallest of the three tails counts, Šidák-corrected for three tests.
  *
- * <p>Per channel, {@link #STATS} doubles at {@code stats[at..]}: short average of e², then mean and
- * variance of a under the long history, and under the fast one.
+ * <p>Per channel, {@link #STATS} doubles at {@code stats[channel * STATS..]}: for each error test, the short
+ * average, then mean and variance of the judged value under the long history and under the fast one; then
+ * the smallest and largest value seen. And {@link #BINS} floats of histogram at {@code histogram[channel * BINS..]}.
  */
 public final class AnomalyLikelihood {
 
-  public static final int STATS = 5;
+  public static final int STATS = 12;
+  /** Offsets of the two error tests in a channel's statistics (each keeps the five below), then the range. */
+  static final int MAGNITUDE = 0;
+  static final int BIAS = 5;
+  static final int MIN = 10;
+  static final int MAX = 11;
   static final int SHORT = 0;
   static final int LONG_MEAN = 1;
   static final int LONG_VARIANCE = 2;
   static final int FAST_MEAN = 3;
   static final int FAST_VARIANCE = 4;
+
+  /** Tail of a value exactly {@code rangeTolerance} of the range beyond it: the default threshold's. */
+  private static final double LOG_TOLERANCE_TAIL = Math.log(1e-4);
+
+  /**
+   * Errors enter the bias test clipped to ±this, so it measures how consistently the errors lean one way,
+   * not how large one of them is (that is the magnitude test's job).
+   */
+  static final double BIAS_CLIP = 2;
+
+  /** Bins of the histogram of past short averages per channel: half-octaves from BIN_BASE up. */
+  public static final int BINS = 16;
+  private static final double BIN_BASE = 0.25;
 
   /** Averages seen before clamping starts: before that the spread is too poorly known to clamp with. */
   static final int SETTLE = 20;
@@ -48,6 +74,8 @@ public final class AnomalyLikelihood {
   private final double fastAlpha;
   private final double winsorSigmas;
   private final double minSpread;
+  private final double rangeTolerance;
+  private final int rangeSettle;
   private final DetectorConfig.Combination combination;
 
   public AnomalyLikelihood(DetectorConfig config) {
@@ -56,6 +84,8 @@ public final class AnomalyLikelihood {
     this.fastAlpha = alpha(config.adaptHalfLife());
     this.winsorSigmas = config.winsorSigmas();
     this.minSpread = config.minSpread();
+    this.rangeTolerance = config.rangeTolerance();
+    this.rangeSettle = config.rangeSettleReadings();
     this.combination = config.combination();
   }
 
@@ -65,28 +95,90 @@ public final class AnomalyLikelihood {
   }
 
   /**
-   * Folds the {@code n}-th standardised error e (n ≥ 1) of a channel into its statistics and returns the
-   * upper tail probability of the new short average under the histories as they were before it (no
-   * self-judging).
+   * Folds reading {@code n} (0 for the first) of a channel — its raw {@code value} and standardised error
+   * {@code e} — into its statistics and returns the tail probability of the recent errors under the
+   * histories as they were before it (no self-judging): the smallest of the magnitude, bias and range
+   * tests, Šidák-corrected for the three. The first reading has no error and only starts the range.
    */
-  public double update(double[] stats, int at, double error, long n) {
-    double meanSquare = stats[at + SHORT] + Math.max(1.0 / n, shortAlpha) * (error * error - stats[at + SHORT]);
-    stats[at + SHORT] = meanSquare;
-    double shortAverage = Math.cbrt(meanSquare);
-    if (n == 1) {
-      stats[at + LONG_MEAN] = shortAverage;
-      stats[at + FAST_MEAN] = shortAverage;
+  public double update(double[] stats, float[] histogram, int channel, double value, double error, long n) {
+    int at = channel * STATS;
+    if (n == 0) {
+      stats[at + MIN] = value;
+      stats[at + MAX] = value;
       return 1;
     }
+    double typical = stats[at + MAGNITUDE + LONG_MEAN];
+    double magnitude = test(stats, at + MAGNITUDE, error * error, n, true);
+    magnitude = Math.max(magnitude, seenBefore(histogram, channel * BINS, Math.cbrt(stats[at + MAGNITUDE + SHORT]), n));
+    double bias = test(stats, at + BIAS, Math.max(-BIAS_CLIP, Math.min(BIAS_CLIP, error)), n, false);
+    double range = range(stats, at, value, n);
+    double errors = Math.min(magnitude, bias);
+    // A reading whose own error is no larger than usual adds no evidence: it is not called anomalous for
+    // the errors before it, so one spike is one alarm, not one per reading the short average takes to decay.
+    if (error * error <= typical * typical * typical) errors = 1;
+    return sidak(Math.min(errors, range), 3);
+  }
+
+  /**
+   * The share of past short averages (cube-rooted) in {@code a}'s bin or above, from an exponentially
+   * decayed histogram over half-octaves, then {@code a} folded in: how often errors this large came before.
+   * Recurring large errors (regular spikes, sharp periodic edges) thus become normal even when a Gaussian
+   * fitted to the averages would keep calling them extreme.
+   */
+  private double seenBefore(float[] histogram, int at, double a, long n) {
+    int bin = (int) Math.floor(2 * Math.log(a / BIN_BASE) / Math.log(2));
+    bin = Math.max(0, Math.min(BINS - 1, bin));
+    double share = 0;
+    for (int j = bin; j < BINS; j++) share += histogram[at + j];
+    float keep = (float) (1 - Math.max(1.0 / n, longAlpha));
+    for (int j = 0; j < BINS; j++) histogram[at + j] *= keep;
+    histogram[at + bin] += 1 - keep;
+    return share;
+  }
+
+  /**
+   * After Numenta's "spatial anomaly": a value beyond everything seen, by u times the seen range, has tail
+   * {@code TOLERANCE_TAIL^(u / rangeTolerance)} — 1e-4 at the tolerance, far less beyond. The range then
+   * grows to include it, so a new level is flagged once, not for as long as it lasts. Silent for the first
+   * {@code rangeSettleReadings}.
+   */
+  private double range(double[] stats, int at, double value, long n) {
+    double lo = stats[at + MIN];
+    double hi = stats[at + MAX];
+    double beyond = Math.max(lo - value, value - hi);
+    stats[at + MIN] = Math.min(lo, value);
+    stats[at + MAX] = Math.max(hi, value);
+    // While the range is young, records are common (about 2/n under noise): they only extend it.
+    if (!(beyond > 0) || n < rangeSettle) return 1;
+    if (!(hi > lo)) return MIN_TAIL;
+    return Math.max(Math.exp(LOG_TOLERANCE_TAIL * beyond / (hi - lo) / rangeTolerance), MIN_TAIL);
+  }
+
+  /**
+   * One test at {@code stats[at..at+5)}: folds {@code x} into the short average, judges the average (its
+   * cube root for the magnitude test) against both histories, then folds it into them.
+   */
+  private double test(double[] stats, int at, double x, long n, boolean magnitude) {
+    double average = stats[at + SHORT] + Math.max(1.0 / n, shortAlpha) * (x - stats[at + SHORT]);
+    stats[at + SHORT] = average;
+    double judged = magnitude ? Math.cbrt(average) : average;
+    if (n == 1) {
+      stats[at + LONG_MEAN] = judged;
+      stats[at + FAST_MEAN] = judged;
+      return 1;
+    }
+    double longMean = stats[at + LONG_MEAN];
     double longSpread = spread(stats[at + LONG_VARIANCE]);
     double tail = Math.max(
-        upperTail(shortAverage, stats[at + LONG_MEAN], longSpread),
-        upperTail(shortAverage, stats[at + FAST_MEAN], spread(stats[at + FAST_VARIANCE])));
-    double clamped = n > SETTLE
-        ? Math.min(shortAverage, stats[at + LONG_MEAN] + winsorSigmas * longSpread)
-        : shortAverage;
+        tail(judged, longMean, longSpread, magnitude),
+        tail(judged, stats[at + FAST_MEAN], spread(stats[at + FAST_VARIANCE]), magnitude));
+    double clamped = judged;
+    if (n > SETTLE) {
+      double reach = winsorSigmas * longSpread;
+      clamped = Math.max(longMean - reach, Math.min(longMean + reach, judged));
+    }
     fold(stats, at + LONG_MEAN, clamped, Math.max(1.0 / n, longAlpha));
-    fold(stats, at + FAST_MEAN, shortAverage, Math.max(1.0 / n, fastAlpha));
+    fold(stats, at + FAST_MEAN, judged, Math.max(1.0 / n, fastAlpha));
     return tail;
   }
 
@@ -104,8 +196,7 @@ public final class AnomalyLikelihood {
     for (int c = 0; c < k; c++) shares[c] = evidence > 0 ? evidence(tails[c]) / evidence : 1.0 / k;
     if (k == 1) return tails[0];
     return switch (combination) {
-      // Šidák: 1 - (1 - p)^k, in logs so tiny p keep their precision.
-      case MAX -> -Math.expm1(k * Math.log1p(-minTail));
+      case MAX -> sidak(minTail, k);
       // Upper tail of χ²(2k) at 2·evidence is Q(k, evidence).
       case FISHER -> Gamma.regularizedGammaQ(k, evidence);
     };
@@ -123,8 +214,16 @@ public final class AnomalyLikelihood {
     return Math.max(Math.sqrt(variance), minSpread);
   }
 
-  private static double upperTail(double x, double mean, double spread) {
-    return Math.max(STANDARD_NORMAL.cumulativeProbability(-(x - mean) / spread), MIN_TAIL);
+  /** Upper tail for the magnitude test (only larger errors are anomalous), two-sided for the bias test. */
+  private static double tail(double x, double mean, double spread, boolean upper) {
+    double z = (x - mean) / spread;
+    double p = upper ? STANDARD_NORMAL.cumulativeProbability(-z) : 2 * STANDARD_NORMAL.cumulativeProbability(-Math.abs(z));
+    return Math.max(p, MIN_TAIL);
+  }
+
+  /** The chance that the smallest of k independent uniform p-values is ≤ p: 1 - (1 - p)^k, in logs for tiny p. */
+  static double sidak(double p, int k) {
+    return k == 1 ? p : -Math.expm1(k * Math.log1p(-p));
   }
 
   /** West's exponentially weighted mean and variance at stats[at], stats[at + 1]. */

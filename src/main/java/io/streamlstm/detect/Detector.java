@@ -151,7 +151,6 @@ public final class Detector {
       z[c] = n == 0 ? 0 : normaliser.normalise(values[c], m, v);
       if (n == 0) {
         expected[c] = lower[c] = upper[c] = values[c];
-        tails[c] = 1;
       } else {
         double mu = state.predictedMean[c];
         double s = state.predictedSigma[c];
@@ -159,9 +158,8 @@ public final class Detector {
         lower[c] = normaliser.denormalise(mu - band * s, m, v);
         upper[c] = normaliser.denormalise(mu + band * s, m, v);
         error[c] = (z[c] - mu) / s;
-        tails[c] = likelihood.update(state.likelihood, AnomalyLikelihood.STATS * c,
-            error[c], n);
       }
+      tails[c] = likelihood.update(state.likelihood, state.errorHistogram, c, values[c], error[c], n);
       normaliser.update(state.normaliser, 2 * c, values[c], n + 1);
     }
     predict(state);

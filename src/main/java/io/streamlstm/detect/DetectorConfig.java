@@ -23,6 +23,9 @@ import java.util.function.Function;
  *     burst does not teach itself to be normal
  * @param minSpread floor of the histories' spread, in units of the cube-rooted mean square standardised
  *     error, so a perfectly predicted (flat) series does not call every rounding error an anomaly
+ * @param rangeTolerance a value beyond the range seen so far by this fraction of it has tail 1e-4 (the
+ *     default threshold); further beyond, less. {@code Infinity} turns the range test off
+ * @param rangeSettleReadings readings before the range test speaks: a young range is extended often
  * @param combination how the tail probabilities of several channels become one
  */
 public record DetectorConfig(
@@ -35,6 +38,8 @@ public record DetectorConfig(
     double historyHalfLife,
     double winsorSigmas,
     double minSpread,
+    double rangeTolerance,
+    int rangeSettleReadings,
     Combination combination) {
 
   /** Ways to combine per-channel tail probabilities p_c into one. */
@@ -56,12 +61,14 @@ public record DetectorConfig(
     require(historyHalfLife >= adaptHalfLife, "historyHalfLife must be >= adaptHalfLife, got " + historyHalfLife);
     require(winsorSigmas > 0, "winsorSigmas must be > 0, got " + winsorSigmas);
     require(minSpread > 0, "minSpread must be > 0, got " + minSpread);
+    require(rangeTolerance > 0, "rangeTolerance must be > 0, got " + rangeTolerance);
+    require(rangeSettleReadings >= 1, "rangeSettleReadings must be >= 1, got " + rangeSettleReadings);
     require(combination != null, "combination is required");
   }
 
   /** The contract's first three settings; the rest at their defaults. */
   public DetectorConfig(int warmUpReadings, double anomalyThreshold, double bandSigmas) {
-    this(warmUpReadings, anomalyThreshold, bandSigmas, 32, 3, 100, 2000, 4, 0.05, Combination.MAX);
+    this(warmUpReadings, anomalyThreshold, bandSigmas, 24, 3, 100, 2000, 8, 0.05, 0.05, 300, Combination.MAX);
   }
 
   public static DetectorConfig defaults() {
@@ -96,13 +103,16 @@ public record DetectorConfig(
         get(set, "historyHalfLife", Double::parseDouble, d.historyHalfLife),
         get(set, "winsorSigmas", Double::parseDouble, d.winsorSigmas),
         get(set, "minSpread", Double::parseDouble, d.minSpread),
+        get(set, "rangeTolerance", Double::parseDouble, d.rangeTolerance),
+        get(set, "rangeSettleReadings", Integer::parseInt, d.rangeSettleReadings),
         get(set, "combination", s -> Combination.valueOf(s.toUpperCase(Locale.ROOT)), d.combination));
   }
 
   private static final String PREFIX = "detector.";
   private static final List<String> FIELDS = List.of(
       "warmUpReadings", "anomalyThreshold", "bandSigmas", "replayReadings", "shortHalfLife",
-      "adaptHalfLife", "historyHalfLife", "winsorSigmas", "minSpread", "combination");
+      "adaptHalfLife", "historyHalfLife", "winsorSigmas", "minSpread", "rangeTolerance",
+      "rangeSettleReadings", "combination");
 
   private static <T> T get(Map<String, String> set, String field, Function<String, T> parse, T fallback) {
     String text = set.get(field);

@@ -3,16 +3,14 @@ package io.streamlstm.detect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class AnomalyLikelihoodTest {
 
   private static AnomalyLikelihood likelihood(DetectorConfig.Combination combination) {
-    DetectorConfig d = DetectorConfig.defaults();
-    return new AnomalyLikelihood(new DetectorConfig(d.warmUpReadings(), d.anomalyThreshold(), d.bandSigmas(),
-        d.replayReadings(), d.shortHalfLife(), d.adaptHalfLife(), d.historyHalfLife(), d.winsorSigmas(),
-        d.minSpread(), combination));
+    return new AnomalyLikelihood(DetectorConfig.fromProperties(Map.of("detector.combination", combination.name())));
   }
 
   @Test
@@ -52,18 +50,35 @@ class AnomalyLikelihoodTest {
   void normalErrorsRarelyLookAnomalousAndAJumpDoes() {
     AnomalyLikelihood l = likelihood(DetectorConfig.Combination.MAX);
     double[] stats = new double[AnomalyLikelihood.STATS];
+    float[] histogram = new float[AnomalyLikelihood.BINS];
     SplittableRandom random = new SplittableRandom(4);
     int below3 = 0;
     int below4 = 0;
     int n = 1;
     for (; n <= 100_500; n++) {
-      double tail = l.update(stats, 0, TestSeries.gaussian(random), n);
+      double tail = l.update(stats, histogram, 0, 0, TestSeries.gaussian(random), n);
       if (n > 500 && tail < 1e-3) below3++;
       if (n > 500 && tail < 1e-4) below4++;
     }
     // The Gaussian of cube roots is close, not exact: measured about 2x the nominal rate at 1e-3, 3x at 1e-4.
     assertTrue(below3 < 300, below3 + " of 100 000 normal errors below 1e-3");
     assertTrue(below4 < 50, below4 + " of 100 000 normal errors below 1e-4");
-    assertTrue(l.update(stats, 0, 8, n) < 1e-6, "one error of 8σ");
+    assertTrue(l.update(stats, histogram, 0, 0, 8, n) < 1e-6, "one error of 8σ");
+  }
+
+  @Test
+  void aValueBeyondTheRangeSeenIsFlaggedOnceThenBelongs() {
+    AnomalyLikelihood l = likelihood(DetectorConfig.Combination.MAX);
+    double[] stats = new double[AnomalyLikelihood.STATS];
+    float[] histogram = new float[AnomalyLikelihood.BINS];
+    l.update(stats, histogram, 0, 10, 0, 0);
+    for (int n = 1; n < 1000; n++) {
+      double tail = l.update(stats, histogram, 0, 10 + n % 10, 0, n);
+      assertTrue(tail > 1e-3, "n=" + n);
+    }
+    // Range 10..19: 5 % beyond is at the tolerance, 1e-4 before the correction for three tests.
+    assertEquals(3e-4, l.update(stats, histogram, 0, 19.45, 0, 1000), 1e-7);
+    assertTrue(l.update(stats, histogram, 0, 25, 0, 1001) < 1e-20);
+    assertTrue(l.update(stats, histogram, 0, 25, 0, 1002) > 1e-3, "the new extreme belongs to the range now");
   }
 }
