@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "streamlstm 0.1.0",
     description = "Per-sensor LSTM anomaly detection for Kafka.",
-    subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, ScoreCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      TrainCommand.class,
+      ScoreCommand.class,
+      RunCommand.class,
+      ModelCommand.class,
+      ReplayCommand.class,
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

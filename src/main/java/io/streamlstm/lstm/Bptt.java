@@ -13,7 +13,8 @@ import java.util.Arrays;
  *   μ = W_mu·h + b_mu         σ = softplus(W_s·h + b_s) + SIGMA_MIN
  * </pre>
  * and the loss of step t is the Gaussian negative log-likelihood of the next reading y = z[t+1], per channel
- * {@code ½·log 2π + log σ + (y − μ)² / 2σ²}.
+ * {@code ½·log 2π + log σ + (y − μ)² / 2σ²}. The backward may weight each reading's gradient by σ^{2β}
+ * (β-NLL, see the constructor).
  *
  * <p>Transcendentals go through {@link StrictMath}, never {@link Math}: {@code Math.exp} may differ in the
  * last bit between CPUs, and training must give a byte-identical model file on any machine.
@@ -28,6 +29,7 @@ final class Bptt {
   private final Layout layout;
   private final double[] p;
   private final int maxSteps;
+  private final double beta;
   private final boolean lstm;
 
   // Forward cache, [t][l] of each:
@@ -52,11 +54,17 @@ final class Bptt {
   private final double[][] dcNext; // (L, H) gradient reaching C_{t-1} from step t
   private final double[] dhAbove; // (H) gradient reaching a layer's h_t from the layer above or the head
 
-  Bptt(Network network, int maxSteps) {
+  /**
+   * @param beta β of β-NLL (Seitzer et al., 2022): the gradient of each reading's loss is weighted by
+   *     σ^{2β}, σ held constant. 0 gives the exact gradient of the likelihood; with it, a network learns
+   *     to explain errors by a wide σ before it learns the mean, and long memories are learnt very slowly.
+   */
+  Bptt(Network network, int maxSteps, double beta) {
     this.arch = network.architecture();
     this.layout = network.layout();
     this.p = network.parameters();
     this.maxSteps = maxSteps;
+    this.beta = beta;
     this.lstm = arch.cell() == CellType.LSTM;
     int layers = arch.layers();
     int h = arch.hiddenSize();
@@ -163,7 +171,8 @@ final class Bptt {
 
   /**
    * Adds {@code scale}·∂loss/∂parameters of the last forward to {@code grad} (same layout as the
-   * parameters). The state before the window is a constant: truncated BPTT.
+   * parameters), each reading's share weighted by σ^{2β}. The state before the window is a constant:
+   * truncated BPTT.
    */
   void backward(double[] grad, double scale) {
     int h = arch.hiddenSize();
@@ -177,9 +186,10 @@ final class Bptt {
       double[] hTop = hOut[s][top];
       for (int c = 0; c < channels; c++) {
         double sd = sigma[s][c];
+        double weight = beta == 0 ? scale : scale * StrictMath.pow(sd, 2 * beta);
         double diff = mean[s][c] - target[s][c];
-        double dMean = scale * diff / (sd * sd);
-        double dSigma = scale * (1 / sd - diff * diff / (sd * sd * sd));
+        double dMean = weight * diff / (sd * sd);
+        double dSigma = weight * (1 / sd - diff * diff / (sd * sd * sd));
         double dScalePre = dSigma * sigmoid(scalePre[s][c]);
         matmulBackward(layout.headMeanWeights(), layout.headMeanBias(), hTop, dMean, c, grad, dhAbove);
         matmulBackward(layout.headScaleWeights(), layout.headScaleBias(), hTop, dScalePre, c, grad, dhAbove);

@@ -1,6 +1,5 @@
 package io.streamlstm.lstm;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -27,9 +26,15 @@ public final class Network {
     this.parameters = parameters;
   }
 
+  /** Longest memory, in steps, that the chrono initialisation gives a fresh LSTM unit. */
+  static final int CHRONO_HORIZON = 64;
+
   /**
-   * Seeded initialisation: weights uniform in ±1/sqrt(n) (n = columns of the layer), biases 0 except
-   * the forget valve's, set to 1 so a fresh LSTM starts by remembering.
+   * Seeded initialisation: weights uniform in ±1/sqrt(n) (n = columns of the layer), biases 0 except an
+   * LSTM's forget and memory valves, initialised "chrono" (Tallec and Ollivier, 2018): b_f = log(u) with u
+   * uniform in [1, CHRONO_HORIZON - 1), b_i = -b_f, so each unit starts out keeping its memory for about u
+   * steps. With b_f = 1 for all units every memory fades within a few steps, and lags of 20 are out of the
+   * gradient's reach (see LongLagMemoryTest).
    */
   public static Network initialise(Architecture architecture, long seed) {
     Layout layout = new Layout(architecture);
@@ -44,7 +49,11 @@ public final class Network {
         for (int k = 0; k < h * n; k++) p[w + k] = random.nextDouble(-bound, bound);
       }
       if (architecture.cell() == CellType.LSTM) {
-        Arrays.fill(p, layout.gateBiases(l, Layout.FORGET), layout.gateBiases(l, Layout.FORGET) + h, 1.0);
+        for (int j = 0; j < h; j++) {
+          double forget = StrictMath.log(random.nextDouble(1, CHRONO_HORIZON - 1));
+          p[layout.gateBiases(l, Layout.FORGET) + j] = forget;
+          p[layout.gateBiases(l, Layout.INPUT) + j] = -forget;
+        }
       }
     }
     double headBound = 1.0 / Math.sqrt(h);

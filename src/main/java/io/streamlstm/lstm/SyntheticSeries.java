@@ -88,7 +88,7 @@ public final class SyntheticSeries {
   }
 
   /** Standard normal by Box–Muller with {@link StrictMath}, the same on every machine. */
-  private static double gaussian(SplittableRandom random) {
+  static double gaussian(SplittableRandom random) {
     double u = 1 - random.nextDouble(); // in (0, 1], so the log is finite
     double v = random.nextDouble();
     return StrictMath.sqrt(-2 * StrictMath.log(u)) * StrictMath.cos(2 * Math.PI * v);

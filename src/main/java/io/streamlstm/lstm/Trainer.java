@@ -41,7 +41,7 @@ public final class Trainer {
     int channels = checkSeries(series);
     Architecture arch = new Architecture(options.cell(), channels, options.hidden(), options.layers());
     this.network = Network.initialise(arch, options.seed());
-    this.bptt = new Bptt(network, options.window());
+    this.bptt = new Bptt(network, options.window(), options.nllBeta());
     this.adam = new Adam(network.parameters().length, options.learningRate());
     this.grad = new double[network.parameters().length];
     this.state = new double[arch.stateSize()];

@@ -17,6 +17,7 @@ import java.util.TreeMap;
  * @param seed initial weights and the order of series in each epoch
  * @param validationFraction tail of each series held back to decide early stopping, in [0, 0.5]
  * @param patience epochs without a better validation loss before training stops
+ * @param nllBeta β of β-NLL in [0, 1]: each reading's gradient weighted by σ^{2β}; 0 is the plain likelihood
  */
 public record TrainingOptions(
     CellType cell,
@@ -28,7 +29,8 @@ public record TrainingOptions(
     double clipNorm,
     long seed,
     double validationFraction,
-    int patience) {
+    int patience,
+    double nllBeta) {
 
   public TrainingOptions {
     if (cell == null) throw new IllegalArgumentException("cell type is required");
@@ -44,26 +46,32 @@ public record TrainingOptions(
       throw new IllegalArgumentException("validation fraction must be in [0, 0.5], got " + validationFraction);
     }
     if (patience < 1) throw new IllegalArgumentException("patience must be >= 1, got " + patience);
+    if (!(nllBeta >= 0 && nllBeta <= 1)) throw new IllegalArgumentException("nllBeta must be in [0, 1], got " + nllBeta);
   }
 
   /** The defaults of {@code streamlstm train}. */
   public static TrainingOptions defaults() {
-    return new TrainingOptions(CellType.LSTM, 32, 1, 20, 64, 3e-3, 1.0, 42, 0.1, 3);
+    return new TrainingOptions(CellType.LSTM, 32, 1, 20, 64, 3e-3, 1.0, 42, 0.1, 3, 0.5);
   }
 
   public TrainingOptions withShape(CellType cell, int hidden, int layers) {
     return new TrainingOptions(
-        cell, hidden, layers, epochs, window, learningRate, clipNorm, seed, validationFraction, patience);
+        cell, hidden, layers, epochs, window, learningRate, clipNorm, seed, validationFraction, patience, nllBeta);
   }
 
   public TrainingOptions withSchedule(int epochs, int window, double learningRate, int patience) {
     return new TrainingOptions(
-        cell, hidden, layers, epochs, window, learningRate, clipNorm, seed, validationFraction, patience);
+        cell, hidden, layers, epochs, window, learningRate, clipNorm, seed, validationFraction, patience, nllBeta);
   }
 
   public TrainingOptions withSeed(long seed) {
     return new TrainingOptions(
-        cell, hidden, layers, epochs, window, learningRate, clipNorm, seed, validationFraction, patience);
+        cell, hidden, layers, epochs, window, learningRate, clipNorm, seed, validationFraction, patience, nllBeta);
+  }
+
+  public TrainingOptions withNllBeta(double nllBeta) {
+    return new TrainingOptions(
+        cell, hidden, layers, epochs, window, learningRate, clipNorm, seed, validationFraction, patience, nllBeta);
   }
 
   /** The options as model-file metadata, keys prefixed {@code train.}. */
@@ -79,6 +87,7 @@ public record TrainingOptions(
     m.put("train.seed", Long.toString(seed));
     m.put("train.validation-fraction", Double.toString(validationFraction));
     m.put("train.patience", Integer.toString(patience));
+    m.put("train.nll-beta", Double.toString(nllBeta));
     return m;
   }
 }

@@ -1,5 +1,7 @@
 package io.streamlstm.streams;
 
+import io.streamlstm.detect.Score;
+
 /**
  * What the topology reports as it works, for metrics. The app binds it to Micrometer; the topology
  * knows nothing of the registry. Methods are called on stream threads and must be cheap.
@@ -9,6 +11,15 @@ public interface ScoringObserver {
   /** A reading was scored (also while warming up). */
   void scored(String sensorId, double likelihood, double[] error, boolean anomaly, boolean warmingUp,
       long processingNanos);
+
+  /**
+   * A reading was scored, with all the detector said of it. Observers that show the value against
+   * its expected band (per-sensor dashboards) override this; by default it reports the summary above.
+   */
+  default void scored(String sensorId, Score score, long processingNanos) {
+    scored(sensorId, score.likelihood(), score.error(), score.anomaly(), score.warmingUp(),
+        processingNanos);
+  }
 
   /** A record went to the dead-letter topic; {@code reason} is a short enum-like word. */
   void deadLettered(String reason);

@@ -1,0 +1,195 @@
+package io.streamlstm.app;
+
+import io.streamlstm.detect.DetectorConfig;
+import io.streamlstm.streams.StreamSettings;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The service's configuration, from a properties file and the environment (the environment wins).
+ *
+ * <ul>
+ *   <li>{@code streamlstm.*} keys name topics, the model and topic creation (see {@link #KEYS});
+ *       environment {@code STREAMLSTM_INPUT_TOPIC} is {@code streamlstm.input.topic}, and so on.
+ *   <li>{@code detector.<field>} keys are the detector's settings ({@link DetectorConfig#fromProperties});
+ *       environment {@code STREAMLSTM_DETECTOR_WARM_UP_READINGS} is {@code detector.warmUpReadings}.
+ *   <li>Every other key of the file goes to Kafka Streams and its clients unchanged (SASL, TLS, any
+ *       {@code consumer.}/{@code producer.} prefixed setting). Environment {@code KAFKA_BOOTSTRAP_SERVERS}
+ *       is {@code bootstrap.servers}; only names Kafka knows are taken, so {@code KAFKA_HOME} or
+ *       {@code KAFKA_OPTS} of a broker image do not leak in.
+ * </ul>
+ */
+public record AppConfig(
+    StreamSettings settings, Properties kafka, Path modelFile, boolean createTopics, int topicPartitions) {
+
+  public static final String INPUT_TOPIC = "streamlstm.input.topic";
+  public static final String SCORES_TOPIC = "streamlstm.scores.topic";
+  public static final String ANOMALIES_TOPIC = "streamlstm.anomalies.topic";
+  public static final String DLQ_TOPIC = "streamlstm.dlq.topic";
+  public static final String MODEL_TOPIC = "streamlstm.model.topic";
+  public static final String MODEL_NAME = "streamlstm.model.name";
+  /** A model file used while the model topic holds none; without it, the shipped default. */
+  public static final String MODEL_FILE = "streamlstm.model.file";
+  /** Create missing topics at start (the model topic compacted); off where topics are managed elsewhere. */
+  public static final String CREATE_TOPICS = "streamlstm.topics.create";
+  public static final String TOPIC_PARTITIONS = "streamlstm.topics.partitions";
+
+  public static final List<String> KEYS = List.of(INPUT_TOPIC, SCORES_TOPIC, ANOMALIES_TOPIC, DLQ_TOPIC,
+      MODEL_TOPIC, MODEL_NAME, MODEL_FILE, CREATE_TOPICS, TOPIC_PARTITIONS);
+
+  private static final String DETECTOR_PREFIX = "detector.";
+
+  public AppConfig {
+    if (topicPartitions < 1) throw new IllegalArgumentException(TOPIC_PARTITIONS + " must be >= 1");
+  }
+
+  /** Defaults, then {@code file} (may be null), then the environment. */
+  public static AppConfig load(Path file, Map<String, String> environment) {
+    final Map<String, String> all = new HashMap<>();
+    if (file != null) all.putAll(readFile(file));
+    all.putAll(fromEnvironment(environment));
+    return from(all);
+  }
+
+  /** The configuration from flat key/value settings as described in the class comment. */
+  public static AppConfig from(Map<String, String> values) {
+    final StreamSettings defaults = StreamSettings.defaults();
+    final Map<String, String> own = new HashMap<>();
+    final Map<String, String> detector = new HashMap<>();
+    final Properties kafka = new Properties();
+    kafka.put(StreamsConfig.APPLICATION_ID_CONFIG, "streamlstm");
+    kafka.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+    // Each reading changes its sensor's state and yields a score: both or neither must happen.
+    kafka.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    // Kafka 5 behaviour now (the model processor catches its own errors anyway), without a warning at each start.
+    kafka.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      final String key = e.getKey();
+      if (key.startsWith("streamlstm.")) {
+        if (!KEYS.contains(key)) throw new IllegalArgumentException("unknown setting " + key + " (known: " + KEYS + ")");
+        own.put(key, e.getValue().strip());
+      } else if (key.startsWith(DETECTOR_PREFIX)) {
+        detector.put(key, e.getValue());
+      } else {
+        kafka.put(key, e.getValue());
+      }
+    }
+    final StreamSettings settings = new StreamSettings(
+        own.getOrDefault(INPUT_TOPIC, defaults.inputTopic()),
+        own.getOrDefault(SCORES_TOPIC, defaults.scoresTopic()),
+        own.getOrDefault(ANOMALIES_TOPIC, defaults.anomaliesTopic()),
+        own.getOrDefault(DLQ_TOPIC, defaults.deadLetterTopic()),
+        own.getOrDefault(MODEL_TOPIC, defaults.modelTopic()),
+        own.getOrDefault(MODEL_NAME, defaults.modelName()),
+        DetectorConfig.fromProperties(detector));
+    final Path modelFile = own.containsKey(MODEL_FILE) ? Path.of(own.get(MODEL_FILE)) : null;
+    return new AppConfig(settings, kafka, modelFile,
+        Boolean.parseBoolean(own.getOrDefault(CREATE_TOPICS, "true")),
+        parseInt(TOPIC_PARTITIONS, own.getOrDefault(TOPIC_PARTITIONS, "3")));
+  }
+
+  /** The same configuration talking to {@code bootstrapServers} (command-line option beats file and environment). */
+  public AppConfig withBootstrapServers(String bootstrapServers) {
+    final Properties copy = new Properties();
+    copy.putAll(kafka);
+    copy.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return new AppConfig(settings, copy, modelFile, createTopics, topicPartitions);
+  }
+
+  /** The Kafka settings a plain client (consumer, producer, admin) understands: connection and security. */
+  public Properties clientSettings(Set<String> clientConfigNames) {
+    final Properties client = new Properties();
+    for (String name : kafka.stringPropertyNames()) {
+      if (clientConfigNames.contains(name)) client.put(name, kafka.getProperty(name));
+    }
+    return client;
+  }
+
+  private static Map<String, String> readFile(Path file) {
+    final Properties properties = new Properties();
+    try (Reader in = Files.newBufferedReader(file)) {
+      properties.load(in);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("no such configuration file: " + file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    final Map<String, String> values = new HashMap<>();
+    for (String name : properties.stringPropertyNames()) values.put(name, properties.getProperty(name));
+    return values;
+  }
+
+  /** STREAMLSTM_DETECTOR_X_Y → detector.xY, STREAMLSTM_X_Y → streamlstm.x.y, KAFKA_X_Y → x.y (if Kafka knows it). */
+  static Map<String, String> fromEnvironment(Map<String, String> environment) {
+    final Map<String, String> values = new HashMap<>();
+    for (Map.Entry<String, String> e : environment.entrySet()) {
+      final String name = e.getKey();
+      if (name.startsWith("STREAMLSTM_DETECTOR_")) {
+        values.put(DETECTOR_PREFIX + camelCase(name.substring("STREAMLSTM_DETECTOR_".length())), e.getValue());
+      } else if (name.startsWith("STREAMLSTM_")) {
+        values.put(dotted(name), e.getValue());
+      } else if (name.startsWith("KAFKA_")) {
+        final String key = dotted(name.substring("KAFKA_".length()));
+        if (isKafkaSetting(key)) values.put(key, e.getValue());
+      }
+    }
+    return values;
+  }
+
+  private static final Set<String> KAFKA_NAMES = kafkaNames();
+  private static final List<String> KAFKA_PREFIXES = List.of(StreamsConfig.CONSUMER_PREFIX,
+      StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
+      StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX);
+
+  private static boolean isKafkaSetting(String key) {
+    if (KAFKA_NAMES.contains(key)) return true;
+    for (String prefix : KAFKA_PREFIXES) {
+      if (key.startsWith(prefix) && KAFKA_NAMES.contains(key.substring(prefix.length()))) return true;
+    }
+    return false;
+  }
+
+  private static Set<String> kafkaNames() {
+    final Set<String> names = new HashSet<>(StreamsConfig.configDef().names());
+    names.addAll(ConsumerConfig.configNames());
+    names.addAll(ProducerConfig.configNames());
+    names.addAll(AdminClientConfig.configNames());
+    return names;
+  }
+
+  private static String dotted(String environmentName) {
+    return environmentName.toLowerCase(Locale.ROOT).replace('_', '.');
+  }
+
+  private static String camelCase(String environmentName) {
+    final String[] words = environmentName.toLowerCase(Locale.ROOT).split("_");
+    final StringBuilder out = new StringBuilder(words[0]);
+    for (int k = 1; k < words.length; k++) {
+      if (!words[k].isEmpty()) out.append(Character.toUpperCase(words[k].charAt(0))).append(words[k].substring(1));
+    }
+    return out.toString();
+  }
+
+  private static int parseInt(String key, String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("bad value for " + key + ": '" + text + "'");
+    }
+  }
+}

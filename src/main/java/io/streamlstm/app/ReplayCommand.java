@@ -1,0 +1,177 @@
+package io.streamlstm.app;
+
+import io.streamlstm.detect.DetectorConfig;
+import io.streamlstm.detect.Score;
+import io.streamlstm.lstm.Model;
+import io.streamlstm.lstm.ModelFile;
+import io.streamlstm.lstm.Models;
+import io.streamlstm.streams.ActiveModel;
+import io.streamlstm.streams.ReadingScorer;
+import io.streamlstm.streams.ScoringObserver;
+import io.streamlstm.streams.Timestamps;
+import io.streamlstm.streams.TopicRange;
+import io.streamlstm.streams.Verdict;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code streamlstm replay}: scores a time range of a topic offline, with the service's parsing, refusal
+ * rules and detector, one sensor state per sensor starting empty. Replaying a topic from its beginning
+ * gives the scores the service gave (same model, same detector settings).
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+    description = "Score a time range of a Kafka topic offline into a CSV file, as the service would.")
+public final class ReplayCommand implements Callable<Integer> {
+
+  static final String HEADER = "sensor,timestamp,channel,value,expected,lower,upper,likelihood,anomaly,warmingUp,modelVersion";
+
+  @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT", description = "Overrides bootstrap.servers.")
+  String bootstrapServers;
+
+  @Option(names = "--topic", description = "Topic of readings (default: streamlstm.input.topic, sensor-readings).")
+  String topic;
+
+  @Option(names = "--from", paramLabel = "TIME", description = "First record time, ISO-8601 or epoch ms (default: the beginning).")
+  String from;
+
+  @Option(names = "--to", paramLabel = "TIME", description = "Last record time, inclusive (default: the end as of now).")
+  String to;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "CSV of scores, one row per channel.")
+  Path out;
+
+  @Option(names = "--report", paramLabel = "FILE.html",
+      description = "Also an HTML report per sensor (as 'score --report'); several sensors give FILE-<sensor>.html.")
+  Path report;
+
+  @Option(names = "--model", paramLabel = "FILE",
+      description = "Model file (default: the service's model from the model topic, else the shipped default).")
+  Path model;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "The service's properties file (topics, detector, security).")
+  Path config;
+
+  @Override
+  public Integer call() throws IOException {
+    AppConfig appConfig = AppConfig.load(config, System.getenv());
+    if (bootstrapServers != null) appConfig = appConfig.withBootstrapServers(bootstrapServers);
+    final String readingsTopic = topic != null ? topic : appConfig.settings().inputTopic();
+    final long fromMillis = from == null ? Long.MIN_VALUE : Timestamps.parse(from);
+    final long toMillis = to == null ? Long.MAX_VALUE : Timestamps.parse(to);
+
+    final Properties consumerSettings = appConfig.clientSettings(ConsumerConfig.configNames());
+    // Only what the service's transactions committed, as the service's own consumers see it.
+    consumerSettings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    consumerSettings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    consumerSettings.remove(ConsumerConfig.GROUP_ID_CONFIG);
+
+    final Map<String, Long> deadLetters = new TreeMap<>();
+    final long[] rows = {0};
+    try (KafkaConsumer<byte[], byte[]> consumer =
+            new KafkaConsumer<>(consumerSettings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        BufferedWriter csv = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+      final ActiveModel models = new ActiveModel(shippedModel(appConfig), appConfig.settings().detector(),
+          ScoringObserver.NONE);
+      if (model == null) latestPublished(consumer, appConfig, models);
+      final Map<String, byte[]> states = new HashMap<>();
+      final ReadingScorer scorer = new ReadingScorer(models, ScoringObserver.NONE, states::get, states::put);
+      final Map<String, List<Score>> bySensor = new LinkedHashMap<>(); // kept only for the report
+      csv.write(HEADER);
+      csv.newLine();
+      final long records = TopicRange.read(consumer, readingsTopic, fromMillis, toMillis, record -> {
+        final String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        final Verdict verdict = scorer.score(key, record.value());
+        if (verdict.isScored()) {
+          rows[0] += write(csv, verdict.sensorId(), verdict.score());
+          if (report != null) bySensor.computeIfAbsent(verdict.sensorId(), id -> new ArrayList<>()).add(verdict.score());
+        } else {
+          deadLetters.merge(verdict.reason(), 1L, Long::sum);
+        }
+      });
+      System.out.printf("replayed %d records of %s with model %s: %d score rows to %s, refused %s%n", records,
+          readingsTopic, models.current().version(), rows[0], out, deadLetters);
+      if (report != null) writeReports(bySensor, models.current().version(), appConfig.settings().detector());
+    }
+    return 0;
+  }
+
+  /** One page per sensor, from the readings it had scored: the given file, or FILE-<sensor>.html for several. */
+  private void writeReports(Map<String, List<Score>> bySensor, String modelVersion, DetectorConfig detector)
+      throws IOException {
+    final String stem = report.getFileName().toString().replaceFirst("\\.html?$", "");
+    for (Map.Entry<String, List<Score>> sensor : bySensor.entrySet()) {
+      final Score[] scores = sensor.getValue().toArray(new Score[0]);
+      final long[] timestamps = new long[scores.length];
+      final double[][] values = new double[scores.length][];
+      for (int t = 0; t < scores.length; t++) {
+        timestamps[t] = scores[t].timestampMillis();
+        values[t] = scores[t].values();
+      }
+      final SeriesCsv.Series series = new SeriesCsv.Series(sensor.getKey(), scores[0].channels(), timestamps, values);
+      final Path page = bySensor.size() == 1 ? report
+          : report.resolveSibling(stem + "-" + sensor.getKey().replaceAll("[^A-Za-z0-9._-]", "_") + ".html");
+      Files.writeString(page, ScoreReport.html(series, scores, modelVersion, detector.anomalyThreshold()));
+      System.out.println("report for " + sensor.getKey() + ": " + page);
+    }
+  }
+
+  private Model shippedModel(AppConfig appConfig) {
+    if (model != null) return ModelFile.read(model);
+    return appConfig.modelFile() == null ? Models.loadDefault() : ModelFile.read(appConfig.modelFile());
+  }
+
+  /** Offers every record of the service's model to {@code models}, as its global store does: the last good one wins. */
+  private static void latestPublished(KafkaConsumer<byte[], byte[]> consumer, AppConfig appConfig, ActiveModel models) {
+    final String modelTopic = appConfig.settings().modelTopic();
+    if (consumer.partitionsFor(modelTopic).isEmpty()) return;
+    final byte[] name = appConfig.settings().modelName().getBytes(StandardCharsets.UTF_8);
+    TopicRange.read(consumer, modelTopic, Long.MIN_VALUE, Long.MAX_VALUE, record -> {
+      if (Arrays.equals(name, record.key())) {
+        models.update(record.value(), "model record '" + appConfig.settings().modelName() + "'");
+      }
+    });
+  }
+
+  /** One row per channel; returns the number of rows. */
+  private static int write(BufferedWriter csv, String sensorId, Score score) {
+    try {
+      for (int c = 0; c < score.channels().length; c++) {
+        csv.write(String.join(",", cell(sensorId), Timestamps.format(score.timestampMillis()), cell(score.channels()[c]),
+            Double.toString(score.values()[c]), Double.toString(score.expected()[c]),
+            Double.toString(score.lower()[c]), Double.toString(score.upper()[c]),
+            Double.toString(score.likelihood()), Boolean.toString(score.anomaly()),
+            Boolean.toString(score.warmingUp()), score.modelVersion()));
+        csv.newLine();
+      }
+      return score.channels().length;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A CSV cell: quoted when the text holds a comma, quote or line break (sensor ids are free text). */
+  static String cell(String text) {
+    if (text.indexOf(',') < 0 && text.indexOf('"') < 0 && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) {
+      return text;
+    }
+    return '"' + text.replace("\"", "\"\"") + '"';
+  }
+}

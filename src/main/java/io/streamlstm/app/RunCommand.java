@@ -1,0 +1,35 @@
+package io.streamlstm.app;
+
+import io.streamlstm.streams.ScoringObserver;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code streamlstm run}: the scoring service, until SIGTERM or a fatal error. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Score sensor readings from Kafka continuously (see the configuration keys in the README).")
+public final class RunCommand implements Callable<Integer> {
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Properties file: streamlstm.*, detector.* and any Kafka Streams/client setting.")
+  Path config;
+
+  @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT", description = "Overrides bootstrap.servers.")
+  String bootstrapServers;
+
+  @Option(names = "--http-port", defaultValue = "8080", description = "Port of /health, /ready (default ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    AppConfig appConfig = AppConfig.load(config, System.getenv());
+    if (bootstrapServers != null) appConfig = appConfig.withBootstrapServers(bootstrapServers);
+    final Service service = Service.create(appConfig, ScoringObserver.NONE, httpPort);
+    // SIGTERM (docker stop, kubectl delete) commits and closes instead of abandoning an open transaction.
+    Runtime.getRuntime().addShutdownHook(new Thread(service::close, "streamlstm-shutdown"));
+    service.start();
+    System.err.println("streamlstm: scoring; health on http://localhost:" + service.httpPort() + "/health");
+    return service.awaitStop() ? 0 : 1;
+  }
+}

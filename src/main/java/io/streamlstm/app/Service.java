@@ -1,0 +1,143 @@
+package io.streamlstm.app;
+
+import io.streamlstm.lstm.Model;
+import io.streamlstm.lstm.ModelFile;
+import io.streamlstm.lstm.Models;
+import io.streamlstm.streams.ScoringObserver;
+import io.streamlstm.streams.ScoringTopology;
+import io.streamlstm.streams.Topics;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KafkaStreams.State;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running scorer: Kafka Streams with the scoring topology, and an HTTP endpoint answering
+ * {@code /health} (200 unless the streams client failed or stopped) and {@code /ready} (200 while
+ * RUNNING, i.e. not rebalancing or restoring). Callers add their own routes, e.g. metrics.
+ *
+ * <pre>
+ *   Service service = Service.create(config, observer, 8080);  // HTTP up, streams not started
+ *   service.route("/metrics", ...);                            // bind meters to service.kafkaStreams()
+ *   service.start();
+ *   service.awaitStop();                                       // until close() or a fatal error
+ * </pre>
+ */
+public final class Service implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Service.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  private static final Set<State> UNHEALTHY = Set.of(State.PENDING_ERROR, State.ERROR, State.NOT_RUNNING);
+
+  private final AppConfig config;
+  private final KafkaStreams streams;
+  private final HttpEndpoint http;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  private Service(AppConfig config, KafkaStreams streams, HttpEndpoint http) {
+    this.config = config;
+    this.streams = streams;
+    this.http = http;
+  }
+
+  /** Builds the streams client and opens the HTTP endpoint on {@code httpPort} (0 picks a free port). */
+  public static Service create(AppConfig config, ScoringObserver observer, int httpPort) {
+    final Model shipped = config.modelFile() == null ? Models.loadDefault() : ModelFile.read(config.modelFile());
+    final Topology topology = ScoringTopology.build(config.settings(), shipped, observer);
+    LOG.info("Topology:\n{}", topology.describe());
+    final KafkaStreams streams = new KafkaStreams(topology, config.kafka());
+    final HttpEndpoint http = HttpEndpoint.start("0.0.0.0", httpPort);
+    final Service service = new Service(config, streams, http);
+    streams.setStateListener((now, before) -> {
+      LOG.info("Kafka Streams {} -> {}", before, now);
+      if (now == State.ERROR || now == State.NOT_RUNNING) service.stopped.countDown();
+    });
+    http.route("/health", () -> {
+      final State state = streams.state();
+      return HttpEndpoint.Response.text(UNHEALTHY.contains(state) ? 503 : 200, state.name());
+    });
+    http.route("/ready", () -> {
+      final State state = streams.state();
+      return HttpEndpoint.Response.text(state == State.RUNNING ? 200 : 503, state.name());
+    });
+    return service;
+  }
+
+  /** Adds a route to the HTTP endpoint, before or after {@link #start()}. */
+  public Service route(String path, Supplier<HttpEndpoint.Response> handler) {
+    http.route(path, handler);
+    return this;
+  }
+
+  /** The streams client, e.g. to bind its metrics before {@link #start()}. */
+  public KafkaStreams kafkaStreams() {
+    return streams;
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  /** Creates missing topics (unless configured off) and starts processing. */
+  public void start() {
+    if (config.createTopics()) {
+      try (Admin admin = Admin.create(config.clientSettings(AdminClientConfig.configNames()))) {
+        Topics.ensure(admin, config.settings(), config.topicPartitions());
+      }
+    }
+    streams.start();
+  }
+
+  /** Blocks until the service is closed or Kafka Streams stopped on a fatal error; true for a clean stop. */
+  public boolean awaitStop() throws InterruptedException {
+    stopped.await();
+    return streams.state() != State.ERROR;
+  }
+
+  /**
+   * Sensors with state in this instance's stores (RocksDB's estimate), e.g. for a gauge; null while the
+   * store cannot be queried (starting, rebalancing).
+   */
+  public Long approximateSensorCount() {
+    try {
+      final ReadOnlyKeyValueStore<String, byte[]> states = streams.store(StoreQueryParameters.fromNameAndType(
+          ScoringTopology.SENSOR_STATE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+      return states.approximateNumEntries();
+    } catch (InvalidStateStoreException e) {
+      return null;
+    }
+  }
+
+  public State state() {
+    return streams.state();
+  }
+
+  /** Commits and closes Kafka Streams (bounded wait), then the HTTP endpoint. Safe to call twice. */
+  @Override
+  public void close() {
+    // A dynamic member leaves the group at once, so its partitions move to the other instances now rather
+    // than after the session timeout; a static member (group.instance.id) stays, to come back without a
+    // rebalance.
+    final boolean staticMember = config.kafka().stringPropertyNames().stream()
+        .anyMatch(name -> name.endsWith(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+    final CloseOptions options = CloseOptions.groupMembershipOperation(staticMember
+        ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+        : CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT);
+    if (!streams.close(options)) LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
+    http.close();
+    stopped.countDown();
+  }
+}

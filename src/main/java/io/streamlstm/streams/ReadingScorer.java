@@ -1,0 +1,93 @@
+package io.streamlstm.streams;
+
+import io.streamlstm.detect.Detector;
+import io.streamlstm.detect.Outcome;
+import io.streamlstm.detect.Rejection;
+import io.streamlstm.detect.Score;
+import io.streamlstm.detect.SensorState;
+import io.streamlstm.lstm.Model;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One record in, one {@link Verdict} out: parse, load the sensor's state, let the {@link Detector} score,
+ * store the new state. The stream's processor and the offline replay both use it, so they parse, refuse
+ * and score alike. Sensor states live wherever the caller keeps them (the stream's store, a map).
+ * Not thread-safe: one per stream task.
+ */
+public final class ReadingScorer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReadingScorer.class);
+
+  private final ActiveModel models;
+  private final ScoringObserver observer;
+  private final Function<String, byte[]> loadState;
+  private final BiConsumer<String, byte[]> saveState;
+  private Model modelInUse;
+  private Detector detector;
+
+  /** {@code saveState} with a null state deletes it. */
+  public ReadingScorer(ActiveModel models, ScoringObserver observer, Function<String, byte[]> loadState,
+      BiConsumer<String, byte[]> saveState) {
+    this.models = models;
+    this.observer = observer;
+    this.loadState = loadState;
+    this.saveState = saveState;
+  }
+
+  /** Scores the record {@code value} keyed {@code key} (null or "" when the sensor is in the value). */
+  public Verdict score(String key, byte[] value) {
+    final long start = System.nanoTime();
+    final SensorReading parsed;
+    try {
+      parsed = ReadingJson.parse(key, value);
+    } catch (BadReadingException e) {
+      return deadLetter(key, Rejection.Reason.MALFORMED.name(), e.getMessage());
+    }
+    final String sensorId = parsed.sensorId();
+    final Detector detector = detectorForCurrentModel();
+    final byte[] stored = loadState.apply(sensorId);
+    final SensorState state;
+    try {
+      state = stored == null ? detector.newState() : SensorState.decode(stored);
+    } catch (IllegalArgumentException e) {
+      // Keeping it would refuse this sensor forever; it starts over from its next reading instead.
+      LOG.warn("Sensor {}: stored state unreadable ({}), starting it over", sensorId, e.getMessage());
+      saveState.accept(sensorId, null);
+      return deadLetter(sensorId, DeadLetters.STATE_UNREADABLE, e.getMessage());
+    }
+    final Outcome outcome;
+    try {
+      outcome = detector.process(state, parsed.reading());
+    } catch (RuntimeException e) {
+      LOG.warn("Sensor {}: detector failed on a reading, dead-lettered", sensorId, e);
+      return deadLetter(sensorId, DeadLetters.SCORING_FAILED, e.toString());
+    }
+    if (!outcome.accepted()) {
+      return deadLetter(sensorId, outcome.rejection().reason().name(), outcome.rejection().detail());
+    }
+    saveState.accept(sensorId, state.encode());
+    final Score score = outcome.score();
+    // The time of the whole step a reading costs: parse, state decode, detector, state encode.
+    final long nanos = System.nanoTime() - start;
+    observer.scored(sensorId, score.likelihood(), score.error(), score.anomaly(), score.warmingUp(), nanos);
+    return Verdict.scored(sensorId, score);
+  }
+
+  /** A reference check per record; a new model (rarely) costs one new detector. */
+  private Detector detectorForCurrentModel() {
+    final Model current = models.current();
+    if (current != modelInUse) {
+      detector = new Detector(current, models.detectorConfig());
+      modelInUse = current;
+    }
+    return detector;
+  }
+
+  private Verdict deadLetter(String sensorId, String reason, String detail) {
+    observer.deadLettered(reason);
+    return Verdict.deadLetter(sensorId, reason, detail);
+  }
+}

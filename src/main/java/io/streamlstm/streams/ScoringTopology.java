@@ -1,0 +1,88 @@
+package io.streamlstm.streams;
+
+import io.streamlstm.lstm.Model;
+import io.streamlstm.streams.ScoringProcessor.Output;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/** The scoring topology: readings in; scores, anomalies and dead letters out; models from their own topic. */
+public final class ScoringTopology {
+
+  /** Each sensor's {@link io.streamlstm.detect.SensorState} bytes, keyed by sensor id. */
+  public static final String SENSOR_STATE_STORE = "sensor-state";
+  /** The last accepted model file, keyed by model name. */
+  public static final String MODEL_STORE = "models";
+
+  private ScoringTopology() {}
+
+  /**
+   * @param shippedModel scores until the model topic holds a usable model named {@code settings.modelName()}
+   * @param observer told of every score, dead letter and model switch (metrics)
+   */
+  public static Topology build(StreamSettings settings, Model shippedModel, ScoringObserver observer) {
+    final Serde<String> text = Serdes.String();
+    final Serde<byte[]> bytes = Serdes.ByteArray();
+    final StreamsBuilder builder = new StreamsBuilder();
+
+    // Every instance reads the whole model topic, so all of them switch when a model is published.
+    // The global store needs no changelog: the compacted topic is its changelog.
+    final ActiveModel models = new ActiveModel(shippedModel, settings.detector(), observer);
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_STORE), text, bytes).withLoggingDisabled(),
+        settings.modelTopic(),
+        Consumed.with(text, bytes),
+        () -> new ModelUpdateProcessor(models, settings.modelName(), MODEL_STORE));
+
+    // Sensor states survive restarts and move with their partitions: persistent and changelogged.
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SENSOR_STATE_STORE), text, bytes));
+
+    // Values stay raw bytes until the scorer reads them, so no record can fail deserialisation:
+    // unreadable ones reach the dead-letter topic like any other refused reading.
+    final KStream<String, byte[]> readings = builder.stream(settings.inputTopic(),
+        Consumed.with(text, bytes).withTimestampExtractor(new ReadingTimestampExtractor()));
+
+    final Map<String, KStream<String, byte[]>> byKey = readings.split(Named.as("readings-"))
+        .branch((sensorId, value) -> sensorId == null || sensorId.isEmpty(), Branched.as("without-key"))
+        .defaultBranch(Branched.as("with-key"));
+
+    // Key-less readings take their sensor id from the value and are repartitioned by it, so each sensor's
+    // readings meet its state in one task, in order. Keyed readings skip this extra hop.
+    final KStream<String, byte[]> rekeyed = byKey.get("readings-without-key")
+        .processValues(SourceStampProcessor::new, Named.as("stamp-source"))
+        .selectKey((noKey, value) -> ReadingJson.sensorIdOf(value), Named.as("key-by-sensor"))
+        .repartition(Repartitioned.<String, byte[]>as("readings-by-sensor").withKeySerde(text).withValueSerde(bytes));
+
+    // One sensor state in, one reading scored, the new state out: all of it in the scorer and the detector.
+    final KStream<String, Output> outputs = byKey.get("readings-with-key")
+        .merge(rekeyed, Named.as("all-readings"))
+        .process(() -> new ScoringProcessor(models, observer, SENSOR_STATE_STORE),
+            Named.as("score"), SENSOR_STATE_STORE);
+
+    final Map<String, KStream<String, Output>> byDestination = outputs.split(Named.as("to-"))
+        .branch((sensorId, output) -> output.deadLetter(), Branched.as("dead-letters"))
+        .defaultBranch(Branched.as("scores"));
+
+    // Refused records keep their original bytes; the headers say why and where from (DeadLetters).
+    byDestination.get("to-dead-letters").mapValues(Output::bytes)
+        .to(settings.deadLetterTopic(), Produced.with(text, bytes));
+
+    final KStream<String, Output> scores = byDestination.get("to-scores");
+    scores.mapValues(Output::bytes).to(settings.scoresTopic(), Produced.with(text, bytes));
+    // Alerting consumers read only the flagged readings instead of filtering every score themselves.
+    scores.filter((sensorId, score) -> score.anomaly()).mapValues(Output::bytes)
+        .to(settings.anomaliesTopic(), Produced.with(text, bytes));
+
+    return builder.build();
+  }
+}

@@ -1,0 +1,118 @@
+package io.streamlstm.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlstm.detect.DetectorConfig;
+import io.streamlstm.streams.StreamSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AppConfigTest {
+
+  @TempDir Path dir;
+
+  private Path file(String... lines) throws IOException {
+    final Path file = dir.resolve("app.properties");
+    Files.write(file, java.util.List.of(lines));
+    return file;
+  }
+
+  @Test
+  void withNothingSetTheDefaultsScoreExactlyOnceFromSensorReadings() {
+    final AppConfig config = AppConfig.load(null, Map.of());
+    assertEquals(StreamSettings.defaults(), config.settings());
+    assertEquals(StreamsConfig.EXACTLY_ONCE_V2, config.kafka().getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+    assertEquals("streamlstm", config.kafka().getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+    assertNull(config.modelFile());
+    assertTrue(config.createTopics());
+  }
+
+  @Test
+  void theFileSetsTopicsDetectorAndPassesEveryKafkaSettingThroughUnchanged() throws IOException {
+    final AppConfig config = AppConfig.load(file(
+        "streamlstm.input.topic=plant-readings",
+        "streamlstm.dlq.topic=plant-dlq",
+        "streamlstm.model.name=plant",
+        "streamlstm.model.file=/models/plant.lstm",
+        "streamlstm.topics.create=false",
+        "detector.warmUpReadings=7",
+        "detector.anomalyThreshold=0.95",
+        "bootstrap.servers=broker-1:9093",
+        "security.protocol=SASL_SSL",
+        "sasl.mechanism=PLAIN",
+        "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"p\";",
+        "ssl.truststore.location=/etc/kafka/truststore.jks",
+        "producer.compression.type=zstd",
+        "num.stream.threads=4",
+        "processing.guarantee=at_least_once"), Map.of());
+
+    assertEquals("plant-readings", config.settings().inputTopic());
+    assertEquals("plant-dlq", config.settings().deadLetterTopic());
+    assertEquals("anomaly-scores", config.settings().scoresTopic(), "unset keys keep their default");
+    assertEquals("plant", config.settings().modelName());
+    assertEquals(Path.of("/models/plant.lstm"), config.modelFile());
+    assertFalse(config.createTopics());
+    assertEquals(7, config.settings().detector().warmUpReadings());
+    assertEquals(0.95, config.settings().detector().anomalyThreshold());
+    assertEquals(DetectorConfig.defaults().bandSigmas(), config.settings().detector().bandSigmas());
+
+    final Properties kafka = config.kafka();
+    assertEquals("broker-1:9093", kafka.getProperty("bootstrap.servers"));
+    assertEquals("SASL_SSL", kafka.getProperty("security.protocol"));
+    assertEquals("org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"p\";",
+        kafka.getProperty("sasl.jaas.config"));
+    assertEquals("/etc/kafka/truststore.jks", kafka.getProperty("ssl.truststore.location"));
+    assertEquals("zstd", kafka.getProperty("producer.compression.type"));
+    assertEquals("4", kafka.getProperty("num.stream.threads"));
+    assertEquals("at_least_once", kafka.getProperty("processing.guarantee"), "the file may opt out of exactly-once");
+    assertFalse(kafka.stringPropertyNames().stream().anyMatch(k -> k.startsWith("streamlstm.") || k.startsWith("detector.")),
+        "our own keys are not handed to Kafka");
+
+    final Properties producer = config.clientSettings(ProducerConfig.configNames());
+    assertEquals("SASL_SSL", producer.getProperty("security.protocol"));
+    assertNull(producer.getProperty("num.stream.threads"), "plain clients get only what they understand");
+  }
+
+  @Test
+  void environmentVariablesOverrideTheFile() throws IOException {
+    final AppConfig config = AppConfig.load(file("streamlstm.input.topic=from-file", "bootstrap.servers=file:9092"),
+        Map.of("STREAMLSTM_INPUT_TOPIC", "from-env",
+            "STREAMLSTM_DETECTOR_WARM_UP_READINGS", "11",
+            "KAFKA_BOOTSTRAP_SERVERS", "env:9092",
+            "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+            "KAFKA_PRODUCER_LINGER_MS", "5",
+            "KAFKA_HOME", "/opt/kafka",
+            "KAFKA_HEAP_OPTS", "-Xmx1g",
+            "PATH", "/usr/bin"));
+    assertEquals("from-env", config.settings().inputTopic());
+    assertEquals(11, config.settings().detector().warmUpReadings());
+    assertEquals("env:9092", config.kafka().getProperty("bootstrap.servers"));
+    assertEquals("SCRAM-SHA-512", config.kafka().getProperty("sasl.mechanism"));
+    assertEquals("5", config.kafka().getProperty("producer.linger.ms"));
+    assertNull(config.kafka().getProperty("home"), "KAFKA_HOME of a broker image is not a Kafka setting");
+    assertNull(config.kafka().getProperty("heap.opts"));
+  }
+
+  @Test
+  void mistypedOrBadSettingsAreRefusedWithTheirName() throws IOException {
+    final Path typo = file("streamlstm.input.topics=x");
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> AppConfig.load(typo, Map.of()))
+        .getMessage().contains("streamlstm.input.topics"));
+    final Path badDetector = file("detector.warmUpReadings=many");
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> AppConfig.load(badDetector, Map.of()))
+        .getMessage().contains("detector.warmUpReadings"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> AppConfig.load(dir.resolve("missing.properties"), Map.of())).getMessage().contains("missing.properties"));
+  }
+}

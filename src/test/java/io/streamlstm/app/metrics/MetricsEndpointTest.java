@@ -1,0 +1,150 @@
+package io.streamlstm.app.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlstm.app.HttpEndpoint;
+import io.streamlstm.detect.Score;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Drives the observer and reads the numbers back the way Prometheus does: GET /metrics over HTTP. */
+class MetricsEndpointTest {
+
+  private Metrics metrics;
+  private HttpEndpoint endpoint;
+
+  @BeforeEach
+  void start() {
+    metrics = new Metrics(new MetricsConfig(Set.of("pump-1"), 2, Duration.ofMinutes(10), Duration.ZERO,
+        Duration.ofSeconds(1)));
+    endpoint = HttpEndpoint.start("127.0.0.1", 0);
+    endpoint.route("/metrics", metrics.route());
+  }
+
+  @AfterEach
+  void stop() {
+    endpoint.close();
+    metrics.close();
+  }
+
+  private HttpResponse<String> get() throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + "/metrics"))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private Scrape scrape() throws Exception {
+    HttpResponse<String> response = get();
+    assertEquals(200, response.statusCode());
+    return Scrape.parse(response.body());
+  }
+
+  private static Score score(double value, double expected, double likelihood, boolean anomaly) {
+    return new Score(0L, new String[] {"value"}, new double[] {value}, new double[] {expected},
+        new double[] {expected - 1}, new double[] {expected + 1}, new double[] {value - expected},
+        new double[] {1.0}, likelihood, anomaly, false, "m1");
+  }
+
+  @Test
+  void servesPrometheusTextFormat() throws Exception {
+    HttpResponse<String> response = get();
+    assertEquals(200, response.statusCode());
+    String type = response.headers().firstValue("Content-Type").orElseThrow();
+    assertTrue(type.startsWith("text/plain; version=0.0.4"), type);
+    Scrape s = Scrape.parse(response.body());
+    // JVM and process meters are bound from the start.
+    assertTrue(s.sum("jvm_memory_used_bytes", "area", "heap") > 0);
+    assertTrue(s.has("jvm_gc_pause_seconds_count") || s.has("jvm_gc_memory_allocated_bytes_total"));
+    assertTrue(s.value("jvm_threads_live_threads") > 0);
+    assertTrue(s.value("process_uptime_seconds") >= 0);
+    assertTrue(s.has("process_cpu_usage"));
+    // Known dead-letter reasons and the model refusal counter exist before anything happened.
+    assertEquals(0.0, s.value("streamlstm_dead_letters_total", "reason", "not_finite"));
+    assertEquals(0.0, s.value("streamlstm_model_refusals_total"));
+    assertEquals(0.0, s.value("streamlstm_readings_scored_total"));
+  }
+
+  @Test
+  void countsScoresAnomaliesAndDeadLettersWithPrometheusNames() throws Exception {
+    MicrometerScoringObserver observer = metrics.observer();
+    observer.scored("pump-9", 0.30, new double[] {0.02}, false, true, 40_000);
+    observer.scored("pump-9", 0.50, new double[] {-0.2}, false, false, 60_000);
+    observer.scored("pump-9", 0.9995, new double[] {5.0}, true, false, 2_000_000);
+    observer.deadLettered("NOT_FINITE");
+    observer.deadLettered("NOT_FINITE");
+    observer.deadLettered("malformed");
+
+    Scrape s = scrape();
+    assertEquals(3.0, s.value("streamlstm_readings_scored_total"));
+    assertEquals(1.0, s.value("streamlstm_readings_warming_up_total"));
+    assertEquals(1.0, s.value("streamlstm_anomalies_total"));
+    assertEquals(2.0, s.value("streamlstm_dead_letters_total", "reason", "not_finite"));
+    assertEquals(1.0, s.value("streamlstm_dead_letters_total", "reason", "malformed"));
+    assertEquals(0.0, s.value("streamlstm_dead_letters_total", "reason", "time_backwards"));
+
+    // Likelihood histogram: cumulative buckets in the tail.
+    assertEquals(3.0, s.value("streamlstm_anomaly_likelihood_count"));
+    assertEquals(1.0, s.value("streamlstm_anomaly_likelihood_bucket", "le", "0.3"));
+    assertEquals(2.0, s.value("streamlstm_anomaly_likelihood_bucket", "le", "0.99"));
+    assertEquals(2.0, s.value("streamlstm_anomaly_likelihood_bucket", "le", "0.999"));
+    assertEquals(3.0, s.value("streamlstm_anomaly_likelihood_bucket", "le", "0.9999"));
+    assertEquals(0.30 + 0.50 + 0.9995, s.value("streamlstm_anomaly_likelihood_sum"), 1e-9);
+
+    // Prediction error recorded as an absolute value.
+    assertEquals(5.22, s.value("streamlstm_prediction_error_sum"), 1e-9);
+    assertEquals(2.0, s.value("streamlstm_prediction_error_bucket", "le", "0.3"));
+
+    // Processing time in seconds, with sub-millisecond buckets.
+    assertEquals(3.0, s.value("streamlstm_reading_processing_seconds_count"));
+    assertEquals(0.0021, s.value("streamlstm_reading_processing_seconds_sum"), 1e-12);
+    assertEquals(1.0, s.value("streamlstm_reading_processing_seconds_bucket", "le", "5.0E-5"));
+    assertEquals(3.0, s.value("streamlstm_reading_processing_seconds_bucket", "le", "0.0025"));
+  }
+
+  @Test
+  void modelVersionIsOneSeriesThatFollowsSwitches() throws Exception {
+    MicrometerScoringObserver observer = metrics.observer();
+    observer.modelActivated("v1");
+    observer.modelActivated("v1"); // a second stream thread reporting the same start
+    Scrape s = scrape();
+    assertEquals(1.0, s.value("streamlstm_model_active", "version", "v1"));
+    assertEquals(0.0, s.value("streamlstm_model_switches_total"));
+
+    observer.modelActivated("v2");
+    observer.modelRefused("checksum");
+    s = scrape();
+    assertEquals(Set.of("v2"), s.labelValues("streamlstm_model_active", "version"));
+    assertEquals(1.0, s.value("streamlstm_model_switches_total"));
+    assertEquals(1.0, s.value("streamlstm_model_refusals_total"));
+  }
+
+  @Test
+  void perSensorBandForAllowListedAndTopSensors() throws Exception {
+    MicrometerScoringObserver observer = metrics.observer();
+    observer.scored("pump-1", score(10.0, 9.5, 0.40, false), 50_000);
+    observer.scored("pump-2", score(99.0, 20.0, 0.9999, true), 50_000);
+    observer.scored("pump-2", score(98.0, 21.0, 0.9998, true), 50_000);
+
+    Scrape s = scrape();
+    assertEquals(10.0, s.value("streamlstm_sensor_value", "sensor", "pump-1", "channel", "value"));
+    assertEquals(9.5, s.value("streamlstm_sensor_expected", "sensor", "pump-1", "channel", "value"));
+    assertEquals(8.5, s.value("streamlstm_sensor_lower", "sensor", "pump-1", "channel", "value"));
+    assertEquals(10.5, s.value("streamlstm_sensor_upper", "sensor", "pump-1", "channel", "value"));
+    assertEquals(0.40, s.value("streamlstm_sensor_likelihood", "sensor", "pump-1"));
+    assertEquals(98.0, s.value("streamlstm_sensor_value", "sensor", "pump-2", "channel", "value"));
+    assertEquals(0.9998, s.value("streamlstm_sensor_likelihood", "sensor", "pump-2"));
+    assertEquals(2.0, s.value("streamlstm_sensor_anomalies_total", "sensor", "pump-2"));
+    assertEquals(0.0, s.value("streamlstm_sensor_anomalies_total", "sensor", "pump-1"));
+    assertEquals(2.0, s.value("streamlstm_sensors_tracked"));
+    assertFalse(s.has("streamlstm_sensor_value", "sensor", "pump-3"));
+  }
+}

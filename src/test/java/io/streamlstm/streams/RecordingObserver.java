@@ -1,0 +1,34 @@
+package io.streamlstm.streams;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Remembers what the topology reported, for assertions. */
+final class RecordingObserver implements ScoringObserver {
+
+  final List<String> scoredSensors = new ArrayList<>();
+  final List<String> deadLetterReasons = new ArrayList<>();
+  final List<String> activatedModels = new ArrayList<>();
+  final List<String> refusedModels = new ArrayList<>();
+
+  @Override
+  public void scored(String sensorId, double likelihood, double[] error, boolean anomaly, boolean warmingUp,
+      long processingNanos) {
+    scoredSensors.add(sensorId);
+  }
+
+  @Override
+  public void deadLettered(String reason) {
+    deadLetterReasons.add(reason);
+  }
+
+  @Override
+  public void modelActivated(String version) {
+    activatedModels.add(version);
+  }
+
+  @Override
+  public void modelRefused(String reason) {
+    refusedModels.add(reason);
+  }
+}

@@ -1,0 +1,371 @@
+package io.streamlstm.streams;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamlstm.detect.Detector;
+import io.streamlstm.detect.Outcome;
+import io.streamlstm.detect.Reading;
+import io.streamlstm.detect.SensorState;
+import io.streamlstm.lstm.Model;
+import io.streamlstm.lstm.ModelFile;
+import io.streamlstm.lstm.Models;
+import io.streamlstm.lstm.Network;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScoringTopologyTest {
+
+  private static final StreamSettings SETTINGS = StreamSettings.defaults();
+  private static final Model SHIPPED = Models.loadDefault();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long START = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
+
+  @TempDir Path stateDir;
+
+  private final RecordingObserver observer = new RecordingObserver();
+  private final List<TopologyTestDriver> drivers = new ArrayList<>();
+
+  @AfterEach
+  void closeDrivers() {
+    drivers.forEach(TopologyTestDriver::close);
+  }
+
+  /** One driver over a fresh topology; the test topics through which to talk to it. */
+  private final class Run {
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, byte[]> readings;
+    final TestInputTopic<String, byte[]> models;
+    final TestOutputTopic<String, byte[]> scores;
+    final TestOutputTopic<String, byte[]> anomalies;
+    final TestOutputTopic<String, byte[]> deadLetters;
+
+    Run() {
+      final Properties props = new Properties();
+      props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scoring-test-" + drivers.size());
+      props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+      props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + drivers.size()).toString());
+      driver = new TopologyTestDriver(ScoringTopology.build(SETTINGS, SHIPPED, observer), props);
+      drivers.add(driver);
+      readings = driver.createInputTopic(SETTINGS.inputTopic(), new StringSerializer(), new ByteArraySerializer());
+      models = driver.createInputTopic(SETTINGS.modelTopic(), new StringSerializer(), new ByteArraySerializer());
+      scores = output(SETTINGS.scoresTopic());
+      anomalies = output(SETTINGS.anomaliesTopic());
+      deadLetters = output(SETTINGS.deadLetterTopic());
+    }
+
+    private TestOutputTopic<String, byte[]> output(String topic) {
+      return driver.createOutputTopic(topic, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    void send(String key, String json) {
+      readings.pipeInput(key, bytes(json));
+    }
+
+    KeyValueStore<String, byte[]> states() {
+      return driver.getKeyValueStore(ScoringTopology.SENSOR_STATE_STORE);
+    }
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String reading(String sensorId, long timestamp, double value) {
+    return "{\"sensorId\":\"" + sensorId + "\",\"timestamp\":\"" + Timestamps.format(timestamp) + "\",\"value\":"
+        + value + "}";
+  }
+
+  /** A seeded noisy sine, one reading a minute, with a spike at {@code spikeAt} (none if negative). */
+  private static double[] series(long seed, int length, int spikeAt) {
+    final Random random = new Random(seed);
+    final double[] values = new double[length];
+    for (int t = 0; t < length; t++) {
+      values[t] = 20 + 3 * Math.sin(t / 8.0) + 0.2 * random.nextGaussian() + (t == spikeAt ? 40 : 0);
+    }
+    return values;
+  }
+
+  private static long minute(int t) {
+    return START + 60_000L * t;
+  }
+
+  /** The score JSON an offline detector gives for {@code values}, reading by reading. */
+  private static List<byte[]> offlineScores(Model model, String sensorId, double[] values) {
+    final Detector detector = new Detector(model, SETTINGS.detector());
+    final SensorState state = detector.newState();
+    final List<byte[]> scores = new ArrayList<>();
+    for (int t = 0; t < values.length; t++) {
+      final Outcome outcome = detector.process(state, Reading.single(minute(t), values[t]));
+      assertTrue(outcome.accepted(), "offline reference refused reading " + t);
+      scores.add(ScoreJson.write(sensorId, outcome.score()));
+    }
+    return scores;
+  }
+
+  private static List<byte[]> values(List<TestRecord<String, byte[]>> records) {
+    return records.stream().map(TestRecord::value).toList();
+  }
+
+  private static JsonNode json(byte[] bytes) throws IOException {
+    return JSON.readTree(bytes);
+  }
+
+  private static String header(TestRecord<String, byte[]> record, String name) {
+    return DeadLetters.text(record.headers(), name);
+  }
+
+  private static void assertSameBytes(List<byte[]> expected, List<byte[]> actual) {
+    assertEquals(expected.size(), actual.size(), "number of records");
+    for (int k = 0; k < expected.size(); k++) {
+      assertEquals(new String(expected.get(k), StandardCharsets.UTF_8), new String(actual.get(k), StandardCharsets.UTF_8),
+          "record " + k);
+    }
+  }
+
+  @Test
+  void scoresEveryReadingInOrderAsTheDetectorDoesOfflineAndCopiesFlaggedOnesToAnomalies() throws IOException {
+    final double[] values = series(1, 400, 300);
+    final Run run = new Run();
+    for (int t = 0; t < values.length; t++) run.send("pump-7", reading("pump-7", minute(t), values[t]));
+
+    final List<TestRecord<String, byte[]>> scores = run.scores.readRecordsToList();
+    assertSameBytes(offlineScores(SHIPPED, "pump-7", values), values(scores));
+    for (int t = 0; t < scores.size(); t++) {
+      final JsonNode score = json(scores.get(t).value());
+      assertEquals("pump-7", scores.get(t).key());
+      assertEquals(minute(t), scores.get(t).timestamp(), "event time is the reading's time");
+      assertEquals(Timestamps.format(minute(t)), score.get("timestamp").asText());
+      assertEquals(values[t], score.get("value").asDouble());
+      assertEquals(SHIPPED.version(), score.get("modelVersion").asText());
+    }
+    final List<byte[]> flagged = new ArrayList<>();
+    for (TestRecord<String, byte[]> score : scores) {
+      if (json(score.value()).get("anomaly").asBoolean()) flagged.add(score.value());
+    }
+    assertFalse(flagged.isEmpty(), "a spike of 40 noise-levels is flagged");
+    assertSameBytes(flagged, values(run.anomalies.readRecordsToList()));
+    assertTrue(run.deadLetters.isEmpty());
+    assertEquals(values.length, observer.scoredSensors.size());
+  }
+
+  @Test
+  void keylessReadingsAreKeyedBySensorAndScoredAsKeyedOnesAre() {
+    final double[] a = series(2, 120, -1);
+    final double[] b = series(3, 120, -1);
+    final Run keyed = new Run();
+    final Run keyless = new Run();
+    for (int t = 0; t < a.length; t++) {
+      keyed.send("a", reading("a", minute(t), a[t]));
+      keyed.send("b", reading("b", minute(t), b[t]));
+      keyless.send(null, reading("a", minute(t), a[t]));
+      keyless.send("", reading("b", minute(t), b[t]));
+    }
+    final List<TestRecord<String, byte[]>> expected = keyed.scores.readRecordsToList();
+    final List<TestRecord<String, byte[]>> actual = keyless.scores.readRecordsToList();
+    assertEquals(expected.stream().map(TestRecord::key).toList(), actual.stream().map(TestRecord::key).toList());
+    assertSameBytes(values(expected), values(actual));
+    assertSameBytes(offlineScores(SHIPPED, "a", a),
+        values(actual.stream().filter(r -> r.key().equals("a")).toList()));
+    assertTrue(keyless.deadLetters.isEmpty());
+    assertTrue(actual.stream().allMatch(r -> r.headers().toArray().length == 0),
+        "the internal source stamp does not leak into scores");
+  }
+
+  /** A record that must be refused, the reason it must be refused for, and how it is sent. */
+  private record Bad(String key, byte[] value, String reason) {
+    Bad(String key, String value, String reason) {
+      this(key, value == null ? null : bytes(value), reason);
+    }
+  }
+
+  @Test
+  void everyKindOfBadRecordIsDeadLetteredWithItsBytesAndReasonWhileGoodOnesScoreAsWithoutThem()
+      throws IOException {
+    final double[] values = series(4, 150, -1);
+    final String ts = "\"" + Timestamps.format(minute(200)) + "\"";
+    final List<Bad> bad = List.of(
+        new Bad("pump-7", new byte[] {(byte) 0xff, 0, 1, 2}, "MALFORMED"),
+        new Bad("pump-7", "[1,2,3]", "MALFORMED"),
+        new Bad("pump-7", "", "MALFORMED"),
+        new Bad("pump-7", reading("pump-7", minute(200), 1.0) + " trailing", "MALFORMED"),
+        new Bad("pump-7", "{\"sensorId\":\"pump-7\",\"timestamp\":1.5e12,\"value\":1.0}", "MALFORMED"),
+        new Bad("pump-7", "{\"sensorId\":\"pump-7\",\"value\":1.0}", "MALFORMED"),
+        new Bad("pump-7", "{\"sensorId\":\"pump-7\",\"timestamp\":\"yesterday\",\"value\":1.0}", "MALFORMED"),
+        new Bad("pump-7", "{\"sensorId\":\"pump-7\",\"timestamp\":" + ts + "}", "MALFORMED"),
+        new Bad("pump-7", "{\"sensorId\":\"pump-7\",\"timestamp\":" + ts + ",\"value\":\"high\"}", "MALFORMED"),
+        new Bad("pump-7", "{\"sensorId\":\"pump-8\",\"timestamp\":" + ts + ",\"value\":1.0}", "MALFORMED"),
+        new Bad(null, "{\"timestamp\":" + ts + ",\"value\":1.0}", "MALFORMED"),
+        new Bad("pump-7", (String) null, "MALFORMED"),
+        new Bad(null, (String) null, "MALFORMED"),
+        new Bad("pump-7", "{\"sensorId\":\"pump-7\",\"timestamp\":" + ts + ",\"value\":NaN}", "NOT_FINITE"),
+        new Bad("pump-7", "{\"sensorId\":\"pump-7\",\"timestamp\":" + ts + ",\"value\":1e999}", "NOT_FINITE"),
+        new Bad("pump-7", "{\"sensorId\":\"pump-7\",\"timestamp\":" + ts + ",\"values\":{\"temp\":1.0}}",
+            "WRONG_CHANNELS"),
+        new Bad("pump-7", reading("pump-7", minute(-5), 1.0), "TIME_BACKWARDS"),
+        new Bad(null, reading("pump-7", minute(-5), 1.0), "TIME_BACKWARDS"));
+
+    final Run clean = new Run();
+    final Run dirty = new Run();
+    final List<Long> badOffsets = new ArrayList<>();
+    long offset = 0;
+    for (int t = 0; t < values.length; t++) {
+      final String good = reading("pump-7", minute(t), values[t]);
+      clean.send("pump-7", good);
+      dirty.send("pump-7", good);
+      offset++;
+      if (t >= 100 && t - 100 < bad.size()) {
+        final Bad record = bad.get(t - 100);
+        dirty.readings.pipeInput(record.key(), record.value());
+        badOffsets.add(offset++);
+      }
+    }
+
+    assertSameBytes(values(clean.scores.readRecordsToList()), values(dirty.scores.readRecordsToList()));
+    final List<TestRecord<String, byte[]>> letters = dirty.deadLetters.readRecordsToList();
+    assertEquals(bad.size(), letters.size());
+    for (int k = 0; k < bad.size(); k++) {
+      final TestRecord<String, byte[]> letter = letters.get(k);
+      final String what = "bad record " + k;
+      assertEquals(bad.get(k).key(), letter.key(), what);
+      assertArrayEquals(bad.get(k).value(), letter.value(), what + ": original bytes");
+      assertEquals(bad.get(k).reason(), header(letter, DeadLetters.REASON), what);
+      assertFalse(header(letter, DeadLetters.DETAIL).isBlank(), what);
+      assertEquals(SETTINGS.inputTopic(), header(letter, DeadLetters.TOPIC), what);
+      assertEquals("0", header(letter, DeadLetters.PARTITION), what);
+      assertEquals(Long.toString(badOffsets.get(k)), header(letter, DeadLetters.OFFSET), what);
+    }
+    assertEquals(bad.stream().map(Bad::reason).toList(), observer.deadLetterReasons);
+    assertEquals(values.length * 2, observer.scoredSensors.size());
+  }
+
+  @Test
+  void storedStateAfterEachReadingIsTheOfflineDetectorsState() {
+    final double[] values = series(5, 130, -1);
+    final Run run = new Run();
+    final Detector detector = new Detector(SHIPPED, SETTINGS.detector());
+    final SensorState offline = detector.newState();
+    for (int t = 0; t < values.length; t++) {
+      run.send("pump-7", reading("pump-7", minute(t), values[t]));
+      detector.process(offline, Reading.single(minute(t), values[t]));
+      assertArrayEquals(offline.encode(), run.states().get("pump-7"), "state after reading " + t);
+    }
+    assertEquals(offline, SensorState.decode(run.states().get("pump-7")));
+  }
+
+  @Test
+  void unreadableStoredStateIsDeadLetteredAndTheSensorStartsOver() {
+    final double[] values = series(6, 60, -1);
+    final Run run = new Run();
+    run.send("pump-7", reading("pump-7", minute(0), values[0]));
+    run.states().put("pump-7", bytes("not a sensor state"));
+
+    run.send("pump-7", reading("pump-7", minute(1), values[1]));
+    final List<TestRecord<String, byte[]>> letters = run.deadLetters.readRecordsToList();
+    assertEquals(1, letters.size());
+    assertEquals(DeadLetters.STATE_UNREADABLE, header(letters.get(0), DeadLetters.REASON));
+    assertNull(run.states().get("pump-7"), "the unreadable state is dropped");
+
+    run.scores.readRecordsToList();
+    final double[] rest = Arrays.copyOfRange(values, 2, values.length);
+    for (int t = 0; t < rest.length; t++) run.send("pump-7", reading("pump-7", minute(t), rest[t]));
+    assertSameBytes(offlineScores(SHIPPED, "pump-7", rest), values(run.scores.readRecordsToList()));
+  }
+
+  @Test
+  void aPublishedModelTakesOverAndACorruptOneIsRefused() throws IOException {
+    final Network other = Network.initialise(SHIPPED.network().architecture(), 42);
+    final byte[] published = ModelFile.encode(other, SHIPPED.normalisation(), Map.of("purpose", "test"));
+    final Model next = ModelFile.decode(published, "test");
+    assertNotEquals(SHIPPED.version(), next.version());
+    final byte[] corrupt = published.clone();
+    corrupt[corrupt.length / 2] ^= 0x55;
+
+    final double[] values = series(7, 40, -1);
+    final Run run = new Run();
+    run.send("pump-7", reading("pump-7", minute(0), values[0]));
+    run.models.pipeInput(SETTINGS.modelName(), published);
+    run.send("pump-7", reading("pump-7", minute(1), values[1]));
+    run.models.pipeInput(SETTINGS.modelName(), corrupt);
+    run.models.pipeInput("someone-elses-model", bytes("ignored"));
+    run.send("pump-7", reading("pump-7", minute(2), values[2]));
+    run.models.pipeInput(SETTINGS.modelName(), (byte[]) null);
+    run.send("pump-7", reading("pump-7", minute(3), values[3]));
+
+    final List<String> versions = new ArrayList<>();
+    for (TestRecord<String, byte[]> score : run.scores.readRecordsToList()) {
+      versions.add(json(score.value()).get("modelVersion").asText());
+    }
+    assertEquals(List.of(SHIPPED.version(), next.version(), next.version(), SHIPPED.version()), versions);
+    assertEquals(List.of("UNREADABLE"), observer.refusedModels);
+    assertEquals(List.of(SHIPPED.version(), next.version(), SHIPPED.version()), observer.activatedModels);
+    assertNull(run.driver.<String, byte[]>getKeyValueStore(ScoringTopology.MODEL_STORE).get(SETTINGS.modelName()),
+        "a deleted model leaves the store");
+  }
+
+  @Test
+  void aRefusedModelNeverReplacesTheStoredOne() {
+    final Network other = Network.initialise(SHIPPED.network().architecture(), 43);
+    final byte[] published = ModelFile.encode(other, SHIPPED.normalisation(), Map.of());
+    final Run run = new Run();
+    run.models.pipeInput(SETTINGS.modelName(), published);
+    run.models.pipeInput(SETTINGS.modelName(), Arrays.copyOf(published, 20));
+    assertArrayEquals(published, run.driver.<String, byte[]>getKeyValueStore(ScoringTopology.MODEL_STORE)
+        .get(SETTINGS.modelName()));
+    assertEquals(List.of("UNREADABLE"), observer.refusedModels);
+  }
+
+  @Test
+  void multiChannelReadingsAreScoredByChannelNameWhateverTheFieldOrderAndEpochTimesToo() throws IOException {
+    final double[] temp = series(8, 120, -1);
+    final double[] vibration = series(9, 120, -1);
+    final Run run = new Run();
+    final Detector detector = new Detector(SHIPPED, SETTINGS.detector());
+    final SensorState offline = detector.newState();
+    final List<byte[]> expected = new ArrayList<>();
+    for (int t = 0; t < temp.length; t++) {
+      // Alternate field order and timestamp style: the same sensor state must accept both.
+      final String values = t % 2 == 0
+          ? "{\"temp\":" + temp[t] + ",\"vibration\":" + vibration[t] + "}"
+          : "{\"vibration\":" + vibration[t] + ",\"temp\":" + temp[t] + "}";
+      final String time = t % 2 == 0 ? Long.toString(minute(t)) : "\"" + Timestamps.format(minute(t)) + "\"";
+      run.send("press-1", "{\"timestamp\":" + time + ",\"values\":" + values + "}");
+      final Outcome outcome = detector.process(offline,
+          new Reading(minute(t), new String[] {"temp", "vibration"}, new double[] {temp[t], vibration[t]}));
+      expected.add(ScoreJson.write("press-1", outcome.score()));
+    }
+    final List<TestRecord<String, byte[]>> scores = run.scores.readRecordsToList();
+    assertSameBytes(expected, values(scores));
+    final JsonNode last = json(scores.get(scores.size() - 1).value());
+    assertEquals(temp[temp.length - 1], last.get("values").get("temp").asDouble());
+    assertEquals(vibration[vibration.length - 1], last.get("values").get("vibration").asDouble());
+    assertTrue(last.get("expected").has("vibration") && last.get("channelShares").has("temp"));
+    assertTrue(run.deadLetters.isEmpty());
+  }
+}
