@@ -98,15 +98,11 @@ public final class AnomalyLikelihood {
    * Folds reading {@code n} (0 for the first) of a channel — its raw {@code value} and standardised error
    * {@code e} — into its statistics and returns the tail probability of the recent errors under the
    * histories as they were before it (no self-judging): the smallest of the magnitude, bias and range
-   * tests, Šidák-corrected for the three. The first reading has no error and only starts the range.
+   * tests, Šidák-corrected for the three. The first reading has no error: tail 1.
    */
   public double update(double[] stats, float[] histogram, int channel, double value, double error, long n) {
     int at = channel * STATS;
-    if (n == 0) {
-      stats[at + MIN] = value;
-      stats[at + MAX] = value;
-      return 1;
-    }
+    if (n == 0) return 1;
     double typical = stats[at + MAGNITUDE + LONG_MEAN];
     double magnitude = test(stats, at + MAGNITUDE, error * error, n, true);
     magnitude = Math.max(magnitude, seenBefore(histogram, channel * BINS, Math.cbrt(stats[at + MAGNITUDE + SHORT]), n));
@@ -137,21 +133,28 @@ public final class AnomalyLikelihood {
   }
 
   /**
-   * After Numenta's "spatial anomaly": a value beyond everything seen, by u times the seen range, has tail
-   * {@code TOLERANCE_TAIL^(u / rangeTolerance)} — 1e-4 at the tolerance, far less beyond. The range then
-   * grows to include it, so a new level is flagged once, not for as long as it lasts. Silent for the first
-   * {@code rangeSettleReadings}.
+   * After Numenta's "spatial anomaly": a value beyond the range of the readings before the recent ones, by
+   * u times that range, has tail {@code 1e-4^(u / rangeTolerance)} — 1e-4 at the tolerance, far less
+   * beyond. The recent readings (the replay ring) join the range only as they leave the ring, so a slide
+   * over a few dozen readings is judged against where the sensor was before it, and a new level stops
+   * being flagged once it has lasted as long as the ring. Silent for the first {@code rangeSettleReadings}:
+   * a young range is extended often (records come about 2/n under noise).
    */
   private double range(double[] stats, int at, double value, long n) {
+    if (n < rangeSettle) return 1;
     double lo = stats[at + MIN];
     double hi = stats[at + MAX];
     double beyond = Math.max(lo - value, value - hi);
-    stats[at + MIN] = Math.min(lo, value);
-    stats[at + MAX] = Math.max(hi, value);
-    // While the range is young, records are common (about 2/n under noise): they only extend it.
-    if (!(beyond > 0) || n < rangeSettle) return 1;
+    if (!(beyond > 0)) return 1;
     if (!(hi > lo)) return MIN_TAIL;
     return Math.max(Math.exp(LOG_TOLERANCE_TAIL * beyond / (hi - lo) / rangeTolerance), MIN_TAIL);
+  }
+
+  /** Widens a channel's range to include {@code value}; {@code first} starts it there. */
+  public void extendRange(double[] stats, int channel, double value, boolean first) {
+    int at = channel * STATS;
+    stats[at + MIN] = first ? value : Math.min(stats[at + MIN], value);
+    stats[at + MAX] = first ? value : Math.max(stats[at + MAX], value);
   }
 
   /**

@@ -145,6 +145,7 @@ public final class Detector {
     double[] error = new double[k];
     double[] shares = new double[k];
     double band = config.bandSigmas();
+    int capacity = state.recentCapacity();
     for (int c = 0; c < k; c++) {
       double m = state.normaliser[2 * c];
       double v = state.normaliser[2 * c + 1];
@@ -160,6 +161,9 @@ public final class Detector {
         error[c] = (z[c] - mu) / s;
       }
       tails[c] = likelihood.update(state.likelihood, state.errorHistogram, c, values[c], error[c], n);
+      // The value range covers the readings older than the replay ring: the one leaving the ring joins it.
+      if (capacity == 0) likelihood.extendRange(state.likelihood, c, values[c], n == 0);
+      else if (state.recentCount == capacity) likelihood.extendRange(state.likelihood, c, state.recent[c], n == capacity);
       normaliser.update(state.normaliser, 2 * c, values[c], n + 1);
     }
     predict(state);

@@ -25,7 +25,8 @@ import java.util.function.Function;
  *     error, so a perfectly predicted (flat) series does not call every rounding error an anomaly
  * @param rangeTolerance a value beyond the range seen so far by this fraction of it has tail 1e-4 (the
  *     default threshold); further beyond, less. {@code Infinity} turns the range test off
- * @param rangeSettleReadings readings before the range test speaks: a young range is extended often
+ * @param rangeSettleReadings readings before the range test speaks: a young range is extended often; more
+ *     than replayReadings, since the range holds the readings older than the replay ring
  * @param combination how the tail probabilities of several channels become one
  */
 public record DetectorConfig(
@@ -62,13 +63,15 @@ public record DetectorConfig(
     require(winsorSigmas > 0, "winsorSigmas must be > 0, got " + winsorSigmas);
     require(minSpread > 0, "minSpread must be > 0, got " + minSpread);
     require(rangeTolerance > 0, "rangeTolerance must be > 0, got " + rangeTolerance);
-    require(rangeSettleReadings >= 1, "rangeSettleReadings must be >= 1, got " + rangeSettleReadings);
+    require(rangeSettleReadings > replayReadings,
+        "rangeSettleReadings must be > replayReadings (the range starts once a reading left the ring), got "
+            + rangeSettleReadings);
     require(combination != null, "combination is required");
   }
 
   /** The contract's first three settings; the rest at their defaults. */
   public DetectorConfig(int warmUpReadings, double anomalyThreshold, double bandSigmas) {
-    this(warmUpReadings, anomalyThreshold, bandSigmas, 24, 3, 100, 2000, 8, 0.05, 0.05, 300, Combination.MAX);
+    this(warmUpReadings, anomalyThreshold, bandSigmas, 24, 2, 100, 2000, 8, 0.05, 0.05, 300, Combination.MAX);
   }
 
   public static DetectorConfig defaults() {

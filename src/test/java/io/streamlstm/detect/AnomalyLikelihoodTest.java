@@ -67,18 +67,25 @@ class AnomalyLikelihoodTest {
   }
 
   @Test
-  void aValueBeyondTheRangeSeenIsFlaggedOnceThenBelongs() {
+  void aValueBeyondTheRangeSeenIsFlaggedAndOnceInTheRangeBelongs() {
     AnomalyLikelihood l = likelihood(DetectorConfig.Combination.MAX);
     double[] stats = new double[AnomalyLikelihood.STATS];
     float[] histogram = new float[AnomalyLikelihood.BINS];
-    l.update(stats, histogram, 0, 10, 0, 0);
-    for (int n = 1; n < 1000; n++) {
-      double tail = l.update(stats, histogram, 0, 10 + n % 10, 0, n);
+    int settle = DetectorConfig.defaults().rangeSettleReadings();
+    for (int n = 0; n < 1000; n++) {
+      double value = 10 + n % 10;
+      double tail = l.update(stats, histogram, 0, value, 0, n);
       assertTrue(tail > 1e-3, "n=" + n);
+      l.extendRange(stats, 0, value, n == 0);
     }
-    // Range 10..19: 5 % beyond is at the tolerance, 1e-4 before the correction for three tests.
+    // Range 10..19: 5 % of it beyond is at the tolerance, 1e-4 before the correction for three tests.
     assertEquals(3e-4, l.update(stats, histogram, 0, 19.45, 0, 1000), 1e-7);
     assertTrue(l.update(stats, histogram, 0, 25, 0, 1001) < 1e-20);
-    assertTrue(l.update(stats, histogram, 0, 25, 0, 1002) > 1e-3, "the new extreme belongs to the range now");
+    l.extendRange(stats, 0, 25, false);
+    assertTrue(l.update(stats, histogram, 0, 25, 0, 1002) > 1e-3, "25 belongs to the range now");
+    // A young range says nothing.
+    double[] young = new double[AnomalyLikelihood.STATS];
+    l.extendRange(young, 0, 10, true);
+    assertEquals(1.0, l.update(young, new float[AnomalyLikelihood.BINS], 0, 1e6, 0, settle - 1), 1e-12);
   }
 }

@@ -246,8 +246,9 @@ class DetectorTest {
         for (double share : s.channelShares()) sum += share;
         assertEquals(1.0, sum, 1e-9);
       }
-      // Three noisy channels for 1800 readings: rare 4σ noise events may be flagged, a handful at most.
-      assertTrue(falseAlarms <= 3, model.version() + ": " + falseAlarms + " false alarms before the burst");
+      // Three noisy channels for 1800 readings: the untrained model's σ is a little narrower than the noise,
+      // so its rare 3.5σ events may be flagged — at most one per 1000 channel-readings.
+      assertTrue(falseAlarms <= 5, model.version() + ": " + falseAlarms + " false alarms before the burst");
       assertTrue(burst != null, model.version() + ": burst on channel b not flagged");
       assertTrue(burst.channelShares()[1] > 0.5, "share of b " + burst.channelShares()[1]);
     }
@@ -269,5 +270,18 @@ class DetectorTest {
     for (int t = 0; t < 50; t++) accept(small, state, Reading.single(START + t * STEP, t % 7));
     accept(large, state, Reading.single(START + 50 * STEP, 3));
     assertEquals(2 * 2 * 16, state.recurrent[0].length);
+  }
+
+  @Test
+  void aSlideOutOfTheUsualRangeIsFlaggedThoughEachStepIsSmall() {
+    Detector detector = new Detector(MODEL, CONFIG);
+    SensorState state = detector.newState();
+    double[] series = TestSeries.noisyCycle(2000, 50, 0, 1, 26);
+    // Down 0.5 (half the noise) per reading for 40 readings, then back.
+    for (int t = 1500; t < 1540; t++) series[t] -= 0.5 * (t - 1499);
+    Score[] scores = scoreAll(detector, state, series, 0);
+    int firstFlag = -1;
+    for (int t = 1500; t < 1540 && firstFlag < 0; t++) if (scores[t].anomaly()) firstFlag = t;
+    assertTrue(firstFlag >= 0 && firstFlag < 1530, "slide flagged at " + firstFlag);
   }
 }
