@@ -103,16 +103,16 @@ public final class AnomalyLikelihood {
   public double update(double[] stats, float[] histogram, int channel, double value, double error, long n) {
     int at = channel * STATS;
     if (n == 0) return 1;
-    double typical = stats[at + MAGNITUDE + LONG_MEAN];
-    double magnitude = test(stats, at + MAGNITUDE, error * error, n, true);
-    magnitude = Math.max(magnitude, seenBefore(histogram, channel * BINS, Math.cbrt(stats[at + MAGNITUDE + SHORT]), n));
-    double bias = test(stats, at + BIAS, Math.max(-BIAS_CLIP, Math.min(BIAS_CLIP, error)), n, false);
-    double range = range(stats, at, value, n);
-    double errors = Math.min(magnitude, bias);
     // A reading whose own error is no larger than usual adds no evidence: it is not called anomalous for
     // the errors before it, so one spike is one alarm, not one per reading the short average takes to decay.
-    if (error * error <= typical * typical * typical) errors = 1;
-    return sidak(Math.min(errors, range), 3);
+    // (Most readings are such, and skip the tail computations.)
+    double typical = stats[at + MAGNITUDE + LONG_MEAN];
+    boolean judge = error * error > typical * typical * typical;
+    double magnitude = test(stats, at + MAGNITUDE, error * error, n, true, judge);
+    double seen = seenBefore(histogram, channel * BINS, Math.cbrt(stats[at + MAGNITUDE + SHORT]), n, judge);
+    double bias = test(stats, at + BIAS, Math.max(-BIAS_CLIP, Math.min(BIAS_CLIP, error)), n, false, judge);
+    double range = range(stats, at, value, n);
+    return sidak(Math.min(Math.min(Math.max(magnitude, seen), bias), range), 3);
   }
 
   /**
@@ -121,11 +121,11 @@ public final class AnomalyLikelihood {
    * Recurring large errors (regular spikes, sharp periodic edges) thus become normal even when a Gaussian
    * fitted to the averages would keep calling them extreme.
    */
-  private double seenBefore(float[] histogram, int at, double a, long n) {
+  private double seenBefore(float[] histogram, int at, double a, long n, boolean judge) {
     int bin = (int) Math.floor(2 * Math.log(a / BIN_BASE) / Math.log(2));
     bin = Math.max(0, Math.min(BINS - 1, bin));
-    double share = 0;
-    for (int j = bin; j < BINS; j++) share += histogram[at + j];
+    double share = judge ? 0 : 1;
+    for (int j = bin; judge && j < BINS; j++) share += histogram[at + j];
     float keep = (float) (1 - Math.max(1.0 / n, longAlpha));
     for (int j = 0; j < BINS; j++) histogram[at + j] *= keep;
     histogram[at + bin] += 1 - keep;
@@ -161,7 +161,7 @@ public final class AnomalyLikelihood {
    * One test at {@code stats[at..at+5)}: folds {@code x} into the short average, judges the average (its
    * cube root for the magnitude test) against both histories, then folds it into them.
    */
-  private double test(double[] stats, int at, double x, long n, boolean magnitude) {
+  private double test(double[] stats, int at, double x, long n, boolean magnitude, boolean judge) {
     double average = stats[at + SHORT] + Math.max(1.0 / n, shortAlpha) * (x - stats[at + SHORT]);
     stats[at + SHORT] = average;
     double judged = magnitude ? Math.cbrt(average) : average;
@@ -172,9 +172,13 @@ public final class AnomalyLikelihood {
     }
     double longMean = stats[at + LONG_MEAN];
     double longSpread = spread(stats[at + LONG_VARIANCE]);
-    double tail = Math.max(
-        tail(judged, longMean, longSpread, magnitude),
-        tail(judged, stats[at + FAST_MEAN], spread(stats[at + FAST_VARIANCE]), magnitude));
+    // The larger of the two tails is the tail at the less extreme of the two z.
+    double tail = 1;
+    if (judge) {
+      double zLong = (judged - longMean) / longSpread;
+      double zFast = (judged - stats[at + FAST_MEAN]) / spread(stats[at + FAST_VARIANCE]);
+      tail = magnitude ? upperTail(Math.min(zLong, zFast)) : twoSidedTail(Math.min(Math.abs(zLong), Math.abs(zFast)));
+    }
     double clamped = judged;
     if (n > SETTLE) {
       double reach = winsorSigmas * longSpread;
@@ -217,11 +221,14 @@ public final class AnomalyLikelihood {
     return Math.max(Math.sqrt(variance), minSpread);
   }
 
-  /** Upper tail for the magnitude test (only larger errors are anomalous), two-sided for the bias test. */
-  private static double tail(double x, double mean, double spread, boolean upper) {
-    double z = (x - mean) / spread;
-    double p = upper ? STANDARD_NORMAL.cumulativeProbability(-z) : 2 * STANDARD_NORMAL.cumulativeProbability(-Math.abs(z));
-    return Math.max(p, MIN_TAIL);
+  /** For the magnitude test: only larger errors are anomalous. */
+  private static double upperTail(double z) {
+    return Math.max(STANDARD_NORMAL.cumulativeProbability(-z), MIN_TAIL);
+  }
+
+  /** For the bias test: a lean either way is. */
+  private static double twoSidedTail(double absZ) {
+    return Math.max(2 * STANDARD_NORMAL.cumulativeProbability(-absZ), MIN_TAIL);
   }
 
   /** The chance that the smallest of k independent uniform p-values is ≤ p: 1 - (1 - p)^k, in logs for tiny p. */
