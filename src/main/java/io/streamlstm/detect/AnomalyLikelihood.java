@@ -64,8 +64,13 @@ public final class AnomalyLikelihood {
   public static final int BINS = 16;
   private static final double BIN_BASE = 0.25;
 
-  /** Averages seen before clamping starts: before that the spread is too poorly known to clamp with. */
+  /**
+   * Averages seen before clamping starts (before that the spread is too poorly known to clamp with) and
+   * before the histogram learns (h and C are still leaving their fresh zeros).
+   */
   static final int SETTLE = 20;
+  /** Incidents an error level must have come in before to count as normal in the histogram. */
+  static final int RECURRING = 2;
 
   private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0, 1);
 
@@ -75,6 +80,8 @@ public final class AnomalyLikelihood {
   private final double winsorSigmas;
   private final double minSpread;
   private final double rangeTolerance;
+  /** Averages in the histogram that make an error level normal: RECURRING incidents of shortHalfLife each. */
+  private final double recurring;
   private final int rangeSettle;
   private final DetectorConfig.Combination combination;
 
@@ -85,6 +92,7 @@ public final class AnomalyLikelihood {
     this.winsorSigmas = config.winsorSigmas();
     this.minSpread = config.minSpread();
     this.rangeTolerance = config.rangeTolerance();
+    this.recurring = RECURRING * Math.max(1, config.shortHalfLife());
     this.rangeSettle = config.rangeSettleReadings();
     this.combination = config.combination();
   }
@@ -119,17 +127,26 @@ public final class AnomalyLikelihood {
    * The share of past short averages (cube-rooted) in {@code a}'s bin or above, from an exponentially
    * decayed histogram over half-octaves, then {@code a} folded in: how often errors this large came before.
    * Recurring large errors (regular spikes, sharp periodic edges) thus become normal even when a Gaussian
-   * fitted to the averages would keep calling them extreme.
+   * fitted to the averages would keep calling them extreme. Recurring means more than
+   * {@link #RECURRING} incidents' worth of averages — an incident lifts the short average for about
+   * {@code shortHalfLife} readings: once is not a habit, a single earlier incident must not hide the next. The first
+   * {@link #SETTLE} averages, which carry the transient of a fresh h and C, are not learnt.
    */
   private double seenBefore(float[] histogram, int at, double a, long n, boolean judge) {
     int bin = (int) Math.floor(2 * Math.log(a / BIN_BASE) / Math.log(2));
     bin = Math.max(0, Math.min(BINS - 1, bin));
-    double share = judge ? 0 : 1;
+    long learnt = n - SETTLE;
+    double share = 0;
     for (int j = bin; judge && j < BINS; j++) share += histogram[at + j];
-    float keep = (float) (1 - Math.max(1.0 / n, longAlpha));
-    for (int j = 0; j < BINS; j++) histogram[at + j] *= keep;
-    histogram[at + bin] += 1 - keep;
-    return share;
+    // One average's weight in the histogram: 1/learnt while that is above the long history's weight.
+    double weight = learnt > 0 ? Math.max(1.0 / learnt, longAlpha) : 1;
+    if (judge && share <= recurring * weight) share = 0;
+    if (learnt > 0) {
+      float keep = (float) (1 - weight);
+      for (int j = 0; j < BINS; j++) histogram[at + j] *= keep;
+      histogram[at + bin] += 1 - keep;
+    }
+    return judge ? share : 1;
   }
 
   /**

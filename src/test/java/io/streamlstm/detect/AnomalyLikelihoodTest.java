@@ -88,4 +88,20 @@ class AnomalyLikelihoodTest {
     l.extendRange(young, 0, 10, true);
     assertEquals(1.0, l.update(young, new float[AnomalyLikelihood.BINS], 0, 1e6, 0, settle - 1), 1e-12);
   }
+
+  @Test
+  void aRecurringErrorBecomesNormalWhileASecondIncidentIsStillOne() {
+    AnomalyLikelihood l = likelihood(DetectorConfig.Combination.MAX);
+    double[] stats = new double[AnomalyLikelihood.STATS];
+    float[] histogram = new float[AnomalyLikelihood.BINS];
+    SplittableRandom random = new SplittableRandom(12);
+    double[] tails = new double[3000];
+    for (int n = 1; n < tails.length; n++) {
+      // Incidents at 500 and 1000, both news; from 1500 a spike every 40 readings, soon a habit.
+      boolean spike = n == 500 || n == 1000 || (n >= 1500 && n % 40 == 0);
+      tails[n] = l.update(stats, histogram, 0, 0, spike ? 12 : TestSeries.gaussian(random), n);
+    }
+    assertTrue(tails[500] < 1e-6 && tails[1000] < 1e-6, tails[500] + ", " + tails[1000]);
+    assertTrue(tails[2960] > 1e-3, "the 37th is not: " + tails[2960]);
+  }
 }
