@@ -16,6 +16,10 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ModelCommand.class,
       ReplayCommand.class,
+      SimulateCommand.class,
+      DemoCommand.class,
+      BenchCommand.class,
+      NabCommand.class,
     })
 public final class Main implements Runnable {
 

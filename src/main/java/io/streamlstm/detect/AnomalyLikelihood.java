@@ -1,99 +1,54 @@
 package io.streamlstm.detect;
 
-import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.special.Gamma;
 
 /**
- * Turns one channel's prediction errors into the probability p that what the sensor does now is normal
- * for it; the detector reports 1 - p. After HTM's anomaly likelihood (a short average of the errors judged
- * against a Gaussian fitted to the history of those averages, upper tail), with these differences:
+ * Turns one channel's readings and prediction errors into the probability that the reading is normal
+ * for this sensor. After HTM's anomaly likelihood, the errors are judged against the sensor's own
+ * history of them rather than in absolute terms; what differs:
  * <ul>
- *   <li>the error is the LSTM's own standardised error {@code e = (z - μ) / σ}, so a sensor the network
- *       finds hard to predict (large σ) is not called anomalous for it;</li>
- *   <li><b>magnitude test</b>: the short average (half-life {@code shortHalfLife}) is of e², and what is
- *       judged is its cube root {@code a}: an average of squared Gaussian errors is a scaled χ², whose
- *       cube root is close to Gaussian (Wilson–Hilferty), so the Gaussian tail is nearly honest, and one
- *       large error stands out of the average more than |e| would;</li>
- *   <li>two histories judge each short average: a long one (half-life {@code historyHalfLife}, inputs
- *       clamped at mean ± {@code winsorSigmas} spreads so a burst cannot teach itself) and a fast one
- *       (half-life {@code adaptHalfLife}) that does learn. The larger tail counts, so after a lasting
- *       change (new level, new noise) the new errors are normal within a few fast half-lives;</li>
- *   <li>besides the Gaussian, the share of past averages at least as large (a decayed histogram over
- *       half-octaves, half-life {@code historyHalfLife}): recurring large errors — regular spikes, sharp
- *       periodic edges — become normal even where the Gaussian would keep calling them extreme;</li>
- *   <li><b>bias test</b>: the short average of e clipped to ±{@link #BIAS_CLIP}, two-sided, same
- *       histories — a slide or a level shift leaves every error moderate but of one sign while the
- *       prediction lags behind, which the magnitude test barely sees;</li>
- *   <li><b>range test</b> (after Numenta's "spatial anomaly"): a value beyond the range seen so far;</li>
- *   <li>a reading whose own e² is no larger than usual is not called anomalous by the error tests, so one
- *       spike gives one alarm and not one per reading the short average takes to decay;</li>
- *   <li>a floor on the spreads ({@code minSpread}) for flat or quantised series the network predicts
- *       perfectly; all statistics exponentially weighted (an exact mean while 1/n is larger), a few
- *       numbers per channel and no windows.</li>
+ *   <li>the history is the sensor's whole recent distribution ({@link EmpiricalTail}), not a fitted
+ *       Gaussian: errors are heavy-tailed and differ in shape from sensor to sensor (a square wave errs
+ *       big at every edge, a flat line never), and a Gaussian's tail then over- or under-states some, so
+ *       one threshold means different things on each. Ranked against its own past, the same tail
+ *       probability means the same rarity on every sensor;</li>
+ *   <li>four surprises are judged, each a size s as {@code ln(1 + s)}: the error of this reading alone
+ *       ({@code |e|}, a spike), the root mean square of the recent errors (half-life {@code shortHalfLife}:
+ *       a run of moderate errors), the recent level {@code |z|} (a value far outside the range the network
+ *       has followed, which it may predict well), and the deviation from this hour's usual value
+ *       ({@link DailyProfile}: a routine that fails to happen, which one-step errors do not see). The
+ *       smallest tail counts, Bonferroni-corrected for the {@link #EVIDENCES};</li>
+ *   <li>an episode is reported once: a tail no more extreme than the recent peak is damped.</li>
  * </ul>
- * The smallest of the three tails counts, Šidák-corrected for three tests.
+ * All statistics forget with half-lives in readings, so a lasting change becomes normal.
  *
- * <p>Per channel, {@link #STATS} doubles at {@code stats[channel * STATS..]}: for each error test, the short
- * average, then mean and variance of the judged value under the long history and under the fast one; then
- * the smallest and largest value seen. And {@link #BINS} floats of histogram at {@code histogram[channel * BINS..]}.
+ * <p>Per channel, {@link #STATS} doubles at {@code stats[at..]}: the short average of e², the short
+ * average of ln(1 + |z|), the recent peak evidence, the four surprises' histograms, the daily profile.
  */
 public final class AnomalyLikelihood {
 
-  public static final int STATS = 12;
-  /** Offsets of the two error tests in a channel's statistics (each keeps the five below), then the range. */
-  static final int MAGNITUDE = 0;
-  static final int BIAS = 5;
-  static final int MIN = 10;
-  static final int MAX = 11;
-  static final int SHORT = 0;
-  static final int LONG_MEAN = 1;
-  static final int LONG_VARIANCE = 2;
-  static final int FAST_MEAN = 3;
-  static final int FAST_VARIANCE = 4;
+  static final int MEAN_SQUARE = 0;
+  static final int LEVEL = 1;
+  static final int RECENT_PEAK = 2;
+  static final int EVIDENCES = 4;
+  static final int TAILS = 3;
+  static final int DAILY = TAILS + EVIDENCES * EmpiricalTail.SIZE;
+  public static final int STATS = DAILY + DailyProfile.SIZE;
 
-  /** Tail of a value exactly {@code rangeTolerance} of the range beyond it: the default threshold's. */
-  private static final double LOG_TOLERANCE_TAIL = Math.log(1e-4);
-
-  /**
-   * Errors enter the bias test clipped to ±this, so it measures how consistently the errors lean one way,
-   * not how large one of them is (that is the magnitude test's job).
-   */
-  static final double BIAS_CLIP = 2;
-
-  /** Bins of the histogram of past short averages per channel: half-octaves from BIN_BASE up. */
-  public static final int BINS = 16;
-  private static final double BIN_BASE = 0.25;
-
-  /**
-   * Averages seen before clamping starts (before that the spread is too poorly known to clamp with) and
-   * before the histogram learns (h and C are still leaving their fresh zeros).
-   */
-  static final int SETTLE = 20;
-  /** Incidents an error level must have come in before to count as normal in the histogram. */
-  static final int RECURRING = 2;
-
-  private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0, 1);
+  /** Tail probabilities below this are reported as it, so -ln p stays finite for the channel shares. */
+  static final double MIN_TAIL = Double.MIN_NORMAL;
 
   private final double shortAlpha;
-  private final double longAlpha;
-  private final double fastAlpha;
-  private final double winsorSigmas;
-  private final double minSpread;
-  private final double rangeTolerance;
-  /** Averages in the histogram that make an error level normal: RECURRING incidents of shortHalfLife each. */
-  private final double recurring;
-  private final int rangeSettle;
+  private final double historyKeep;
+  private final double peakKeep;
+  private final int warmUpReadings;
   private final DetectorConfig.Combination combination;
 
   public AnomalyLikelihood(DetectorConfig config) {
     this.shortAlpha = alpha(config.shortHalfLife());
-    this.longAlpha = alpha(config.historyHalfLife());
-    this.fastAlpha = alpha(config.adaptHalfLife());
-    this.winsorSigmas = config.winsorSigmas();
-    this.minSpread = config.minSpread();
-    this.rangeTolerance = config.rangeTolerance();
-    this.recurring = RECURRING * Math.max(1, config.shortHalfLife());
-    this.rangeSettle = config.rangeSettleReadings();
+    this.historyKeep = 1 - alpha(config.historyHalfLife());
+    this.peakKeep = 1 - alpha(config.adaptHalfLife());
+    this.warmUpReadings = config.warmUpReadings();
     this.combination = config.combination();
   }
 
@@ -103,107 +58,43 @@ public final class AnomalyLikelihood {
   }
 
   /**
-   * Folds reading {@code n} (0 for the first) of a channel — its raw {@code value} and standardised error
-   * {@code e} — into its statistics and returns the tail probability of the recent errors under the
-   * histories as they were before it (no self-judging): the smallest of the magnitude, bias and range
-   * tests, Šidák-corrected for the three. The first reading has no error: tail 1.
+   * The tail probability of the {@code n}-th reading (n ≥ 1) of a channel, from its standardised error
+   * {@code error}, its normalised value {@code z}, its raw {@code value} with the sensor's overall
+   * {@code scale}, and its time; each surprise judged against the history before it, then folded in.
    */
-  public double update(double[] stats, float[] histogram, int channel, double value, double error, long n) {
-    int at = channel * STATS;
-    if (n == 0) return 1;
-    // A reading whose own error is no larger than usual adds no evidence: it is not called anomalous for
-    // the errors before it, so one spike is one alarm, not one per reading the short average takes to decay.
-    // (Most readings are such, and skip the tail computations.)
-    double typical = stats[at + MAGNITUDE + LONG_MEAN];
-    boolean judge = error * error > typical * typical * typical;
-    double magnitude = test(stats, at + MAGNITUDE, error * error, n, true, judge);
-    double seen = seenBefore(histogram, channel * BINS, Math.cbrt(stats[at + MAGNITUDE + SHORT]), n, judge);
-    double bias = test(stats, at + BIAS, Math.max(-BIAS_CLIP, Math.min(BIAS_CLIP, error)), n, false, judge);
-    double range = range(stats, at, value, n);
-    return sidak(Math.min(Math.min(Math.max(magnitude, seen), bias), range), 3);
+  public double update(
+      double[] stats, int at, double error, double z, double value, double scale, long timestampMillis, long n) {
+    double weight = Math.max(1.0 / n, shortAlpha);
+    stats[at + MEAN_SQUARE] += weight * (error * error - stats[at + MEAN_SQUARE]);
+    stats[at + LEVEL] += weight * (Math.log1p(Math.abs(z)) - stats[at + LEVEL]);
+    double daily = DailyProfile.deviation(stats, at + DAILY, value, scale, timestampMillis);
+    double minTail = Math.min(
+        Math.min(judge(stats, at, 0, Math.log1p(Math.abs(error)), n), judge(stats, at, 1, Math.log1p(Math.sqrt(stats[at + MEAN_SQUARE])), n)),
+        Math.min(judge(stats, at, 2, stats[at + LEVEL], n), judge(stats, at, 3, Math.log1p(Math.abs(daily)), n)));
+    return repeatDamped(stats, at, Math.min(1, EVIDENCES * minTail));
   }
 
   /**
-   * The share of past short averages (cube-rooted) in {@code a}'s bin or above, from an exponentially
-   * decayed histogram over half-octaves, then {@code a} folded in: how often errors this large came before.
-   * Recurring large errors (regular spikes, sharp periodic edges) thus become normal even when a Gaussian
-   * fitted to the averages would keep calling them extreme. Recurring means more than
-   * {@link #RECURRING} incidents' worth of averages — an incident lifts the short average for about
-   * {@code shortHalfLife} readings: once is not a habit, a single earlier incident must not hide the next. The first
-   * {@link #SETTLE} averages, which carry the transient of a fresh h and C, are not learnt.
+   * The tail of surprise {@code x} under evidence {@code k}'s history, then x folded into it — after the
+   * warm-up: while the normaliser and the network settle, their errors say nothing of the sensor.
    */
-  private double seenBefore(float[] histogram, int at, double a, long n, boolean judge) {
-    int bin = (int) Math.floor(2 * Math.log(a / BIN_BASE) / Math.log(2));
-    bin = Math.max(0, Math.min(BINS - 1, bin));
-    long learnt = n - SETTLE;
-    double share = 0;
-    for (int j = bin; judge && j < BINS; j++) share += histogram[at + j];
-    // One average's weight in the histogram: 1/learnt while that is above the long history's weight.
-    double weight = learnt > 0 ? Math.max(1.0 / learnt, longAlpha) : 1;
-    if (judge && share <= recurring * weight) share = 0;
-    if (learnt > 0) {
-      float keep = (float) (1 - weight);
-      for (int j = 0; j < BINS; j++) histogram[at + j] *= keep;
-      histogram[at + bin] += 1 - keep;
-    }
-    return judge ? share : 1;
-  }
-
-  /**
-   * After Numenta's "spatial anomaly": a value beyond the range of the readings before the recent ones, by
-   * u times that range, has tail {@code 1e-4^(u / rangeTolerance)} — 1e-4 at the tolerance, far less
-   * beyond. The recent readings (the replay ring) join the range only as they leave the ring, so a slide
-   * over a few dozen readings is judged against where the sensor was before it, and a new level stops
-   * being flagged once it has lasted as long as the ring. Silent for the first {@code rangeSettleReadings}:
-   * a young range is extended often (records come about 2/n under noise).
-   */
-  private double range(double[] stats, int at, double value, long n) {
-    if (n < rangeSettle) return 1;
-    double lo = stats[at + MIN];
-    double hi = stats[at + MAX];
-    double beyond = Math.max(lo - value, value - hi);
-    if (!(beyond > 0)) return 1;
-    if (!(hi > lo)) return MIN_TAIL;
-    return Math.max(Math.exp(LOG_TOLERANCE_TAIL * beyond / (hi - lo) / rangeTolerance), MIN_TAIL);
-  }
-
-  /** Widens a channel's range to include {@code value}; {@code first} starts it there. */
-  public void extendRange(double[] stats, int channel, double value, boolean first) {
-    int at = channel * STATS;
-    stats[at + MIN] = first ? value : Math.min(stats[at + MIN], value);
-    stats[at + MAX] = first ? value : Math.max(stats[at + MAX], value);
-  }
-
-  /**
-   * One test at {@code stats[at..at+5)}: folds {@code x} into the short average, judges the average (its
-   * cube root for the magnitude test) against both histories, then folds it into them.
-   */
-  private double test(double[] stats, int at, double x, long n, boolean magnitude, boolean judge) {
-    double average = stats[at + SHORT] + Math.max(1.0 / n, shortAlpha) * (x - stats[at + SHORT]);
-    stats[at + SHORT] = average;
-    double judged = magnitude ? Math.cbrt(average) : average;
-    if (n == 1) {
-      stats[at + LONG_MEAN] = judged;
-      stats[at + FAST_MEAN] = judged;
-      return 1;
-    }
-    double longMean = stats[at + LONG_MEAN];
-    double longSpread = spread(stats[at + LONG_VARIANCE]);
-    // The larger of the two tails is the tail at the less extreme of the two z.
-    double tail = 1;
-    if (judge) {
-      double zLong = (judged - longMean) / longSpread;
-      double zFast = (judged - stats[at + FAST_MEAN]) / spread(stats[at + FAST_VARIANCE]);
-      tail = magnitude ? upperTail(Math.min(zLong, zFast)) : twoSidedTail(Math.min(Math.abs(zLong), Math.abs(zFast)));
-    }
-    double clamped = judged;
-    if (n > SETTLE) {
-      double reach = winsorSigmas * longSpread;
-      clamped = Math.max(longMean - reach, Math.min(longMean + reach, judged));
-    }
-    fold(stats, at + LONG_MEAN, clamped, Math.max(1.0 / n, longAlpha));
-    fold(stats, at + FAST_MEAN, judged, Math.max(1.0 / n, fastAlpha));
+  private double judge(double[] stats, int at, int k, double x, long n) {
+    int histogram = at + TAILS + k * EmpiricalTail.SIZE;
+    double tail = EmpiricalTail.tail(stats, histogram, x);
+    if (n > warmUpReadings) EmpiricalTail.add(stats, histogram, x, historyKeep);
     return tail;
+  }
+
+  /**
+   * A tail no more extreme than the recent peak (the largest evidence -ln p, forgetting with half-life
+   * {@code adaptHalfLife}) brings no news, and counts with half its evidence, √p. A rising episode
+   * still rises; its echoes stop raising one alarm after another.
+   */
+  private double repeatDamped(double[] stats, int at, double tail) {
+    double evidence = evidence(tail);
+    double peak = stats[at + RECENT_PEAK];
+    stats[at + RECENT_PEAK] = Math.max(evidence, peak * peakKeep);
+    return evidence <= peak ? Math.sqrt(tail) : tail;
   }
 
   /**
@@ -220,43 +111,15 @@ public final class AnomalyLikelihood {
     for (int c = 0; c < k; c++) shares[c] = evidence > 0 ? evidence(tails[c]) / evidence : 1.0 / k;
     if (k == 1) return tails[0];
     return switch (combination) {
-      case MAX -> sidak(minTail, k);
+      // Šidák: 1 - (1 - p)^k, in logs so tiny p keep their precision.
+      case MAX -> -Math.expm1(k * Math.log1p(-minTail));
       // Upper tail of χ²(2k) at 2·evidence is Q(k, evidence).
       case FISHER -> Gamma.regularizedGammaQ(k, evidence);
     };
   }
 
-  /** Upper tail probabilities below this are reported as it, so -ln p stays finite for the channel shares. */
-  static final double MIN_TAIL = Double.MIN_NORMAL;
-
   /** -ln p, the evidence against normal in nats; +0 rather than -0 for p = 1. */
   private static double evidence(double tail) {
     return Math.max(0, -Math.log(tail));
-  }
-
-  private double spread(double variance) {
-    return Math.max(Math.sqrt(variance), minSpread);
-  }
-
-  /** For the magnitude test: only larger errors are anomalous. */
-  private static double upperTail(double z) {
-    return Math.max(STANDARD_NORMAL.cumulativeProbability(-z), MIN_TAIL);
-  }
-
-  /** For the bias test: a lean either way is. */
-  private static double twoSidedTail(double absZ) {
-    return Math.max(2 * STANDARD_NORMAL.cumulativeProbability(-absZ), MIN_TAIL);
-  }
-
-  /** The chance that the smallest of k independent uniform p-values is ≤ p: 1 - (1 - p)^k, in logs for tiny p. */
-  static double sidak(double p, int k) {
-    return k == 1 ? p : -Math.expm1(k * Math.log1p(-p));
-  }
-
-  /** West's exponentially weighted mean and variance at stats[at], stats[at + 1]. */
-  private static void fold(double[] stats, int at, double x, double weight) {
-    double delta = x - stats[at];
-    stats[at] += weight * delta;
-    stats[at + 1] = (1 - weight) * (stats[at + 1] + weight * delta * delta);
   }
 }

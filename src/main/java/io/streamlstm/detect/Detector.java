@@ -145,13 +145,13 @@ public final class Detector {
     double[] error = new double[k];
     double[] shares = new double[k];
     double band = config.bandSigmas();
-    int capacity = state.recentCapacity();
     for (int c = 0; c < k; c++) {
       double m = state.normaliser[2 * c];
       double v = state.normaliser[2 * c + 1];
       z[c] = n == 0 ? 0 : normaliser.normalise(values[c], m, v);
       if (n == 0) {
         expected[c] = lower[c] = upper[c] = values[c];
+        tails[c] = 1;
       } else {
         double mu = state.predictedMean[c];
         double s = state.predictedSigma[c];
@@ -159,11 +159,9 @@ public final class Detector {
         lower[c] = normaliser.denormalise(mu - band * s, m, v);
         upper[c] = normaliser.denormalise(mu + band * s, m, v);
         error[c] = (z[c] - mu) / s;
+        tails[c] = likelihood.update(state.likelihood, AnomalyLikelihood.STATS * c,
+            error[c], z[c], values[c], normaliser.scale(m, v), reading.timestampMillis(), n);
       }
-      tails[c] = likelihood.update(state.likelihood, state.errorHistogram, c, values[c], error[c], n);
-      // The value range covers the readings older than the replay ring: the one leaving the ring joins it.
-      if (capacity == 0) likelihood.extendRange(state.likelihood, c, values[c], n == 0);
-      else if (state.recentCount == capacity) likelihood.extendRange(state.likelihood, c, state.recent[c], n == capacity);
       normaliser.update(state.normaliser, 2 * c, values[c], n + 1);
     }
     predict(state);

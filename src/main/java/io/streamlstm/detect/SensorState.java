@@ -16,8 +16,7 @@ import java.util.Objects;
  *   recurrent      (lanes, stateSize)  h then C of every layer, as the StepKernel keeps them
  *   predictedMean  (k)  μ of the next normalised reading     predictedSigma (k)  its σ
  *   normaliser     (k, 2)  running mean and variance (OnlineNormaliser)
- *   likelihood     (k, AnomalyLikelihood.STATS)  short averages and histories of the errors, value range
- *   errorHistogram (k, AnomalyLikelihood.BINS)   decayed histogram of past short averages
+ *   likelihood     (k, AnomalyLikelihood.STATS)  short average and the histories of the errors
  *   recent         (capacity, k)  the last raw readings, oldest first, for re-warming after a model switch
  * </pre>
  */
@@ -36,7 +35,6 @@ public final class SensorState {
   float[] predictedSigma = {};
   double[] normaliser = {};
   double[] likelihood = {};
-  float[] errorHistogram = {};
   double[] recent = {};
   int recentCount;
 
@@ -53,7 +51,6 @@ public final class SensorState {
     this.predictedSigma = new float[k];
     this.normaliser = new double[2 * k];
     this.likelihood = new double[AnomalyLikelihood.STATS * k];
-    this.errorHistogram = new float[AnomalyLikelihood.BINS * k];
     this.recent = new double[recentCapacity * k];
     this.recentCount = 0;
   }
@@ -98,7 +95,7 @@ public final class SensorState {
    * Compact versioned binary form; {@link #decode} of it gives back an equal state. Layout (big-endian):
    * magic 'S', format 1, model version (u16 length + UTF-8), k (u8), k channel names (u16 length + UTF-8),
    * readings (i64), last timestamp (i64), lanes (u8), state size (i32), lanes·size floats, μ and σ (k floats each),
-   * normaliser (2k doubles), likelihood (12k doubles), error histogram (16k floats), recent capacity (u8), count (u8), count·k doubles.
+   * normaliser (2k doubles), likelihood (5k doubles), recent capacity (u8), count (u8), count·k doubles.
    */
   public byte[] encode() {
     byte[] version = modelVersion.getBytes(StandardCharsets.UTF_8);
@@ -109,7 +106,7 @@ public final class SensorState {
       names[c] = channels[c].getBytes(StandardCharsets.UTF_8);
       size += 2 + names[c].length;
     }
-    size += 4 * (recurrent.length * stateSize + predictedMean.length + predictedSigma.length + errorHistogram.length);
+    size += 4 * (recurrent.length * stateSize + predictedMean.length + predictedSigma.length);
     size += 8 * (normaliser.length + likelihood.length + recentCount * channels.length);
     ByteBuffer out = ByteBuffer.allocate(size);
     out.put(MAGIC).put(FORMAT);
@@ -125,7 +122,6 @@ public final class SensorState {
     for (float v : predictedSigma) out.putFloat(v);
     for (double v : normaliser) out.putDouble(v);
     for (double v : likelihood) out.putDouble(v);
-    for (float v : errorHistogram) out.putFloat(v);
     out.put((byte) recentCapacity()).put((byte) recentCount);
     for (int j = 0; j < recentCount * channels.length; j++) out.putDouble(recent[j]);
     return out.array();
@@ -158,7 +154,6 @@ public final class SensorState {
       s.predictedSigma = finite(floats(in, k), "predicted sigma");
       s.normaliser = finite(doubles(in, 2 * k, 2 * k), "normaliser");
       s.likelihood = finite(doubles(in, AnomalyLikelihood.STATS * k, AnomalyLikelihood.STATS * k), "likelihood");
-      s.errorHistogram = finite(floats(in, AnomalyLikelihood.BINS * k), "error histogram");
       int capacity = Byte.toUnsignedInt(in.get());
       int count = Byte.toUnsignedInt(in.get());
       if (count > capacity) throw invalid(count + " recent readings in a ring of " + capacity);
@@ -230,7 +225,6 @@ public final class SensorState {
         && Arrays.equals(predictedSigma, s.predictedSigma)
         && Arrays.equals(normaliser, s.normaliser)
         && Arrays.equals(likelihood, s.likelihood)
-        && Arrays.equals(errorHistogram, s.errorHistogram)
         && Arrays.equals(recent, s.recent)
         && recentCount == s.recentCount;
   }

@@ -15,14 +15,8 @@ class DetectorConfigTest {
         "detector.warmUpReadings", "12", "detector.anomalyThreshold", " 0.999 ",
         "detector.combination", "fisher", "detector.adaptHalfLife", "50", "kafka.other", "x"));
     DetectorConfig d = DetectorConfig.defaults();
-    assertEquals(12, c.warmUpReadings());
-    assertEquals(0.999, c.anomalyThreshold());
-    assertEquals(50, c.adaptHalfLife());
-    assertEquals(DetectorConfig.Combination.FISHER, c.combination());
-    assertEquals(d.historyHalfLife(), c.historyHalfLife());
-    assertEquals(d.rangeTolerance(), c.rangeTolerance());
-    assertEquals(Double.POSITIVE_INFINITY,
-        DetectorConfig.fromProperties(Map.of("detector.rangeTolerance", "Infinity")).rangeTolerance());
+    assertEquals(new DetectorConfig(12, 0.999, d.bandSigmas(), d.replayReadings(), d.shortHalfLife(), 50,
+        d.historyHalfLife(), DetectorConfig.Combination.FISHER), c);
     assertEquals(d, DetectorConfig.fromProperties(Map.of()));
   }
 

