@@ -112,7 +112,8 @@ final class ScoreReport {
     for (int t = 0; t < n; t++) f.point(values, t, series.values()[t][c]);
     flushLine(page, values, "#1f5fa8", "1.2", null);
     for (int t = 0; t < n; t++) {
-      if (scores[t] != null && scores[t].anomaly()) {
+      // An anomaly is marked on the channel that contributed most to it, not on every channel.
+      if (scores[t] != null && scores[t].anomaly() && isLeading(scores[t].channelShares(), c)) {
         page.append("<circle cx=\"").append(f.x(t)).append("\" cy=\"").append(f.y(series.values()[t][c]))
             .append("\" r=\"4\" fill=\"#d62728\" fill-opacity=\".8\"><title>").append(time(series, t))
             .append(" value ").append(number(series.values()[t][c])).append(" likelihood ")
@@ -120,6 +121,13 @@ final class ScoreReport {
       }
     }
     page.append("</svg>\n");
+  }
+
+  private static boolean isLeading(double[] shares, int c) {
+    for (double share : shares) {
+      if (share > shares[c]) return false;
+    }
+    return true;
   }
 
   private static void likelihoodChart(StringBuilder page, SeriesCsv.Series series, Score[] scores, double threshold) {
