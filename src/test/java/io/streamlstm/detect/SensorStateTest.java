@@ -104,20 +104,22 @@ class SensorStateTest {
       random.nextBytes(garbage);
       if (trial % 2 == 0) {
         garbage[0] = 'S';
-        garbage[1] = 2;
+        garbage[1] = (byte) (1 + trial % 6 / 2);
       }
       assertThrows(IllegalArgumentException.class, () -> SensorState.decode(garbage));
     }
     byte[] trailing = java.util.Arrays.copyOf(valid, valid.length + 1);
     assertThrows(IllegalArgumentException.class, () -> SensorState.decode(trailing));
     byte[] future = valid.clone();
-    future[1] = 3;
+    future[1] = 4;
     assertTrue(assertThrows(IllegalArgumentException.class, () -> SensorState.decode(future))
-        .getMessage().contains("format version 3"));
-    byte[] old = valid.clone();
-    old[1] = 1;
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> SensorState.decode(old))
-        .getMessage().contains("unknown format version 1 (this build reads 2)"));
+        .getMessage().contains("format version 4"));
+    for (byte doubles : new byte[] {1, 2}) {
+      byte[] old = valid.clone();
+      old[1] = doubles;
+      assertTrue(assertThrows(IllegalArgumentException.class, () -> SensorState.decode(old))
+          .getMessage().contains("unknown format version " + doubles + " (this build reads 3)"));
+    }
     assertThrows(IllegalArgumentException.class, () -> SensorState.decode(null));
   }
 
