@@ -36,20 +36,27 @@ final class EmpiricalTail {
     for (int b = 0; b < BINS; b++) TOP_SIZE[b] = Math.expm1((b + 1) * WIDTH);
   }
 
-  private final double keep;
   private final int period;
   private final double renormalise;
-  private final double unit;
+  /** perUnit[age] = keep^age / unit, surprises a unit stands for at each age (0..period). */
+  private final double[] perUnit;
+  /** units[age] = unit / keep^age rounded, units a surprise adds at each age (1..period). */
+  private final int[] units;
 
   /** Counts forgetting by {@code keep} (= 2^(-1/halfLife)) per addition. */
   EmpiricalTail(double keep) {
     double halfLife = -1 / (Math.log(keep) / Math.log(2));
-    this.keep = keep;
     this.period = (int) Math.max(1, Math.ceil(halfLife));
     this.renormalise = Math.pow(keep, period);
     // The largest total in units: the forgetful total tends to 1/(1-keep) surprises, held at up to keep^-period
     // units each, plus half a unit of rounding per addition.
-    this.unit = Math.max(1, (MAX_UNITS - period / 2.0) * (1 - keep) * renormalise);
+    double unit = Math.max(1, (MAX_UNITS - period / 2.0) * (1 - keep) * renormalise);
+    this.perUnit = new double[period + 1];
+    this.units = new int[period + 1];
+    for (int age = 0; age <= period; age++) {
+      perUnit[age] = Math.pow(keep, age) / unit;
+      units[age] = (int) Math.rint(unit / Math.pow(keep, age));
+    }
   }
 
   /** Additions between renormalisations. */
@@ -59,12 +66,12 @@ final class EmpiricalTail {
 
   /** Surprises one unit stands for at this age (0..period). */
   double surprisesPerUnit(int age) {
-    return Math.pow(keep, age) / unit;
+    return perUnit[age];
   }
 
   /** Units one surprise adds at this age (1..period). */
   int units(int age) {
-    return (int) Math.rint(unit / Math.pow(keep, age));
+    return units[age];
   }
 
   /**
@@ -86,7 +93,8 @@ final class EmpiricalTail {
     }
     double above = (aboveBin + bins[at + bin] * (1 - Math.min(1, (x - bin * WIDTH) / WIDTH))) * perUnit;
     double p = (above + 0.5) / (total * perUnit + 1);
-    if (highest < 0) return p;
+    // Within the bins seen, skip the costly expm1: beyond can only be positive past the top of the highest.
+    if (highest < 0 || x <= (highest + 1) * WIDTH) return p;
     double beyond = Math.expm1(x) - TOP_SIZE[highest];
     return beyond > 0 ? Math.max(p * Math.exp(-beyond), AnomalyLikelihood.MIN_TAIL) : p;
   }

@@ -1,5 +1,7 @@
 package io.streamlstm.detect;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -35,6 +37,9 @@ public final class SensorState {
    * refused like any other version, and the stream then starts the sensor over (see {@code ReadingScorer}).
    */
   private static final byte FORMAT = 3;
+  // The arrays go straight between the bytes and the fields (one move each, no ByteBuffer bookkeeping).
+  private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle CHARS = MethodHandles.byteArrayViewVarHandle(char[].class, ByteOrder.LITTLE_ENDIAN);
 
   private String modelVersion;
   private byte[] modelVersionUtf8;
@@ -164,7 +169,9 @@ public final class SensorState {
     for (double v : normaliser) b.putDouble(v);
     for (double v : origin) b.putDouble(v);
     putFloats(b, likelihood, likelihood.length);
-    for (char v : histograms) b.putChar(v);
+    int at = b.position();
+    for (int j = 0; j < histograms.length; j++) CHARS.set(out, at + 2 * j, histograms[j]);
+    b.position(at + 2 * histograms.length);
     b.put(slotCounts);
     putVar(b, recentCapacity());
     putVar(b, recentCount);
@@ -233,7 +240,9 @@ public final class SensorState {
       int histogramsLength = AnomalyLikelihood.HISTOGRAMS * k;
       if (histogramsLength > in.remaining() / 2) throw new BufferUnderflowException();
       if (s.histograms.length != histogramsLength) s.histograms = new char[histogramsLength];
-      for (int j = 0; j < histogramsLength; j++) s.histograms[j] = in.getChar();
+      int at = in.position();
+      for (int j = 0; j < histogramsLength; j++) s.histograms[j] = (char) CHARS.get(bytes, at + 2 * j);
+      in.position(at + 2 * histogramsLength);
       int slots = DailyProfile.SLOTS * k;
       if (s.slotCounts.length != slots) s.slotCounts = new byte[slots];
       in.get(s.slotCounts);
@@ -317,17 +326,24 @@ public final class SensorState {
   }
 
   private static void putFloats(ByteBuffer out, float[] values, int n) {
-    for (int j = 0; j < n; j++) out.putFloat(values[j]);
+    if (n > out.remaining() / 4) throw new java.nio.BufferOverflowException();
+    byte[] bytes = out.array();
+    int at = out.position();
+    for (int j = 0; j < n; j++) FLOATS.set(bytes, at + 4 * j, values[j]);
+    out.position(at + 4 * n);
   }
 
   /** The first {@code n} floats of {@code into} read, each checked finite. */
   private static float[] getFloats(ByteBuffer in, float[] into, int n, String what) {
     if (n > in.remaining() / 4) throw new BufferUnderflowException();
+    byte[] bytes = in.array();
+    int at = in.position();
     for (int j = 0; j < n; j++) {
-      float v = in.getFloat();
+      float v = (float) FLOATS.get(bytes, at + 4 * j);
       if (!Float.isFinite(v)) throw invalid(what + " holds " + v);
       into[j] = v;
     }
+    in.position(at + 4 * n);
     return into;
   }
 
