@@ -55,7 +55,7 @@ public final class AnomalyLikelihood {
 
   public AnomalyLikelihood(DetectorConfig config) {
     this.shortAlpha = alpha(config.shortHalfLife());
-    this.history = new EmpiricalTail(1 - alpha(config.historyHalfLife()));
+    this.history = new EmpiricalTail(config.historyHalfLife());
     this.peakKeep = 1 - alpha(config.adaptHalfLife());
     this.warmUpReadings = config.warmUpReadings();
     this.combination = config.combination();

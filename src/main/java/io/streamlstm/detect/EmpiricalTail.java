@@ -13,10 +13,10 @@ package io.streamlstm.detect;
  *
  * <p>Stored small: each bin is a 16-bit fixed-point count (a {@code char}) and the forgetting is lazy.
  * After the a-th addition since the last renormalisation (its <i>age</i>), a bin holding {@code b}
- * units stands for {@code b · keep^age / unit} surprises, and the next addition adds
+ * units stands for {@code b · keep^age / unit} surprises (keep = 2^(-1/halfLife)), and the next addition adds
  * {@code unit / keep^(age+1)} units instead of multiplying every bin by keep. Every {@link #period()}
- * additions, about one half-life, the bins are scaled back to age 0 (halved, rounded to nearest even, so
- * a lone old count fades to nothing as it would in a float). The unit is the largest that cannot
+ * additions, one half-life rounded up, the bins are scaled back to age 0 (halved, rounded to nearest even,
+ * so a lone old count fades to nothing as it would in a float). The unit is the largest that cannot
  * overflow: 11 units a surprise at a history half-life of 2000 additions, 1.1 at {@link #MAX_HALF_LIFE}.
  * Several histograms that count in step share one age. Where the tail starts to fall beyond the counts
  * is the highest bin ever counted, which the caller keeps.
@@ -43,11 +43,12 @@ final class EmpiricalTail {
   /** units[age] = unit / keep^age rounded, units a surprise adds at each age (1..period). */
   private final int[] units;
 
-  /** Counts forgetting by {@code keep} (= 2^(-1/halfLife)) per addition. */
-  EmpiricalTail(double keep) {
-    double halfLife = -1 / (Math.log(keep) / Math.log(2));
+  /** Counts forgetting with this half-life, in additions. */
+  EmpiricalTail(double halfLife) {
+    double keep = 1 - AnomalyLikelihood.alpha(halfLife);
     this.period = (int) Math.max(1, Math.ceil(halfLife));
-    this.renormalise = Math.pow(keep, period);
+    // Exactly 1/2 for a whole half-life, so a count halves to a tie and ties round to even: no drift down.
+    this.renormalise = Math.pow(2, -period / halfLife);
     // The largest total in units: the forgetful total tends to 1/(1-keep) surprises, held at up to keep^-period
     // units each, plus half a unit of rounding per addition.
     double unit = Math.max(1, (MAX_UNITS - period / 2.0) * (1 - keep) * renormalise);

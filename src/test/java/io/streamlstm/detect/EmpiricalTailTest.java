@@ -16,7 +16,7 @@ class EmpiricalTailTest {
     int highest = -1;
 
     Histogram(double halfLife) {
-      t = new EmpiricalTail(Math.pow(2, -1 / halfLife));
+      t = new EmpiricalTail(halfLife);
     }
 
     void add(double x) {
