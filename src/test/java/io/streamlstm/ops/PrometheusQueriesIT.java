@@ -71,8 +71,9 @@ class PrometheusQueriesIT {
           assertTrue(awaitAtLeast(prometheus, "sum(streamlstm_readings_scored_total)", 1000));
           assertTrue(awaitAtLeast(prometheus, "sum(streamlstm_dead_letters_total{reason=\"malformed\"})", 1));
           assertTrue(awaitAtLeast(prometheus, "sum(streamlstm_model_refusals_total)", 1));
-          double sensors = value(prometheus, "sum(streamlstm_sensors)");
-          assertTrue(sensors >= 10, "sensors in the store: " + sensors);
+          // Exactly the ten simulated sensors: the malformed reading created no state.
+          assertTrue(awaitAtLeast(prometheus, "sum(streamlstm_sensors)", 10));
+          assertEquals(10, value(prometheus, "sum(streamlstm_sensors)"), "sensors in the store");
           assertTrue(value(prometheus, "count(streamlstm_sensor_likelihood)") <= 4, "allow-list plus top-3 at most");
 
           JsonNode rules = prometheus.api("/api/v1/rules").get("groups").get(0).get("rules");
