@@ -1,7 +1,7 @@
 package io.streamlstm.detect;
 
 import io.streamlstm.lstm.Model;
-import io.streamlstm.lstm.ScalarStepKernel;
+import io.streamlstm.lstm.StepKernels;
 import io.streamlstm.lstm.StepKernel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -45,7 +45,7 @@ public final class Detector {
     }
     this.model = model;
     this.config = config;
-    this.kernel = new ScalarStepKernel(model.network());
+    this.kernel = StepKernels.create(model.network());
     this.normaliser = new OnlineNormaliser(model.normalisation());
     this.likelihood = new AnomalyLikelihood(config);
     this.modelChannels = model.network().architecture().inputSize();
@@ -160,7 +160,7 @@ public final class Detector {
         upper[c] = normaliser.denormalise(mu + band * s, m, v);
         error[c] = (z[c] - mu) / s;
         tails[c] = likelihood.update(state.likelihood, AnomalyLikelihood.STATS * c,
-            error[c], n);
+            error[c], z[c], values[c], normaliser.scale(m, v), reading.timestampMillis(), n);
       }
       normaliser.update(state.normaliser, 2 * c, values[c], n + 1);
     }

@@ -1,0 +1,426 @@
+package io.streamlstm.app;
+
+import io.streamlstm.detect.Detector;
+import io.streamlstm.detect.DetectorConfig;
+import io.streamlstm.detect.Outcome;
+import io.streamlstm.detect.Reading;
+import io.streamlstm.detect.Score;
+import io.streamlstm.detect.SensorState;
+import io.streamlstm.detect.simulation.SimulatedReading;
+import io.streamlstm.detect.simulation.Simulation;
+import io.streamlstm.lstm.Model;
+import io.streamlstm.lstm.Models;
+import io.streamlstm.streams.ScoreJson;
+import io.streamlstm.streams.ScoringObserver;
+import io.streamlstm.streams.ScoringTopology;
+import io.streamlstm.streams.StreamSettings;
+import io.streamlstm.streams.Timestamps;
+import io.streamlstm.streams.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code streamlstm bench}: the scoring topology on a real broker in this JVM, exactly-once, against a
+ * no-op topology that does the same Kafka work (parse, store get/put of a state-sized value, a
+ * score-sized output) without the detector. Both read the same readings in the same run, alternating,
+ * because this kind of machine changes speed for seconds at a time.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Measures the scoring topology on an in-process broker (exactly-once): records/s against a no-op "
+            + "topology, produce-to-score latency at a fixed rate, store bytes per sensor, and heap with many sensors.",
+        "Modes: throughput, latency, memory (comma-separated). For the memory mode run the JVM with -Xmx1g."})
+public final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--readings", defaultValue = "500000", description = "Readings per throughput run (default: ${DEFAULT-VALUE}).")
+  int readings;
+
+  @Option(names = "--sensors", defaultValue = "10000", description = "Sensors the readings spread over (default: ${DEFAULT-VALUE}).")
+  int sensors;
+
+  @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the input topic (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--rounds", defaultValue = "2", description = "No-op and detector runs, alternating (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--mode", split = ",", defaultValue = "throughput,latency",
+      description = "What to measure: throughput, latency, memory (default: ${DEFAULT-VALUE}).")
+  List<String> modes;
+
+  @Option(names = "--latency-rate", defaultValue = "2000", description = "Readings/s sent in the latency run (default: ${DEFAULT-VALUE}).")
+  double latencyRate;
+
+  @Option(names = "--latency-seconds", defaultValue = "20", description = "Length of the latency run (default: ${DEFAULT-VALUE}).")
+  double latencySeconds;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Simulation seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  private static final Pattern TIMESTAMP = Pattern.compile("\"timestamp\":\"([^\"]+)\"");
+  private static final Duration WARM_UP = Duration.ofSeconds(3);
+
+  private Path stateRoot;
+  private String bootstrapServers;
+
+  @Override
+  public Integer call() throws Exception {
+    EmbeddedKafka.quietLogs();
+    for (String mode : modes) {
+      if (!List.of("throughput", "latency", "memory").contains(mode)) {
+        throw new IllegalArgumentException("unknown mode '" + mode + "' (throughput, latency, memory)");
+      }
+    }
+    stateRoot = Files.createTempDirectory("streamlstm-bench-");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      bootstrapServers = kafka.bootstrapServers();
+      System.out.printf("bench: broker in this JVM, exactly_once_v2, %d stream thread(s), %d partitions, %d CPUs%n",
+          threads, partitions, Runtime.getRuntime().availableProcessors());
+      if (modes.contains("throughput")) throughput();
+      if (modes.contains("latency")) latency();
+      if (modes.contains("memory")) memory();
+      return 0;
+    } finally {
+      deleteRecursively(stateRoot);
+    }
+  }
+
+  // ---- throughput: no-op and detector over the same readings ----
+
+  private void throughput() throws Exception {
+    String input = "bench-readings";
+    produceAll(input, new Simulation(sensors, seed), readings);
+    int[] sizes = stateAndScoreBytes();
+    System.out.printf("sizes: sensor state %d bytes, score %d bytes (the no-op topology stores and writes as much)%n",
+        sizes[0], sizes[1]);
+    double bestNoOp = 0;
+    double bestDetector = 0;
+    for (int round = 1; round <= rounds; round++) {
+      String noOpOut = "bench-noop-" + round + "-out";
+      createTopics(noOpOut);
+      double noOp = run("bench-noop-" + round, NoOpTopology.build(input, noOpOut, sizes[0], sizes[1]), input,
+          readings, null);
+      System.out.printf("round %d  no-op     %,9.0f records/s%n", round, noOp);
+      StreamSettings settings = settings(input, "bench-detector-" + round);
+      ensureTopics(settings);
+      AtomicReference<long[]> store = new AtomicReference<>();
+      double detector = run("bench-detector-" + round, detectorTopology(settings), input, readings, store);
+      System.out.printf("round %d  detector  %,9.0f records/s   (ratio %.2f)%n", round, detector, detector / noOp);
+      if (round == 1) {
+        System.out.printf("store: %,d sensors, %,d bytes of keys and values = %.1f bytes per sensor%n",
+            store.get()[0], store.get()[1], (double) store.get()[1] / store.get()[0]);
+      }
+      bestNoOp = Math.max(bestNoOp, noOp);
+      bestDetector = Math.max(bestDetector, detector);
+    }
+    System.out.printf("throughput, best of %d: no-op %,.0f records/s, detector %,.0f records/s, ratio %.2f "
+        + "(%,d readings over %,d sensors)%n", rounds, bestNoOp, bestDetector, bestDetector / bestNoOp, readings, sensors);
+  }
+
+  /** Bytes of a sensor state after a few hundred readings, and of a score, from the detector itself. */
+  private int[] stateAndScoreBytes() {
+    Detector detector = new Detector(Models.loadDefault(), DetectorConfig.defaults());
+    SensorState state = detector.newState();
+    Simulation one = new Simulation(1, seed);
+    Score score = null;
+    for (int t = 0; t < 300; t++) {
+      SimulatedReading r = one.next();
+      Outcome outcome = detector.process(state, Reading.single(r.timestampMillis(), r.value()));
+      score = outcome.score();
+    }
+    return new int[] {state.encode().length, ScoreJson.write("sensor-1234", score).length};
+  }
+
+  // ---- latency: readings at a fixed rate, time until their score is committed ----
+
+  private void latency() throws Exception {
+    String input = "bench-latency-readings";
+    createTopics(input);
+    StreamSettings settings = settings(input, "bench-latency");
+    ensureTopics(settings);
+    Properties props = streamsProperties("bench-latency");
+    try (KafkaStreams streams = new KafkaStreams(detectorTopology(settings), props)) {
+      startAndAwaitRunning(streams);
+      Map<String, Long> sentAt = new ConcurrentHashMap<>();
+      List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+      AtomicBoolean stop = new AtomicBoolean();
+      CountDownLatch reading = new CountDownLatch(1);
+      Thread consumer = new Thread(() -> collectLatencies(settings.scoresTopic(), sentAt, latencies, stop, reading),
+          "bench-latency-consumer");
+      consumer.start();
+      reading.await();
+      Simulation simulation = new Simulation(sensors, seed + 1);
+      long warmUpEnd = System.nanoTime() + WARM_UP.toNanos();
+      long start = System.nanoTime();
+      long sent = 0;
+      try (KafkaProducer<String, byte[]> producer = SimulateCommand.producer(bootstrapServers)) {
+        while (System.nanoTime() - start < (long) (latencySeconds * 1e9)) {
+          long due = start + (long) (sent * 1e9 / latencyRate);
+          long now = System.nanoTime();
+          if (due > now) {
+            TimeUnit.NANOSECONDS.sleep(Math.min(due - now, 5_000_000L));
+            continue;
+          }
+          SimulatedReading r = simulation.next();
+          if (now >= warmUpEnd) sentAt.put(at(r.sensorId(), r.timestampMillis()), now);
+          producer.send(new ProducerRecord<>(input, r.sensorId(), SimulateCommand.toJson(r)));
+          sent++;
+        }
+        producer.flush();
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!sentAt.isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
+      stop.set(true);
+      consumer.join();
+      long[] sorted;
+      synchronized (latencies) {
+        sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+      }
+      System.out.printf("latency, produce to committed score, %.0f readings/s for %.0f s (first %d s not counted), "
+              + "n=%d: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms%s%n",
+          latencyRate, latencySeconds, WARM_UP.toSeconds(), sorted.length, millis(sorted, 0.50), millis(sorted, 0.95),
+          millis(sorted, 0.99), millis(sorted, 1.0), sentAt.isEmpty() ? "" : "; " + sentAt.size() + " never scored");
+    }
+  }
+
+  private void collectLatencies(String scoresTopic, Map<String, Long> sentAt, List<Long> latencies,
+      AtomicBoolean stop, CountDownLatch reading) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> all = consumer.partitionsFor(scoresTopic).stream()
+          .map(info -> new TopicPartition(scoresTopic, info.partition())).toList();
+      consumer.assign(all);
+      consumer.seekToEnd(all);
+      all.forEach(consumer::position);
+      reading.countDown();
+      while (!stop.get()) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(20))) {
+          long now = System.nanoTime();
+          Matcher m = TIMESTAMP.matcher(record.value());
+          if (!m.find()) continue;
+          Long sent = sentAt.remove(at(record.key(), Timestamps.parse(m.group(1))));
+          if (sent != null) latencies.add(now - sent);
+        }
+      }
+    }
+  }
+
+  // ---- memory: many sensors' states, heap used ----
+
+  private void memory() throws Exception {
+    String input = "bench-memory-readings";
+    long perSensor = Math.max(1, readings / sensors);
+    long total = perSensor * sensors;
+    produceAll(input, new Simulation(sensors, seed + 2), total);
+    long before = heapAfterGc();
+    StreamSettings settings = settings(input, "bench-memory");
+    ensureTopics(settings);
+    AtomicLong peak = new AtomicLong();
+    AtomicBoolean sampling = new AtomicBoolean(true);
+    Thread sampler = new Thread(() -> {
+      while (sampling.get()) {
+        peak.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "bench-heap-sampler");
+    sampler.setDaemon(true);
+    sampler.start();
+    AtomicReference<long[]> store = new AtomicReference<>();
+    double rate = run("bench-memory", detectorTopology(settings), input, total, store);
+    sampling.set(false);
+    sampler.join();
+    long after = heapAfterGc();
+    System.out.printf("memory: %,d sensors (%,d readings, %,.0f records/s), store %,d sensors at %.1f bytes each; "
+            + "heap used after GC: %,d MiB before the stream, %,d MiB with every sensor's state stored; "
+            + "highest sampled %,d MiB; max heap %,d MiB%n",
+        sensors, total, rate, store.get()[0], (double) store.get()[1] / store.get()[0], before >> 20, after >> 20,
+        peak.get() >> 20, Runtime.getRuntime().maxMemory() >> 20);
+  }
+
+  private static long heapAfterGc() {
+    System.gc();
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  // ---- shared ----
+
+  /**
+   * Runs {@code topology} until the application has committed every one of the {@code expected} input
+   * records, and returns records/s from the moment it was RUNNING. With {@code storeSize}, also counts the
+   * sensor store's entries and bytes before closing.
+   */
+  private double run(String applicationId, Topology topology, String input, long expected,
+      AtomicReference<long[]> storeSize) throws Exception {
+    try (KafkaStreams streams = new KafkaStreams(topology, streamsProperties(applicationId));
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      startAndAwaitRunning(streams);
+      long start = System.nanoTime();
+      long lastReport = start;
+      long done;
+      while ((done = committed(admin, applicationId, input)) < expected) {
+        if (streams.state() == KafkaStreams.State.ERROR) throw new IllegalStateException(applicationId + " failed");
+        Thread.sleep(20);
+        if (System.nanoTime() - lastReport > 15e9) {
+          lastReport = System.nanoTime();
+          System.out.printf("  %s: %,d of %,d%n", applicationId, done, expected);
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      if (storeSize != null) storeSize.set(storeSize(streams));
+      streams.close(Duration.ofSeconds(60));
+      streams.cleanUp();
+      return expected / seconds;
+    }
+  }
+
+  private static long committed(Admin admin, String applicationId, String input) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> offsets =
+        admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+    long sum = 0;
+    for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
+      if (e.getKey().topic().equals(input) && e.getValue() != null) sum += e.getValue().offset();
+    }
+    return sum;
+  }
+
+  private static long[] storeSize(KafkaStreams streams) {
+    ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
+        ScoringTopology.SENSOR_STATE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+    long entries = 0;
+    long bytes = 0;
+    try (KeyValueIterator<String, byte[]> all = store.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, byte[]> entry = all.next();
+        entries++;
+        bytes += entry.key.getBytes(StandardCharsets.UTF_8).length + entry.value.length;
+      }
+    }
+    return new long[] {entries, bytes};
+  }
+
+  private static void startAndAwaitRunning(KafkaStreams streams) throws InterruptedException {
+    streams.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
+        throw new IllegalStateException("streams did not reach RUNNING: " + streams.state());
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private Topology detectorTopology(StreamSettings settings) {
+    Model model = Models.loadDefault();
+    return ScoringTopology.build(settings, model, ScoringObserver.NONE);
+  }
+
+  private StreamSettings settings(String input, String prefix) {
+    return new StreamSettings(input, prefix + "-scores", prefix + "-anomalies", prefix + "-dlq", prefix + "-models",
+        StreamSettings.DEFAULT_MODEL_NAME, DetectorConfig.defaults());
+  }
+
+  private void ensureTopics(StreamSettings settings) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      Topics.ensure(admin, settings, partitions);
+    }
+  }
+
+  private void createTopics(String... topics) {
+    EmbeddedKafka.createTopics(bootstrapServers, partitions, topics);
+  }
+
+  private Properties streamsProperties(String applicationId) throws IOException {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
+    p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(stateRoot.resolve(applicationId)).toString());
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    return p;
+  }
+
+  /** Sends {@code count} readings unpaced and waits for the broker to have them. */
+  private void produceAll(String topic, Simulation simulation, long count) {
+    createTopics(topic);
+    long start = System.nanoTime();
+    long sent;
+    try (KafkaProducer<String, byte[]> producer = SimulateCommand.producer(bootstrapServers)) {
+      sent = SimulateCommand.send(simulation, producer, topic, 0, count, Long.MAX_VALUE, new AtomicBoolean());
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf("produced %,d readings over %,d sensors in %.1f s (%,.0f/s)%n", sent, simulation.sensors(),
+        seconds, sent / seconds);
+  }
+
+  private static String at(String sensorId, long timestampMillis) {
+    return sensorId + "@" + timestampMillis;
+  }
+
+  private static double millis(long[] sortedNanos, double quantile) {
+    if (sortedNanos.length == 0) return Double.NaN;
+    int index = (int) Math.min(sortedNanos.length - 1, Math.ceil(quantile * sortedNanos.length) - 1);
+    return sortedNanos[Math.max(0, index)] / 1e6;
+  }
+
+  private static void deleteRecursively(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root, e);
+    }
+  }
+}

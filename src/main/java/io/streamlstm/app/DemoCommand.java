@@ -1,0 +1,224 @@
+package io.streamlstm.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamlstm.detect.simulation.Anomaly;
+import io.streamlstm.detect.simulation.Simulation;
+import io.streamlstm.streams.ScoringObserver;
+import io.streamlstm.streams.StreamSettings;
+import io.streamlstm.streams.Timestamps;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code streamlstm demo}: everything in one process. A real Kafka broker, the scoring service, the
+ * simulator feeding it, and the anomalies printed as the service finds them.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Starts a Kafka broker in this process, the scoring service and simulated sensors with injected "
+            + "faults, and prints each anomaly as it is found.",
+        "Other clients can connect to the broker on 127.0.0.1:--kafka-port while it runs "
+            + "(topics sensor-readings, anomaly-scores, anomalies, sensor-readings-dlq)."})
+public final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--duration", description = "Stop after this many seconds (default: until Ctrl-C).")
+  Double durationSeconds;
+
+  @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int kafkaPort;
+
+  @Option(names = "--http-port", defaultValue = "8080", description = "Port of /health and /ready; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(names = "--sensors", defaultValue = "10", description = "Simulated sensors (default: ${DEFAULT-VALUE}).")
+  int sensors;
+
+  @Option(names = "--rate", defaultValue = "500", description = "Readings per second over all sensors (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Simulation seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  /** Where the demo prints; the tests read it. */
+  PrintStream out = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    // The demo's own lines are the show: Kafka's and the service's logs only when something is wrong.
+    EmbeddedKafka.logLevelUnlessSet("org.apache.kafka", "error");
+    EmbeddedKafka.logLevelUnlessSet("io.streamlstm", "warn");
+    EmbeddedKafka.quietLogs();
+    Path stateDir = Files.createTempDirectory("streamlstm-demo-state-");
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread onCtrlC = new Thread(() -> {
+      stop.set(true);
+      awaitQuietly(finished);
+    }, "demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(onCtrlC);
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(kafkaPort)) {
+      out.println("Kafka broker on " + kafka.bootstrapServers());
+      StreamSettings topics = StreamSettings.defaults();
+      Summary summary = run(kafka.bootstrapServers(), stateDir, topics, stop);
+      summary.print(out, topics);
+      return 0;
+    } finally {
+      deleteRecursively(stateDir);
+      finished.countDown();
+      if (!stop.get()) Runtime.getRuntime().removeShutdownHook(onCtrlC);
+    }
+  }
+
+  private Summary run(String bootstrapServers, Path stateDir, StreamSettings topics, AtomicBoolean stop)
+      throws InterruptedException {
+    Map<String, String> settings = new HashMap<>();
+    settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "streamlstm-demo");
+    settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    settings.put(AppConfig.TOPIC_PARTITIONS, "2");
+    Summary summary = new Summary();
+    try (Service service = Service.create(AppConfig.from(settings), ScoringObserver.NONE, httpPort)) {
+      service.start();
+      out.println("Scoring service started; health on http://localhost:" + service.httpPort() + "/health");
+      awaitRunning(service, stop);
+
+      Simulation simulation = new Simulation(sensors, seed);
+      Thread printer = new Thread(() -> printAnomalies(bootstrapServers, topics, stop, summary), "demo-anomalies");
+      printer.start();
+      out.printf("Simulating %d sensors at %.0f readings/s%s; anomalies as they are found:%n", sensors, rate,
+          durationSeconds == null ? " (Ctrl-C stops)" : " for " + durationSeconds + " s");
+      long maxNanos = durationSeconds == null ? Long.MAX_VALUE : (long) (durationSeconds * 1e9);
+      try (KafkaProducer<String, byte[]> producer = SimulateCommand.producer(bootstrapServers)) {
+        summary.sent = SimulateCommand.send(simulation, producer, topics.inputTopic(), rate, Long.MAX_VALUE, maxNanos, stop);
+      }
+      summary.truth = simulation.groundTruth();
+      awaitScored(summary, Duration.ofSeconds(10));
+      stop.set(true);
+      printer.join();
+    }
+    return summary;
+  }
+
+  /** Gives the service time to join its group and restore, so the first readings are not held up. */
+  private static void awaitRunning(Service service, AtomicBoolean stop) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (service.state() != KafkaStreams.State.RUNNING && !stop.get() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+  }
+
+  /** The last readings are still being scored when the simulator stops: wait for them, briefly. */
+  private static void awaitScored(Summary summary, Duration atMost) throws InterruptedException {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    while (summary.scored.get() < summary.sent && System.nanoTime() < deadline) Thread.sleep(100);
+  }
+
+  /** Reads scores and anomalies as committed by the service (read_committed: never a score that is rolled back). */
+  private void printAnomalies(String bootstrapServers, StreamSettings topics, AtomicBoolean stop, Summary summary) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "streamlstm-demo-printer");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    ObjectMapper json = new ObjectMapper();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+      consumer.subscribe(List.of(topics.scoresTopic(), topics.deadLetterTopic()));
+      while (!stop.get()) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+          if (record.topic().equals(topics.deadLetterTopic())) {
+            summary.deadLetters++;
+            continue;
+          }
+          summary.scored.incrementAndGet();
+          JsonNode score = readTree(json, record.value());
+          if (!score.path("anomaly").asBoolean()) continue;
+          long at = Timestamps.parse(score.get("timestamp").asText());
+          summary.flagged.add(new Flag(record.key(), at));
+          out.printf("ANOMALY %-10s %s value=%.3f expected=%.3f band=[%.3f, %.3f] likelihood=%.5f%n",
+              record.key(), score.get("timestamp").asText(), score.path("value").asDouble(),
+              score.path("expected").asDouble(), score.path("lower").asDouble(), score.path("upper").asDouble(),
+              score.path("likelihood").asDouble());
+        }
+      }
+    }
+  }
+
+  private static JsonNode readTree(ObjectMapper json, String text) {
+    try {
+      return json.readTree(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the service wrote a score that is not JSON: " + text, e);
+    }
+  }
+
+  private record Flag(String sensorId, long timestampMillis) {}
+
+  /** What the demo saw, and how it compares with the faults the simulator injected. */
+  private static final class Summary {
+    long sent;
+    final AtomicLong scored = new AtomicLong();
+    long deadLetters;
+    final List<Flag> flagged = new ArrayList<>();
+    List<Anomaly> truth = List.of();
+
+    void print(PrintStream out, StreamSettings topics) {
+      int caught = 0;
+      for (Anomaly a : truth) {
+        if (flagged.stream().anyMatch(f -> inside(f, a))) caught++;
+      }
+      long falseAlarms = flagged.stream().filter(f -> truth.stream().noneMatch(a -> inside(f, a))).count();
+      out.printf("Sent %d readings; %s: %d scores, %d anomalies; dead letters: %d.%n", sent, topics.scoresTopic(),
+          scored.get(), flagged.size(), deadLetters);
+      out.printf("Injected faults: %d, of which %d flagged; %d anomalies outside any injected fault.%n",
+          truth.size(), caught, falseAlarms);
+    }
+
+    private static boolean inside(Flag f, Anomaly a) {
+      return f.sensorId().equals(a.sensorId()) && a.startMillis() <= f.timestampMillis() && f.timestampMillis() <= a.endMillis();
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void deleteRecursively(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A leftover temp directory is harmless.
+    }
+  }
+}

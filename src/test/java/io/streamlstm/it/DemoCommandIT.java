@@ -1,0 +1,56 @@
+package io.streamlstm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlstm.app.Main;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's first command: {@code java -jar target/streamlstm.jar demo --duration ...} in a fresh JVM
+ * starts its own broker, scores every simulated reading, prints anomalies and stops by itself. Runs the
+ * packaged jar when there is one (failsafe runs after {@code package}), else the same main class.
+ */
+class DemoCommandIT {
+
+  private static final Pattern SUMMARY = Pattern.compile("Sent (\\d+) readings; anomaly-scores: (\\d+) scores, (\\d+) anomalies");
+
+  @Test
+  void demoScoresEverySimulatedReadingAndPrintsAnomalies() throws Exception {
+    List<String> jvm = List.of("--add-modules", "jdk.incubator.vector", "-Xmx768m");
+    String[] args = {"demo", "--duration", "40", "--kafka-port", "0", "--http-port", "0"};
+    Path jar = Path.of("target", "streamlstm.jar");
+    JavaProcess demo;
+    if (Files.exists(jar)) {
+      List<String> command = new ArrayList<>(List.of(JavaProcess.java()));
+      command.addAll(jvm);
+      command.addAll(List.of("-jar", jar.toString()));
+      command.addAll(List.of(args));
+      demo = JavaProcess.start(command);
+    } else {
+      demo = JavaProcess.start(Main.class, jvm, args);
+    }
+
+    int exit = demo.awaitExit(Duration.ofSeconds(180));
+    String output = String.join("\n", demo.lines());
+
+    assertEquals(0, exit, output);
+    assertTrue(output.contains("Kafka broker on 127.0.0.1:"), output);
+    Matcher summary = SUMMARY.matcher(output);
+    assertTrue(summary.find(), output);
+    long sent = Long.parseLong(summary.group(1));
+    assertTrue(sent > 5000, "readings sent: " + sent);
+    assertEquals(sent, Long.parseLong(summary.group(2)), "every reading scored:\n" + output);
+    long anomalies = Long.parseLong(summary.group(3));
+    assertTrue(anomalies > 0, "faults are injected, some must be found:\n" + output);
+    assertEquals(anomalies, demo.lines().stream().filter(l -> l.startsWith("ANOMALY ")).count(), output);
+    assertTrue(output.contains("Injected faults: "), output);
+  }
+}

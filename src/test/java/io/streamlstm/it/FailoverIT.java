@@ -1,0 +1,134 @@
+package io.streamlstm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlstm.app.Main;
+import io.streamlstm.detect.simulation.SimulatedReading;
+import java.io.IOException;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two service instances, each its own JVM ({@code streamlstm run}); one is killed with SIGKILL while
+ * readings stream in. The other takes over its partitions, restores their states from the changelog and
+ * carries on: with exactly-once, every reading has exactly one committed score, equal to an undisturbed run's.
+ */
+@ExtendWith(KafkaExtension.class)
+class FailoverIT {
+
+  private static final Pattern HTTP_PORT = Pattern.compile("https?://[^:/\\s]+:(\\d+)/");
+  private static final int SENSORS = 8;
+  private static final int PER_SENSOR = 400;
+  private static final double RATE = 400; // readings/s: 8 s of streaming, the kill lands in the middle
+
+  @Test
+  void killedInstanceIsReplacedWithoutLosingOrRepeatingScores(TestKafka kafka, @TempDir Path dir) throws Exception {
+    List<SimulatedReading> readings = ScoringRun.simulate(SENSORS, PER_SENSOR, 31);
+    ScoringRun run = new ScoringRun("failover");
+    kafka.createTopics(4, run.readings, run.scores, run.anomalies, run.deadLetters);
+
+    try (JavaProcess survivor = startInstance(run, kafka, dir, "a");
+        JavaProcess victim = startInstance(run, kafka, dir, "b")) {
+      awaitReady(survivor);
+      awaitReady(victim);
+
+      try (KafkaProducer<String, byte[]> producer = Clients.producer(kafka.bootstrapServers())) {
+        long start = System.nanoTime();
+        boolean killed = false;
+        for (int n = 0; n < readings.size(); n++) {
+          long due = start + (long) (n * 1e9 / RATE);
+          long wait = due - System.nanoTime();
+          if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+          SimulatedReading r = readings.get(n);
+          producer.send(new ProducerRecord<>(run.readings, r.sensorId(), io.streamlstm.app.SimulateCommand.toJson(r)));
+          if (!killed && n == readings.size() / 2) {
+            producer.flush();
+            long committedBefore = committedInput(kafka, run);
+            assertTrue(committedBefore > 0, "the instances were scoring before the kill");
+            victim.kill();
+            killed = true;
+          }
+        }
+        producer.flush();
+      }
+
+      List<ConsumerRecord<String, String>> scores = Clients.readCommitted(kafka.bootstrapServers(), run.scores,
+          readings.size(), Duration.ofSeconds(150), Duration.ofSeconds(3));
+
+      assertEquals(readings.size(), scores.size(), "one committed score per reading, none lost, none repeated");
+      ScoringRun.assertSameScores(ScoringRun.offlineScores(readings), ScoringRun.byReading(scores));
+      assertTrue(survivor.lines().stream().noneMatch(l -> l.contains("Kafka Streams") && l.contains("-> ERROR")),
+          "the survivor kept running");
+    }
+  }
+
+  /** A service JVM as deployed: {@code streamlstm run --config FILE}, its own state directory. */
+  private static JavaProcess startInstance(ScoringRun run, TestKafka kafka, Path dir, String name) throws IOException {
+    Properties config = new Properties();
+    config.putAll(run.config(kafka.bootstrapServers(), Files.createDirectories(dir.resolve(name)), 4));
+    // Notice the dead instance within seconds, not the default 45 s; and abort its open transaction soon.
+    config.put("session.timeout.ms", "3000");
+    config.put("heartbeat.interval.ms", "500");
+    config.put("producer.transaction.timeout.ms", "5000");
+    Path file = dir.resolve(name + ".properties");
+    try (Writer out = Files.newBufferedWriter(file)) {
+      config.store(out, "failover instance " + name);
+    }
+    return JavaProcess.start(Main.class,
+        List.of("--add-modules", "jdk.incubator.vector", "-Xmx384m", "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn"),
+        "run", "--config", file.toString(), "--http-port", "0");
+  }
+
+  private static void awaitReady(JavaProcess instance) throws Exception {
+    String line = instance.awaitLine(l -> HTTP_PORT.matcher(l).find(), Duration.ofSeconds(90));
+    Matcher m = HTTP_PORT.matcher(line);
+    assertTrue(m.find());
+    URI ready = URI.create("http://127.0.0.1:" + m.group(1) + "/ready");
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (true) {
+      try {
+        if (http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // the endpoint is not listening yet
+      }
+      assertTrue(System.nanoTime() < deadline, "instance not ready within 90 s:\n" + String.join("\n", instance.lines()));
+      Thread.sleep(200);
+    }
+  }
+
+  /** Input records whose processing the instances have committed so far. */
+  private static long committedInput(TestKafka kafka, ScoringRun run) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      long sum = 0;
+      for (Map.Entry<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> e :
+          admin.listConsumerGroupOffsets(run.name).partitionsToOffsetAndMetadata().get().entrySet()) {
+        if (e.getKey().topic().equals(run.readings) && e.getValue() != null) sum += e.getValue().offset();
+      }
+      return sum;
+    }
+  }
+}
