@@ -22,12 +22,15 @@ import org.apache.commons.math3.special.Gamma;
  * </ul>
  * All statistics forget with half-lives in readings, so a lasting change becomes normal.
  *
- * <p>Per channel c, as floats (the state's narrowing happens here, at each update, so a state that goes
- * through its binary form scores exactly as one kept in memory): {@link #STATS} at {@code stats[c·STATS..]}
- * — the short average of e², the short average of ln(1 + |z|), the recent peak evidence, the age of the
- * histograms ({@link EmpiricalTail}) and the highest bin each has counted, the daily profile; the four surprises' histograms, {@link #HISTOGRAMS}
- * 16-bit counts at {@code histograms[c·HISTOGRAMS..]}; the daily profile's counts, {@link DailyProfile#SLOTS}
- * bytes at {@code slotCounts[c·SLOTS..]}.
+ * <p>Per channel c, held as narrow as the sensor state stores them (narrowed here, at each update, so a
+ * state that goes through its binary form scores exactly as one kept in memory): {@link #STATS} floats at
+ * {@code stats[c·STATS..]} — the short average of e², the short average of ln(1 + |z|), the recent peak
+ * evidence, the age of the histograms ({@link EmpiricalTail}) and the highest bin each has counted, the
+ * daily profile; the four surprises' histograms, {@link #HISTOGRAMS} 16-bit counts at
+ * {@code histograms[c·HISTOGRAMS..]}; the daily profile's counts, {@link DailyProfile#SLOTS} bytes at
+ * {@code slotCounts[c·SLOTS..]}.
+ *
+ * <p>Not thread-safe (holds a reading's surprises as scratch): one per {@link Detector}.
  */
 public final class AnomalyLikelihood {
 
@@ -76,9 +79,12 @@ public final class AnomalyLikelihood {
       double error, double z, double value, double scale, long timestampMillis, long n) {
     int at = c * STATS;
     double weight = Math.max(1.0 / n, shortAlpha);
-    stats[at + MEAN_SQUARE] = SensorState.narrow(stats[at + MEAN_SQUARE] + weight * (error * error - stats[at + MEAN_SQUARE]));
-    stats[at + LEVEL] = SensorState.narrow(stats[at + LEVEL] + weight * (Math.log1p(Math.abs(z)) - stats[at + LEVEL]));
-    double daily = DailyProfile.deviation(stats, at + DAILY, slotCounts, c * DailyProfile.SLOTS, value, scale, timestampMillis);
+    double meanSquare = stats[at + MEAN_SQUARE];
+    double level = stats[at + LEVEL];
+    stats[at + MEAN_SQUARE] = SensorState.narrow(meanSquare + weight * (error * error - meanSquare));
+    stats[at + LEVEL] = SensorState.narrow(level + weight * (Math.log1p(Math.abs(z)) - level));
+    double daily = DailyProfile.deviation(
+        stats, at + DAILY, slotCounts, c * DailyProfile.SLOTS, value, scale, timestampMillis);
     surprise[0] = Math.log1p(Math.abs(error));
     surprise[1] = Math.log1p(Math.sqrt(stats[at + MEAN_SQUARE]));
     surprise[2] = stats[at + LEVEL];
@@ -98,7 +104,8 @@ public final class AnomalyLikelihood {
     double minTail = 1;
     for (int k = 0; k < EVIDENCES; k++) {
       int highest = (int) Math.max(0, Math.min(EmpiricalTail.BINS, stats[at + HIGHEST_SEEN + k])) - 1;
-      minTail = Math.min(minTail, history.tail(histograms, from + k * EmpiricalTail.BINS, perUnit, highest, surprise[k]));
+      double tail = history.tail(histograms, from + k * EmpiricalTail.BINS, perUnit, highest, surprise[k]);
+      minTail = Math.min(minTail, tail);
     }
     if (n > warmUpReadings) {
       if (age == history.period()) {

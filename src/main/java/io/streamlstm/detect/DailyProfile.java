@@ -35,7 +35,8 @@ final class DailyProfile {
    * (0 while the slot settles), then folds the value into the slot. {@code scale} is the sensor's overall
    * spread, for the floor.
    */
-  static double deviation(float[] stats, int at, byte[] seen, int slotsAt, double value, double scale, long timestampMillis) {
+  static double deviation(
+      float[] stats, int at, byte[] seen, int slotsAt, double value, double scale, long timestampMillis) {
     int slot = (int) (Math.floorMod(timestampMillis, MILLIS_PER_DAY) * SLOTS / MILLIS_PER_DAY);
     int s = at + 2 * slot;
     int count = Byte.toUnsignedInt(seen[slotsAt + slot]);

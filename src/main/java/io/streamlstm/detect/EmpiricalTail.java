@@ -77,11 +77,12 @@ final class EmpiricalTail {
 
   /**
    * The share of past surprises at or above {@code x} in the histogram at {@code bins[at..at+BINS)}, whose
-   * units stand for {@code perUnit} surprises each ({@link #surprisesPerUnit}), counting the part of x's bin above it (values spread evenly in a bin), with half a
-   * pseudo-count so an unseen surprise has a small, not zero, probability. Beyond the {@code highest} bin
-   * ever counted (-1: none), where counts say nothing, it falls exponentially in the size {@code s}: by e
-   * for each σ, spread or nat further, so among new records the larger is the rarer and a far record is far
-   * rarer (down to {@link AnomalyLikelihood#MIN_TAIL}).
+   * units stand for {@code perUnit} surprises each ({@link #surprisesPerUnit}), counting the part of x's
+   * bin above it (values spread evenly in a bin), with half a pseudo-count so an unseen surprise has a
+   * small, not zero, probability. Beyond the {@code highest} bin ever counted (-1: none), where counts say
+   * nothing, it falls exponentially in the size {@code s}: by e for each σ, spread or nat further, so among
+   * new records the larger is the rarer and a far record is far rarer (down to
+   * {@link AnomalyLikelihood#MIN_TAIL}).
    */
   double tail(char[] bins, int at, double perUnit, int highest, double x) {
     int bin = bin(x);
