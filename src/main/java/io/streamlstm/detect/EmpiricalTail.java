@@ -17,7 +17,7 @@ package io.streamlstm.detect;
  * {@code unit / keep^(age+1)} units instead of multiplying every bin by keep. Every {@link #period()}
  * additions, one half-life rounded up, the bins are scaled back to age 0 (halved, rounded to nearest even,
  * so a lone old count fades to nothing as it would in a float). The unit is the largest that cannot
- * overflow: 11 units a surprise at a history half-life of 2000 additions, 1.1 at {@link #MAX_HALF_LIFE}.
+ * overflow: 11 units a surprise at a history half-life of 2000 additions, 2.1 at {@link #MAX_HALF_LIFE}.
  * Several histograms that count in step share one age. Where the tail starts to fall beyond the counts
  * is the highest bin ever counted, which the caller keeps.
  */
@@ -26,7 +26,7 @@ final class EmpiricalTail {
   static final int BINS = 24;
   static final double WIDTH = 0.25;
   /** Longest history half-life, in additions, the 16-bit counts resolve to a surprise. */
-  static final double MAX_HALF_LIFE = 20_000;
+  static final double MAX_HALF_LIFE = 10_000;
 
   private static final int MAX_UNITS = 0xFFFF;
   /** {@code s = e^x - 1} at the top of each bin, for the fall beyond the largest surprise seen. */

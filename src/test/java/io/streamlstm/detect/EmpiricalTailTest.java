@@ -71,6 +71,12 @@ class EmpiricalTailTest {
     // The record of 5.0 is forgotten as a count but still bounds where the exponential fall starts.
     assertEquals(h.tail(0.25), h.tail(5.0));
     assertTrue(h.tail(5.5) < h.tail(5.0));
+    // At the longest half-life allowed, with about 2 units a surprise, still no overflow and the right total.
+    Histogram longest = new Histogram(EmpiricalTail.MAX_HALF_LIFE);
+    for (int i = 0; i < 200_000; i++) longest.add(0);
+    assertTrue(longest.bins[0] < 0xFFFF, "saturated at " + (int) longest.bins[0]);
+    double total = 1 / AnomalyLikelihood.alpha(EmpiricalTail.MAX_HALF_LIFE);
+    assertEquals(0.5 / (total + 1), longest.tail(0.25), 0.02 * 0.5 / (total + 1));
   }
 
   @Test
