@@ -46,7 +46,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "FILE.csv|DIR", description = "A CSV file, or a directory of them.")
     Path input;
 
-    @Option(names = "--generated", paramLabel = "N", description = "Train on N synthetic series instead.")
+    @Option(names = "--generated", paramLabel = "N", description = "Train on N seeded synthetic sensor series instead (daily cycles, trends, random walks, regime changes, spikes, flat and quantised stretches).")
     Integer generated;
   }
 

@@ -15,6 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The shipped default model is exactly what its recorded command produces: running that command again
  * gives the same bytes, so the model can be rebuilt and audited from source.
+ *
+ * <p>It retrains the whole model, so the default's training budget (series × length × epochs run, now
+ * 32 × 2000 × 16) is what this test costs: 12 s on two cores at load 7, up to several times that on a
+ * saturated machine. Keep the budget there.
  */
 class DefaultModelTest {
 

@@ -25,6 +25,7 @@ class SyntheticSeriesTest {
     List<double[]> all = SyntheticSeries.generate(40, 3000, 7);
     int flat = 0;
     int quantised = 0;
+    int spiky = 0;
     double smallest = Double.POSITIVE_INFINITY;
     double largest = 0;
     for (double[] x : all) {
@@ -32,14 +33,31 @@ class SyntheticSeriesTest {
       for (double v : x) assertTrue(Double.isFinite(v));
       if (longestRun(x) >= 24) flat++;
       if (Arrays.stream(x).distinct().count() < x.length / 4) quantised++;
+      if (hasSpike(x)) spiky++;
       double spread = spread(x);
       smallest = Math.min(smallest, spread);
       largest = Math.max(largest, spread);
     }
     assertTrue(flat >= 4, "series with a flat stretch: " + flat);
     assertTrue(quantised >= 4, "quantised series: " + quantised);
-    assertTrue(flat < 40 && quantised < 40, "not every series is flat or quantised");
+    assertTrue(spiky >= 4, "series with a spike: " + spiky);
+    assertTrue(flat < 40 && quantised < 40 && spiky < 40, "not every series is flat, quantised or spiky");
     assertTrue(largest / smallest > 100, "scales span " + largest / smallest);
+  }
+
+  /** A reading far above the usual step from one reading to the next, and far from both neighbours. */
+  private static boolean hasSpike(double[] x) {
+    double[] steps = new double[x.length - 1];
+    for (int t = 1; t < x.length; t++) steps[t - 1] = Math.abs(x[t] - x[t - 1]);
+    Arrays.sort(steps);
+    double usual = steps[steps.length / 2];
+    if (usual == 0) return false;
+    for (int t = 1; t + 1 < x.length; t++) {
+      double fromBefore = x[t] - x[t - 1];
+      double toAfter = x[t] - x[t + 1];
+      if (Math.abs(fromBefore) > 8 * usual && Math.abs(toAfter) > 8 * usual && fromBefore * toAfter > 0) return true;
+    }
+    return false;
   }
 
   private static int longestRun(double[] x) {
