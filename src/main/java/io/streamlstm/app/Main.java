@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       DemoCommand.class,
       BenchCommand.class,
+      NabCommand.class,
     })
 public final class Main implements Runnable {
 
@@ -30,7 +31,17 @@ public final class Main implements Runnable {
 
   /** The configured command line, shared by {@link #main} and the CLI tests. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main());
+    return new CommandLine(new Main()).setExecutionExceptionHandler(Main::oneLineError);
+  }
+
+  /**
+   * A command that fails (missing file, unreadable model, unreachable broker) says why in one line and
+   * exits 1; the stack trace helps developers, not operators.
+   */
+  private static int oneLineError(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) {
+    String reason = e.getMessage() != null ? e.getMessage() : e.toString();
+    commandLine.getErr().println(commandLine.getCommandName() + ": " + reason.lines().findFirst().orElse(reason));
+    return 1;
   }
 
   @Override

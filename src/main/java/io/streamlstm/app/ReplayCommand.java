@@ -49,10 +49,10 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--topic", description = "Topic of readings (default: streamlstm.input.topic, sensor-readings).")
   String topic;
 
-  @Option(names = "--from", paramLabel = "TIME", description = "First record time, ISO-8601 or epoch ms (default: the beginning).")
+  @Option(names = "--from", paramLabel = "TIME", description = "First record by its Kafka timestamp (when produced), ISO-8601 or epoch ms (default: the beginning).")
   String from;
 
-  @Option(names = "--to", paramLabel = "TIME", description = "Last record time, inclusive (default: the end as of now).")
+  @Option(names = "--to", paramLabel = "TIME", description = "Last record by its Kafka timestamp, inclusive (default: the end as of now).")
   String to;
 
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "CSV of scores, one row per channel.")

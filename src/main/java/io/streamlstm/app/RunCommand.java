@@ -1,9 +1,11 @@
 package io.streamlstm.app;
 
-import io.streamlstm.streams.ScoringObserver;
+import io.streamlstm.app.metrics.Metrics;
+import io.streamlstm.app.metrics.MetricsOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code streamlstm run}: the scoring service, until SIGTERM or a fatal error. */
@@ -18,16 +20,23 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT", description = "Overrides bootstrap.servers.")
   String bootstrapServers;
 
-  @Option(names = "--http-port", defaultValue = "8080", description = "Port of /health, /ready (default ${DEFAULT-VALUE}).")
+  @Option(names = "--http-port", defaultValue = "8080", description = "Port of /health, /ready, /metrics (default ${DEFAULT-VALUE}).")
   int httpPort;
+
+  @Mixin MetricsOptions metricsOptions;
 
   @Override
   public Integer call() throws InterruptedException {
     AppConfig appConfig = AppConfig.load(config, System.getenv());
     if (bootstrapServers != null) appConfig = appConfig.withBootstrapServers(bootstrapServers);
-    final Service service = Service.create(appConfig, ScoringObserver.NONE, httpPort);
+    final Metrics metrics = new Metrics(metricsOptions.config());
+    final Service service = Service.create(appConfig, metrics.observer(), httpPort);
+    metrics.bindTo(service);
     // SIGTERM (docker stop, kubectl delete) commits and closes instead of abandoning an open transaction.
-    Runtime.getRuntime().addShutdownHook(new Thread(service::close, "streamlstm-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      service.close();
+      metrics.close();
+    }, "streamlstm-shutdown"));
     service.start();
     System.err.println("streamlstm: scoring; health on http://localhost:" + service.httpPort() + "/health");
     return service.awaitStop() ? 0 : 1;

@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -133,15 +134,26 @@ public final class TrainCommand implements Callable<Integer> {
       return "generated: " + data.generated + " series of " + length + " readings, seed " + seed;
     }
     List<SeriesCsv.Series> files = SeriesCsv.readAll(data.input);
-    int channels = files.get(0).channels().length;
+    SeriesCsv.Series first = files.get(0);
     List<String> names = new ArrayList<>();
     for (SeriesCsv.Series s : files) {
-      if (s.channels().length != channels) {
+      // One network reads all files, so channel k must mean the same sensor in each.
+      if (!Arrays.equals(s.channels(), first.channels())) {
         throw new IllegalArgumentException(
-            s.name() + " has " + s.channels().length + " value columns, " + files.get(0).name() + " has " + channels);
+            s.name() + " has columns " + Arrays.toString(s.channels()) + ", " + first.name() + " has "
+                + Arrays.toString(first.channels()));
       }
-      double[][] perChannel = new double[channels][];
-      for (int c = 0; c < channels; c++) perChannel[c] = normaliser.normaliseSeries(s.channel(c));
+      if (s.length() < 2) throw new IllegalArgumentException(s.name() + ": " + s.length() + " readings, need at least 2");
+      double[][] perChannel = new double[s.channels().length][];
+      for (int c = 0; c < perChannel.length; c++) {
+        double[] x = s.channel(c);
+        for (int t = 0; t < x.length; t++) {
+          if (!Double.isFinite(x[t])) {
+            throw new IllegalArgumentException(s.name() + ": " + s.channels()[c] + " is " + x[t] + " at reading " + (t + 1));
+          }
+        }
+        perChannel[c] = normaliser.normaliseSeries(x);
+      }
       series.add(columns(perChannel));
       names.add(s.name());
     }

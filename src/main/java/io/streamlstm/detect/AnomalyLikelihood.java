@@ -1,61 +1,54 @@
 package io.streamlstm.detect;
 
-import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.special.Gamma;
 
 /**
- * Turns one channel's prediction errors into the probability that the recent errors are normal for
- * this sensor. After HTM's anomaly likelihood: a short average of the errors is judged against a
- * Gaussian fitted to the history of those averages, and the upper tail probability says how unusual
- * it is. What differs:
+ * Turns one channel's readings and prediction errors into the probability that the reading is normal
+ * for this sensor. After HTM's anomaly likelihood, the errors are judged against the sensor's own
+ * history of them rather than in absolute terms; what differs:
  * <ul>
- *   <li>the error is the LSTM's own standardised error {@code e = (z - μ) / σ}, so a sensor the network
- *       finds hard to predict (large σ) is not called anomalous for it;</li>
- *   <li>the short average is of e², and what is judged is its cube root {@code a = (avg e²)^(1/3)}: an
- *       average of squared Gaussian errors is a scaled χ², whose cube root is close to Gaussian
- *       (Wilson–Hilferty), so the Gaussian tail is honest; squaring also lets one large error stand out
- *       of the average more than |e| would;</li>
- *   <li>all statistics are exponentially weighted (half-lives in readings) — a few doubles per channel,
- *       no windows to store;</li>
- *   <li>two histories judge each short average: a long one (half-life {@code historyHalfLife}) that a burst
- *       cannot teach itself to (inputs clamped at mean + {@code winsorSigmas} spreads), and a fast one
- *       (half-life {@code adaptHalfLife}) that does learn: the larger tail probability
- *       counts, so after a lasting change (new level, new noise) the new errors become normal within a
- *       few fast half-lives while a short burst is judged by both;</li>
- *   <li>a floor on the spread ({@code minSpread}) for flat or quantised series that the network predicts
- *       perfectly.</li>
+ *   <li>the history is the sensor's whole recent distribution ({@link EmpiricalTail}), not a fitted
+ *       Gaussian: errors are heavy-tailed and differ in shape from sensor to sensor (a square wave errs
+ *       big at every edge, a flat line never), and a Gaussian's tail then over- or under-states some, so
+ *       one threshold means different things on each. Ranked against its own past, the same tail
+ *       probability means the same rarity on every sensor;</li>
+ *   <li>four surprises are judged, each a size s as {@code ln(1 + s)}: the error of this reading alone
+ *       ({@code |e|}, a spike), the root mean square of the recent errors (half-life {@code shortHalfLife}:
+ *       a run of moderate errors), the recent level {@code |z|} (a value far outside the range the network
+ *       has followed, which it may predict well), and the deviation from this hour's usual value
+ *       ({@link DailyProfile}: a routine that fails to happen, which one-step errors do not see). The
+ *       smallest tail counts, Bonferroni-corrected for the {@link #EVIDENCES};</li>
+ *   <li>an episode is reported once: a tail no more extreme than the recent peak is damped.</li>
  * </ul>
+ * All statistics forget with half-lives in readings, so a lasting change becomes normal.
  *
- * <p>Per channel, {@link #STATS} doubles at {@code stats[at..]}: short average of e², then mean and
- * variance of a under the long history, and under the fast one.
+ * <p>Per channel, {@link #STATS} doubles at {@code stats[at..]}: the short average of e², the short
+ * average of ln(1 + |z|), the recent peak evidence, the four surprises' histograms, the daily profile.
  */
 public final class AnomalyLikelihood {
 
-  public static final int STATS = 5;
-  static final int SHORT = 0;
-  static final int LONG_MEAN = 1;
-  static final int LONG_VARIANCE = 2;
-  static final int FAST_MEAN = 3;
-  static final int FAST_VARIANCE = 4;
+  static final int MEAN_SQUARE = 0;
+  static final int LEVEL = 1;
+  static final int RECENT_PEAK = 2;
+  static final int EVIDENCES = 4;
+  static final int TAILS = 3;
+  static final int DAILY = TAILS + EVIDENCES * EmpiricalTail.SIZE;
+  public static final int STATS = DAILY + DailyProfile.SIZE;
 
-  /** Averages seen before clamping starts: before that the spread is too poorly known to clamp with. */
-  static final int SETTLE = 20;
-
-  private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0, 1);
+  /** Tail probabilities below this are reported as it, so -ln p stays finite for the channel shares. */
+  static final double MIN_TAIL = Double.MIN_NORMAL;
 
   private final double shortAlpha;
-  private final double longAlpha;
-  private final double fastAlpha;
-  private final double winsorSigmas;
-  private final double minSpread;
+  private final double historyKeep;
+  private final double peakKeep;
+  private final int warmUpReadings;
   private final DetectorConfig.Combination combination;
 
   public AnomalyLikelihood(DetectorConfig config) {
     this.shortAlpha = alpha(config.shortHalfLife());
-    this.longAlpha = alpha(config.historyHalfLife());
-    this.fastAlpha = alpha(config.adaptHalfLife());
-    this.winsorSigmas = config.winsorSigmas();
-    this.minSpread = config.minSpread();
+    this.historyKeep = 1 - alpha(config.historyHalfLife());
+    this.peakKeep = 1 - alpha(config.adaptHalfLife());
+    this.warmUpReadings = config.warmUpReadings();
     this.combination = config.combination();
   }
 
@@ -65,29 +58,43 @@ public final class AnomalyLikelihood {
   }
 
   /**
-   * Folds the {@code n}-th standardised error e (n ≥ 1) of a channel into its statistics and returns the
-   * upper tail probability of the new short average under the histories as they were before it (no
-   * self-judging).
+   * The tail probability of the {@code n}-th reading (n ≥ 1) of a channel, from its standardised error
+   * {@code error}, its normalised value {@code z}, its raw {@code value} with the sensor's overall
+   * {@code scale}, and its time; each surprise judged against the history before it, then folded in.
    */
-  public double update(double[] stats, int at, double error, long n) {
-    double meanSquare = stats[at + SHORT] + Math.max(1.0 / n, shortAlpha) * (error * error - stats[at + SHORT]);
-    stats[at + SHORT] = meanSquare;
-    double shortAverage = Math.cbrt(meanSquare);
-    if (n == 1) {
-      stats[at + LONG_MEAN] = shortAverage;
-      stats[at + FAST_MEAN] = shortAverage;
-      return 1;
-    }
-    double longSpread = spread(stats[at + LONG_VARIANCE]);
-    double tail = Math.max(
-        upperTail(shortAverage, stats[at + LONG_MEAN], longSpread),
-        upperTail(shortAverage, stats[at + FAST_MEAN], spread(stats[at + FAST_VARIANCE])));
-    double clamped = n > SETTLE
-        ? Math.min(shortAverage, stats[at + LONG_MEAN] + winsorSigmas * longSpread)
-        : shortAverage;
-    fold(stats, at + LONG_MEAN, clamped, Math.max(1.0 / n, longAlpha));
-    fold(stats, at + FAST_MEAN, shortAverage, Math.max(1.0 / n, fastAlpha));
+  public double update(
+      double[] stats, int at, double error, double z, double value, double scale, long timestampMillis, long n) {
+    double weight = Math.max(1.0 / n, shortAlpha);
+    stats[at + MEAN_SQUARE] += weight * (error * error - stats[at + MEAN_SQUARE]);
+    stats[at + LEVEL] += weight * (Math.log1p(Math.abs(z)) - stats[at + LEVEL]);
+    double daily = DailyProfile.deviation(stats, at + DAILY, value, scale, timestampMillis);
+    double minTail = Math.min(
+        Math.min(judge(stats, at, 0, Math.log1p(Math.abs(error)), n), judge(stats, at, 1, Math.log1p(Math.sqrt(stats[at + MEAN_SQUARE])), n)),
+        Math.min(judge(stats, at, 2, stats[at + LEVEL], n), judge(stats, at, 3, Math.log1p(Math.abs(daily)), n)));
+    return repeatDamped(stats, at, Math.min(1, EVIDENCES * minTail));
+  }
+
+  /**
+   * The tail of surprise {@code x} under evidence {@code k}'s history, then x folded into it — after the
+   * warm-up: while the normaliser and the network settle, their errors say nothing of the sensor.
+   */
+  private double judge(double[] stats, int at, int k, double x, long n) {
+    int histogram = at + TAILS + k * EmpiricalTail.SIZE;
+    double tail = EmpiricalTail.tail(stats, histogram, x);
+    if (n > warmUpReadings) EmpiricalTail.add(stats, histogram, x, historyKeep);
     return tail;
+  }
+
+  /**
+   * A tail no more extreme than the recent peak (the largest evidence -ln p, forgetting with half-life
+   * {@code adaptHalfLife}) brings no news, and counts with half its evidence, √p. A rising episode
+   * still rises; its echoes stop raising one alarm after another.
+   */
+  private double repeatDamped(double[] stats, int at, double tail) {
+    double evidence = evidence(tail);
+    double peak = stats[at + RECENT_PEAK];
+    stats[at + RECENT_PEAK] = Math.max(evidence, peak * peakKeep);
+    return evidence <= peak ? Math.sqrt(tail) : tail;
   }
 
   /**
@@ -111,26 +118,8 @@ public final class AnomalyLikelihood {
     };
   }
 
-  /** Upper tail probabilities below this are reported as it, so -ln p stays finite for the channel shares. */
-  static final double MIN_TAIL = Double.MIN_NORMAL;
-
   /** -ln p, the evidence against normal in nats; +0 rather than -0 for p = 1. */
   private static double evidence(double tail) {
     return Math.max(0, -Math.log(tail));
-  }
-
-  private double spread(double variance) {
-    return Math.max(Math.sqrt(variance), minSpread);
-  }
-
-  private static double upperTail(double x, double mean, double spread) {
-    return Math.max(STANDARD_NORMAL.cumulativeProbability(-(x - mean) / spread), MIN_TAIL);
-  }
-
-  /** West's exponentially weighted mean and variance at stats[at], stats[at + 1]. */
-  private static void fold(double[] stats, int at, double x, double weight) {
-    double delta = x - stats[at];
-    stats[at] += weight * delta;
-    stats[at + 1] = (1 - weight) * (stats[at + 1] + weight * delta * delta);
   }
 }

@@ -160,7 +160,7 @@ public final class Detector {
         upper[c] = normaliser.denormalise(mu + band * s, m, v);
         error[c] = (z[c] - mu) / s;
         tails[c] = likelihood.update(state.likelihood, AnomalyLikelihood.STATS * c,
-            error[c], n);
+            error[c], z[c], values[c], normaliser.scale(m, v), reading.timestampMillis(), n);
       }
       normaliser.update(state.normaliser, 2 * c, values[c], n + 1);
     }

@@ -15,14 +15,12 @@ import java.util.function.Function;
  * @param anomalyThreshold likelihood at or above which a reading is flagged as an anomaly
  * @param bandSigmas k of the expected band μ ± kσ
  * @param replayReadings raw readings kept per sensor to re-warm h and C after a model switch
- * @param shortHalfLife half-life, in readings, of the short average of squared errors (HTM: a 10-reading mean)
- * @param adaptHalfLife half-life, in readings, of the fast history of short averages: how quickly a lasting
- *     change (a new level, new noise) stops looking anomalous
- * @param historyHalfLife half-life, in readings, of the long history of short averages
- * @param winsorSigmas a short average enters the history clamped to mean + this many spreads, so a
- *     burst does not teach itself to be normal
- * @param minSpread floor of the histories' spread, in units of the cube-rooted mean square standardised
- *     error, so a perfectly predicted (flat) series does not call every rounding error an anomaly
+ * @param shortHalfLife half-life, in readings, of the short averages of squared errors and of the level
+ *     (HTM: a 10-reading mean)
+ * @param adaptHalfLife half-life, in readings, of the recent peak of evidence: for about this long, a
+ *     reading no more surprising than one before it is not news (one alarm per episode)
+ * @param historyHalfLife half-life, in readings, of the history each surprise is judged against: how
+ *     quickly a lasting change (a new level, new noise) stops looking anomalous
  * @param combination how the tail probabilities of several channels become one
  */
 public record DetectorConfig(
@@ -33,8 +31,6 @@ public record DetectorConfig(
     double shortHalfLife,
     double adaptHalfLife,
     double historyHalfLife,
-    double winsorSigmas,
-    double minSpread,
     Combination combination) {
 
   /** Ways to combine per-channel tail probabilities p_c into one. */
@@ -54,18 +50,16 @@ public record DetectorConfig(
     require(shortHalfLife > 0, "shortHalfLife must be > 0, got " + shortHalfLife);
     require(adaptHalfLife >= shortHalfLife, "adaptHalfLife must be >= shortHalfLife, got " + adaptHalfLife);
     require(historyHalfLife >= adaptHalfLife, "historyHalfLife must be >= adaptHalfLife, got " + historyHalfLife);
-    require(winsorSigmas > 0, "winsorSigmas must be > 0, got " + winsorSigmas);
-    require(minSpread > 0, "minSpread must be > 0, got " + minSpread);
     require(combination != null, "combination is required");
   }
 
   /** The contract's first three settings; the rest at their defaults. */
   public DetectorConfig(int warmUpReadings, double anomalyThreshold, double bandSigmas) {
-    this(warmUpReadings, anomalyThreshold, bandSigmas, 32, 3, 100, 2000, 4, 0.05, Combination.MAX);
+    this(warmUpReadings, anomalyThreshold, bandSigmas, 32, 3, 100, 2000, Combination.MAX);
   }
 
   public static DetectorConfig defaults() {
-    return new DetectorConfig(100, 0.9999, 3.0);
+    return new DetectorConfig(100, 0.998, 3.0);
   }
 
   /**
@@ -94,15 +88,13 @@ public record DetectorConfig(
         get(set, "shortHalfLife", Double::parseDouble, d.shortHalfLife),
         get(set, "adaptHalfLife", Double::parseDouble, d.adaptHalfLife),
         get(set, "historyHalfLife", Double::parseDouble, d.historyHalfLife),
-        get(set, "winsorSigmas", Double::parseDouble, d.winsorSigmas),
-        get(set, "minSpread", Double::parseDouble, d.minSpread),
         get(set, "combination", s -> Combination.valueOf(s.toUpperCase(Locale.ROOT)), d.combination));
   }
 
   private static final String PREFIX = "detector.";
   private static final List<String> FIELDS = List.of(
       "warmUpReadings", "anomalyThreshold", "bandSigmas", "replayReadings", "shortHalfLife",
-      "adaptHalfLife", "historyHalfLife", "winsorSigmas", "minSpread", "combination");
+      "adaptHalfLife", "historyHalfLife", "combination");
 
   private static <T> T get(Map<String, String> set, String field, Function<String, T> parse, T fallback) {
     String text = set.get(field);

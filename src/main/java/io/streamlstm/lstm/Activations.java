@@ -5,7 +5,8 @@ package io.streamlstm.lstm;
  * ({@code VectorActivations}) can mirror them operation for operation and produce the same bits: only
  * +, −, ×, ÷, fma, comparisons and bit manipulation, each of which is exactly rounded in IEEE float
  * whether done in a scalar register or a vector lane. (Math.exp and Math.tanh have no lanewise twin
- * with identical bits, and Math.tanh is a slow native call on JDK 17.) Relative error ~1e-7.
+ * with identical bits, and Math.tanh is a slow native call on JDK 17.) Within 2 ulps of the exact
+ * functions: relative error below 1.2e-7 for exp, 2.4e-7 for σ and tanh (ActivationsTest).
  *
  * <p>Range reduction: x = k·ln2 + r with k an integer and |r| ≤ ln2/2, so e^x = 2^k·e^r; e^r − 1 is a
  * degree-7 Taylor polynomial (truncation error r^8/8! &lt; 6e-9) and 2^k is written straight into the
@@ -25,7 +26,7 @@ public final class Activations {
   // e^x stays a normal float for x in [EXP_MIN, EXP_MAX] (k in [-126, 127]); beyond, σ is 0 or 1 to float precision.
   static final float EXP_MIN = -87f;
   static final float EXP_MAX = 88f;
-  // tanh(9) rounds to 1 in float; the clamp keeps e^{2|z|} − 1 small enough to be exact in its low part.
+  // Past |z| = 9 the formula below already gives exactly 1; the clamp keeps e^{2|z|} far from overflow.
   static final float TANH_MAX = 9f;
   static final float C2 = 1f / 2, C3 = 1f / 6, C4 = 1f / 24, C5 = 1f / 120, C6 = 1f / 720, C7 = 1f / 5040;
 
@@ -53,8 +54,8 @@ public final class Activations {
   }
 
   /**
-   * e^x − m for m = 0 or 1, as 2^k·(e^r − 1) + (2^k − m): the last term is exact for the k of
-   * tanh's arguments, so e^x − 1 keeps the digits of a small x.
+   * e^x − m for m = 0 or 1, as 2^k·(e^r − 1) + (2^k − m): the last term is exact for k ≤ 24, which
+   * covers every small x, so e^x − 1 keeps the digits of a small x.
    */
   static float expMinus(float x, float m) {
     x = x < EXP_MIN ? EXP_MIN : x;

@@ -13,7 +13,8 @@ import java.util.Arrays;
  *   μ = W_mu·h + b_mu         σ = softplus(W_s·h + b_s) + SIGMA_MIN
  * </pre>
  * and the loss of step t is the Gaussian negative log-likelihood of the next reading y = z[t+1], per channel
- * {@code ½·log 2π + log σ + (y − μ)² / 2σ²}.
+ * {@code ½·log 2π + log σ + (y − μ)² / 2σ²}. The backward may weight each reading's gradient by σ^{2β}
+ * (β-NLL, see the constructor).
  *
  * <p>Transcendentals go through {@link StrictMath}, never {@link Math}: {@code Math.exp} may differ in the
  * last bit between CPUs, and training must give a byte-identical model file on any machine.

@@ -22,6 +22,9 @@ public final class VectorStepKernel implements StepKernel {
 
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int V = SPECIES.length();
+  // Order of the gate scratch: the three valves side by side so that one σ pass covers them (its
+  // independent vectors overlap in the pipeline), then the candidate.
+  private static final int F = 0, I = 1, O = 2, G = 3;
 
   private final Architecture arch;
   private final Layout layout;
@@ -151,20 +154,19 @@ public final class VectorStepKernel implements StepKernel {
         g = FloatVector.fromArray(SPECIES, w, column + Layout.CANDIDATE * V).fma(xk, g);
         o = FloatVector.fromArray(SPECIES, w, column + Layout.OUTPUT * V).fma(xk, o);
       }
-      f.intoArray(gates, Layout.FORGET * padded + block * V);
-      i.intoArray(gates, Layout.INPUT * padded + block * V);
-      g.intoArray(gates, Layout.CANDIDATE * padded + block * V);
-      o.intoArray(gates, Layout.OUTPUT * padded + block * V);
+      f.intoArray(gates, F * padded + block * V);
+      i.intoArray(gates, I * padded + block * V);
+      o.intoArray(gates, O * padded + block * V);
+      g.intoArray(gates, G * padded + block * V);
     }
-    VectorActivations.sigmoid(gates, Layout.FORGET * padded, (Layout.INPUT + 1) * padded);
-    VectorActivations.tanh(gates, Layout.CANDIDATE * padded, (Layout.CANDIDATE + 1) * padded, signs);
-    VectorActivations.sigmoid(gates, Layout.OUTPUT * padded, (Layout.OUTPUT + 1) * padded);
+    VectorActivations.sigmoid(gates, 0, 3 * padded); // f, i and o in one pass
+    VectorActivations.tanh(gates, G * padded, (G + 1) * padded, signs);
     int hAt = nextAt;
     int cAt = nextAt + padded;
     for (int lane = 0; lane < padded; lane += V) {
-      FloatVector f = FloatVector.fromArray(SPECIES, gates, Layout.FORGET * padded + lane);
-      FloatVector i = FloatVector.fromArray(SPECIES, gates, Layout.INPUT * padded + lane);
-      FloatVector g = FloatVector.fromArray(SPECIES, gates, Layout.CANDIDATE * padded + lane);
+      FloatVector f = FloatVector.fromArray(SPECIES, gates, F * padded + lane);
+      FloatVector i = FloatVector.fromArray(SPECIES, gates, I * padded + lane);
+      FloatVector g = FloatVector.fromArray(SPECIES, gates, G * padded + lane);
       FloatVector c = f.fma(FloatVector.fromArray(SPECIES, cPrev, lane), i.mul(g));
       c.intoArray(next, cAt + lane);
       c.intoArray(next, hAt + lane);
@@ -172,7 +174,7 @@ public final class VectorStepKernel implements StepKernel {
     // h = o⊙tanh(C), in place in h's slot
     VectorActivations.tanh(next, hAt, hAt + padded, signs);
     for (int lane = 0; lane < padded; lane += V) {
-      FloatVector o = FloatVector.fromArray(SPECIES, gates, Layout.OUTPUT * padded + lane);
+      FloatVector o = FloatVector.fromArray(SPECIES, gates, O * padded + lane);
       o.mul(FloatVector.fromArray(SPECIES, next, hAt + lane)).intoArray(next, hAt + lane);
     }
   }

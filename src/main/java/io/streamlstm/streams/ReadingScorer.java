@@ -72,7 +72,7 @@ public final class ReadingScorer {
     final Score score = outcome.score();
     // The time of the whole step a reading costs: parse, state decode, detector, state encode.
     final long nanos = System.nanoTime() - start;
-    observer.scored(sensorId, score.likelihood(), score.error(), score.anomaly(), score.warmingUp(), nanos);
+    observer.scored(sensorId, score, nanos);
     return Verdict.scored(sensorId, score);
   }
 

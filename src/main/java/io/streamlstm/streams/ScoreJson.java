@@ -2,6 +2,7 @@ package io.streamlstm.streams;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import io.streamlstm.detect.Reading;
 import io.streamlstm.detect.Score;
 import java.io.ByteArrayOutputStream;
@@ -17,7 +18,10 @@ import java.io.UncheckedIOException;
  */
 public final class ScoreJson {
 
-  private static final JsonFactory FACTORY = new JsonFactory();
+  // Schubfach instead of Double.toString: a few times faster, and still the shortest text that reads back
+  // as the same double, so scores keep every bit.
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
 
   private ScoreJson() {}
 

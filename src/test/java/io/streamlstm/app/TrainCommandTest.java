@@ -79,6 +79,17 @@ class TrainCommandTest {
   }
 
   @Test
+  void mismatchedColumnsAndNonFiniteValuesFailWithOneLine() throws Exception {
+    Path data = Files.createDirectory(dir.resolve("data"));
+    Files.writeString(data.resolve("a.csv"), "timestamp,value\n1700000000000,1.5\n1700000060000,1.7\n");
+    Files.writeString(data.resolve("b.csv"), "timestamp,other\n1700000000000,1.5\n1700000060000,1.7\n");
+    assertFailedWithOneLine(run("--input", data.toString(), "--out", dir.resolve("m.lstm").toString()), "b has columns [other], a has [value]");
+    Path nan = dir.resolve("nan.csv");
+    Files.writeString(nan, "timestamp,value\n1700000000000,1.5\n1700000060000,NaN\n1700000120000,1\n");
+    assertFailedWithOneLine(run("--input", nan.toString(), "--out", dir.resolve("m.lstm").toString()), "nan: value is NaN at reading 2");
+  }
+
+  @Test
   void unknownCellTypeFailsWithOneLine() {
     Run run = run("--generated", "1", "--cell", "gru", "--out", dir.resolve("m.lstm").toString());
     assertFailedWithOneLine(run, "--cell must be lstm or rnn");

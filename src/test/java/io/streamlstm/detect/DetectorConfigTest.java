@@ -16,7 +16,7 @@ class DetectorConfigTest {
         "detector.combination", "fisher", "detector.adaptHalfLife", "50", "kafka.other", "x"));
     DetectorConfig d = DetectorConfig.defaults();
     assertEquals(new DetectorConfig(12, 0.999, d.bandSigmas(), d.replayReadings(), d.shortHalfLife(), 50,
-        d.historyHalfLife(), d.winsorSigmas(), d.minSpread(), DetectorConfig.Combination.FISHER), c);
+        d.historyHalfLife(), DetectorConfig.Combination.FISHER), c);
     assertEquals(d, DetectorConfig.fromProperties(Map.of()));
   }
 

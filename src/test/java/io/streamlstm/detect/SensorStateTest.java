@@ -45,10 +45,11 @@ class SensorStateTest {
   }
 
   @Test
-  void aSensorOfOneChannelWithH32TakesAtMostOneKibibyteEverythingIncluded() {
+  void aSensorOfOneChannelWithH32TakesAtMostTwoAndAHalfKibibytesEverythingIncluded() {
     SensorState state = scored(TestSeries.model(1, 32, 2, 1, VERSION), 1000, "value");
     int size = state.encode().length;
-    assertTrue(size <= 1024, size + " bytes");
+    // About 0.9 KiB of network state and recent readings, 1.4 KiB of likelihood: the surprise histograms and the daily profile.
+    assertTrue(size <= 2560, size + " bytes");
     assertTrue(size > 2 * 2 * 32 * 4, "h and C of both layers are in it: " + size);
   }
 

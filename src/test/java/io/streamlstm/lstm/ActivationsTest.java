@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class ActivationsTest {
 
-  /** Every 499th float bit pattern of either sign with 1e-30 < |x| < 100: about 8 million arguments. */
+  /** Every 499th float bit pattern of either sign with 1e-30 < |x| < 100: about 3.6 million arguments. */
   private static void forSampledFloats(java.util.function.Consumer<Float> check) {
     for (int bits = 0; bits >= 0; bits += 499) {
       float x = Float.intBitsToFloat(bits);
@@ -41,13 +41,13 @@ class ActivationsTest {
   }
 
   @Test
-  void tanhIsWithinThreeUlpsOfMathEvenNearZero() {
+  void tanhIsWithinTwoUlpsOfMathEvenNearZero() {
     double[] worst = {0};
     forSampledFloats(x -> {
       double exact = Math.tanh(x);
       worst[0] = Math.max(worst[0], Math.abs(Activations.tanh(x) - exact) / Math.abs(exact));
     });
-    assertTrue(worst[0] < 3.6e-7, "worst relative error " + worst[0]);
+    assertTrue(worst[0] < 2.4e-7, "worst relative error " + worst[0]);
   }
 
   @Test

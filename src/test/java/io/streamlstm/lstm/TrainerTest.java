@@ -65,6 +65,18 @@ class TrainerTest {
   }
 
   @Test
+  void withoutAValidationTailEveryEpochRunsAndTheLastIsKept() {
+    List<double[][]> data = seriesOf(SyntheticSeries.generate(2, 400, 3));
+    TrainingOptions options = new TrainingOptions(CellType.LSTM, 4, 1, 3, 32, 1e-2, 1.0, 9, 0, 1, 0.5);
+    List<Double> validation = new ArrayList<>();
+    Trainer.Result result = Trainer.train(data, options, (epoch, train, valid) -> validation.add(valid));
+    assertEquals(3, result.epochs());
+    assertEquals(3, result.bestEpoch());
+    assertTrue(validation.stream().allMatch(v -> v.isNaN()), validation.toString());
+    assertTrue(Double.isNaN(result.validationLoss()));
+  }
+
+  @Test
   void refusesBadSeries() {
     assertThrows(IllegalArgumentException.class, () -> Trainer.train(List.of(), SMALL, (e, t, v) -> {}));
     List<double[][]> tooShort = List.<double[][]>of(new double[][] {{0.5}});

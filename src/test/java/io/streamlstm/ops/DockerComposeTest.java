@@ -12,7 +12,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.streamlstm.app.Main;
+import io.streamlstm.streams.StreamSettings;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 
 /** docker-compose.yml, the Dockerfile and the Prometheus config agree with each other. */
@@ -54,6 +57,23 @@ class DockerComposeTest {
   }
 
   @Test
+  void detectorCommandsAreOnesTheCliAccepts() {
+    List<List<String>> commands = new ArrayList<>();
+    commands.add(strings(service("detector").get("command")));
+    for (String file : List.of("deploy/k8s/base/statefulset.yaml", "deploy/k8s/overlays/example/statefulset-patch.yaml")) {
+      commands.add(strings(DeployFiles.yaml(file).get("spec").get("template").get("spec").get("containers").get(0).get("args")));
+    }
+    for (List<String> command : commands) {
+      CommandLine.ParseResult run = Main.commandLine().parseArgs(command.toArray(String[]::new)).subcommand();
+      assertEquals("run", run.commandSpec().name(), command.toString());
+      assertEquals(8080, (int) run.matchedOptionValue("--http-port", 0), command.toString());
+    }
+    CommandLine.ParseResult compose = Main.commandLine().parseArgs(commands.get(0).toArray(String[]::new)).subcommand();
+    assertEquals(List.of("sensor-0", "sensor-1", "sensor-2"),
+        List.copyOf(compose.matchedOptionValue("--metrics-sensors", Set.<String>of())));
+  }
+
+  @Test
   void kafkaRunsKRaftAndTheDetectorWaitsForItsTopics() {
     JsonNode env = service("kafka").get("environment");
     assertEquals("broker,controller", env.get("KAFKA_PROCESS_ROLES").asString());
@@ -62,9 +82,12 @@ class DockerComposeTest {
 
     assertEquals("service_healthy", service("kafka-init").get("depends_on").get("kafka").get("condition").asString());
     String script = strings(service("kafka-init").get("command")).get(0);
-    for (String topic : List.of("sensor-readings", "anomaly-scores", "anomalies", "sensor-readings-dlq", "streamlstm-models")) {
-      assertTrue(script.contains(topic), topic);
+    StreamSettings settings = StreamSettings.defaults();
+    for (String topic : List.of(settings.inputTopic(), settings.scoresTopic(), settings.anomaliesTopic(),
+        settings.deadLetterTopic())) {
+      assertTrue(script.contains(" " + topic + " ") || script.contains(" " + topic + ";"), topic);
     }
+    assertTrue(script.contains("--topic " + settings.modelTopic() + " "));
     assertTrue(script.contains("cleanup.policy=compact"));
     for (String app : List.of("detector", "simulator")) {
       assertEquals("service_completed_successfully",
@@ -137,6 +160,6 @@ class DockerComposeTest {
     assertTrue(runtime.contains("\"--add-modules\", \"jdk.incubator.vector\""));
     assertTrue(runtime.contains("COPY --from=build /src/target/streamlstm.jar"));
     assertTrue(runtime.contains("EXPOSE 8080"));
-    assertTrue(dockerfile.contains("-DskipTests package"));
+    assertTrue(dockerfile.contains("mvn -B -q -Dmaven.test.skip=true package"));
   }
 }

@@ -21,6 +21,7 @@ import io.streamlstm.ops.OperatorResources.KafkaTopic;
 import io.streamlstm.ops.OperatorResources.Kustomization;
 import io.streamlstm.ops.OperatorResources.PrometheusRule;
 import io.streamlstm.ops.OperatorResources.ServiceMonitor;
+import io.streamlstm.streams.StreamSettings;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -206,12 +207,13 @@ class KubernetesManifestsTest {
   void kafkaTopicsAreCompactedForModelsAndSizedForScaleOut() {
     Map<String, KafkaTopic> topics = all(KafkaTopic.class, BASE).stream()
         .collect(Collectors.toMap(t -> t.metadata().getName(), t -> t));
-    assertEquals(Set.of("sensor-readings", "anomaly-scores", "anomalies", "sensor-readings-dlq", "streamlstm-models"),
-        topics.keySet());
-    assertEquals("compact", topics.get("streamlstm-models").spec().config().get("cleanup.policy"));
-    assertEquals(1, topics.get("streamlstm-models").spec().partitions());
+    StreamSettings settings = StreamSettings.defaults();
+    assertEquals(Set.of(settings.inputTopic(), settings.scoresTopic(), settings.anomaliesTopic(),
+        settings.deadLetterTopic(), settings.modelTopic()), topics.keySet(), "the topology's topics");
+    assertEquals("compact", topics.get(settings.modelTopic()).spec().config().get("cleanup.policy"));
+    assertEquals(1, topics.get(settings.modelTopic()).spec().partitions());
     int replicas = one(StatefulSet.class).getSpec().getReplicas();
-    assertTrue(topics.get("sensor-readings").spec().partitions() >= replicas,
+    assertTrue(topics.get(settings.inputTopic()).spec().partitions() >= replicas,
         "instances beyond the input partitions would sit idle");
     for (KafkaTopic t : topics.values()) {
       assertTrue(t.metadata().getLabels().containsKey("strimzi.io/cluster"), t.metadata().getName());

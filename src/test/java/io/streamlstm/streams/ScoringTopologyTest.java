@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamlstm.detect.Detector;
 import io.streamlstm.detect.Outcome;
 import io.streamlstm.detect.Reading;
+import io.streamlstm.detect.Score;
 import io.streamlstm.detect.SensorState;
 import io.streamlstm.lstm.Model;
 import io.streamlstm.lstm.ModelFile;
@@ -116,17 +117,30 @@ class ScoringTopologyTest {
     return START + 60_000L * t;
   }
 
-  /** The score JSON an offline detector gives for {@code values}, reading by reading. */
-  private static List<byte[]> offlineScores(Model model, String sensorId, double[] values) {
+  /** The scores an offline detector gives for {@code values}, reading by reading. */
+  private static List<Score> offline(Model model, double[] values) {
     final Detector detector = new Detector(model, SETTINGS.detector());
     final SensorState state = detector.newState();
-    final List<byte[]> scores = new ArrayList<>();
+    final List<Score> scores = new ArrayList<>();
     for (int t = 0; t < values.length; t++) {
       final Outcome outcome = detector.process(state, Reading.single(minute(t), values[t]));
       assertTrue(outcome.accepted(), "offline reference refused reading " + t);
-      scores.add(ScoreJson.write(sensorId, outcome.score()));
+      scores.add(outcome.score());
     }
     return scores;
+  }
+
+  /** Their JSON, as the stream writes it. */
+  private static List<byte[]> offlineScores(Model model, String sensorId, double[] values) {
+    return offline(model, values).stream().map(score -> ScoreJson.write(sensorId, score)).toList();
+  }
+
+  private static void assertBits(double expected, JsonNode actual, String what) {
+    if (!Double.isFinite(expected)) {
+      assertTrue(actual.isNull(), what + ": " + actual);
+    } else {
+      assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(actual.asDouble()), what);
+    }
   }
 
   private static List<byte[]> values(List<TestRecord<String, byte[]>> records) {
@@ -157,8 +171,14 @@ class ScoringTopologyTest {
 
     final List<TestRecord<String, byte[]>> scores = run.scores.readRecordsToList();
     assertSameBytes(offlineScores(SHIPPED, "pump-7", values), values(scores));
+    final List<Score> reference = offline(SHIPPED, values);
     for (int t = 0; t < scores.size(); t++) {
       final JsonNode score = json(scores.get(t).value());
+      // The JSON text keeps every bit of the detector's numbers.
+      assertBits(reference.get(t).expected()[0], score.get("expected"), "expected " + t);
+      assertBits(reference.get(t).lower()[0], score.get("lower"), "lower " + t);
+      assertBits(reference.get(t).upper()[0], score.get("upper"), "upper " + t);
+      assertBits(reference.get(t).likelihood(), score.get("likelihood"), "likelihood " + t);
       assertEquals("pump-7", scores.get(t).key());
       assertEquals(minute(t), scores.get(t).timestamp(), "event time is the reading's time");
       assertEquals(Timestamps.format(minute(t)), score.get("timestamp").asText());

@@ -14,16 +14,13 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamlstm.app.HttpEndpoint;
+import io.streamlstm.app.Service;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * The one place metrics are wired: a Prometheus registry with JVM and process meters, the scoring
@@ -34,8 +31,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * <pre>
  *   Metrics metrics = new Metrics(config);
  *   Service service = Service.create(appConfig, metrics.observer(), port);
- *   metrics.bind(service.kafkaStreams(), sensorCount);   // before start()
- *   service.route("/metrics", metrics.route());
+ *   metrics.bindTo(service);   // before service.start()
  * </pre>
  */
 public final class Metrics implements AutoCloseable {
@@ -72,6 +68,13 @@ public final class Metrics implements AutoCloseable {
     return registry;
   }
 
+  /** {@link #bind} to the service's Kafka Streams and sensor store, and serves {@code /metrics} on its endpoint. */
+  public Metrics bindTo(Service service) {
+    bind(service.kafkaStreams(), service::approximateSensorCount);
+    service.route("/metrics", route());
+    return this;
+  }
+
   /**
    * Binds the running app's numbers: Kafka Streams' client, thread, task and RocksDB metrics, and the
    * number of sensors in the store (read at scrape time; null while unknown). Call before
@@ -96,24 +99,10 @@ public final class Metrics implements AutoCloseable {
           Long n = s.get();
           return n == null ? Double.NaN : n;
         })
+        // Held strongly: the supplier is typically a method reference nothing else keeps alive.
+        .strongReference(true)
         .description("Sensors with state in the store (approximate)").register(registry);
     return this;
-  }
-
-  /**
-   * The approximate number of keys in {@code storeName} over this instance's tasks, for
-   * {@link #bind}; null while the store cannot be queried (starting, rebalancing).
-   */
-  public static Supplier<Long> storeEntries(KafkaStreams streams, String storeName) {
-    StoreQueryParameters<ReadOnlyKeyValueStore<Object, Object>> store =
-        StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore());
-    return () -> {
-      try {
-        return streams.store(store).approximateNumEntries();
-      } catch (InvalidStateStoreException notNow) {
-        return null;
-      }
-    };
   }
 
   /** The {@code /metrics} route: the registry in Prometheus' text format, as of each request. */

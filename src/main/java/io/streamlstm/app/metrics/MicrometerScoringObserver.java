@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.streamlstm.detect.Rejection;
 import io.streamlstm.detect.Score;
+import io.streamlstm.streams.DeadLetters;
 import io.streamlstm.streams.ScoringObserver;
 import java.time.Duration;
 import java.util.Locale;
@@ -88,6 +89,8 @@ public final class MicrometerScoringObserver implements ScoringObserver {
     for (Rejection.Reason reason : Rejection.Reason.values()) {
       deadLetterCounter(reason.name());
     }
+    deadLetterCounter(DeadLetters.STATE_UNREADABLE);
+    deadLetterCounter(DeadLetters.SCORING_FAILED);
   }
 
   @Override

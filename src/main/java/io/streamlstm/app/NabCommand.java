@@ -1,0 +1,166 @@
+package io.streamlstm.app;
+
+import io.streamlstm.detect.Detector;
+import io.streamlstm.detect.DetectorConfig;
+import io.streamlstm.detect.Outcome;
+import io.streamlstm.detect.Reading;
+import io.streamlstm.detect.SensorState;
+import io.streamlstm.detect.nab.NabFile;
+import io.streamlstm.detect.nab.NabProfile;
+import io.streamlstm.detect.nab.NabReport;
+import io.streamlstm.detect.nab.NabScorer;
+import io.streamlstm.detect.nab.NabWindows;
+import io.streamlstm.lstm.Model;
+import io.streamlstm.lstm.ModelFile;
+import io.streamlstm.lstm.Models;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code streamlstm nab}: runs the detector over every series of a Numenta Anomaly Benchmark directory
+ * exactly as the stream would (one pass, no look-ahead, each file a new sensor), writes NAB's results
+ * files, and scores them with NAB's rules.
+ */
+@Command(
+    name = "nab",
+    mixinStandardHelpOptions = true,
+    description = "Runs the detector over the NAB corpus as a stream would and scores it with NAB's rules.")
+public final class NabCommand implements Callable<Integer> {
+
+  /** NAB's name for our detector in results paths; NAB forbids '_' in it. */
+  static final String DETECTOR = "streamlstm";
+
+  private static final DateTimeFormatter NAB_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  @Option(names = "--data", required = true, description = "NAB directory holding data/ and labels/.")
+  Path data;
+
+  @Option(names = "--out", required = true, description = "Results directory (NAB layout) and scores.md.")
+  Path out;
+
+  @Option(names = "--model", description = "Model file to use instead of the default model.")
+  Path modelFile;
+
+  @Option(names = "--threads", defaultValue = "2", description = "Files scored in parallel (default ${DEFAULT-VALUE}).")
+  int threads;
+
+  /** One file's run: its NAB name ("category/name.csv"), its readings, the anomaly score per row. */
+  private record Run(String name, SeriesCsv.Series series, double[] scores) {}
+
+  @Override
+  public Integer call() throws Exception {
+    NabWindows windows = NabWindows.read(data.resolve("labels").resolve("combined_windows.json"));
+    List<Path> files = dataFiles(data.resolve("data"));
+    Model model = modelFile == null ? Models.loadDefault() : ModelFile.read(modelFile);
+    DetectorConfig config = DetectorConfig.defaults();
+
+    long start = System.nanoTime();
+    List<Run> runs = runAll(files, model, config);
+    double seconds = (System.nanoTime() - start) / 1e9;
+
+    List<NabFile> corpus = new ArrayList<>();
+    long rows = 0;
+    for (Run run : runs) {
+      int[][] rowWindows = NabWindows.rows(run.series().timestamps(), windows.of(run.name()));
+      corpus.add(new NabFile(run.name(), run.scores(), rowWindows));
+      writeResults(run, rowWindows);
+      rows += run.series().length();
+    }
+    NabScorer scorer = new NabScorer(corpus);
+    List<NabScorer.ProfileScore> scores = NabProfile.ALL.stream().map(scorer::score).toList();
+
+    String report = String.format(Locale.ROOT,
+        "# NAB scores of %s (model %s)%n%n%d files, %d rows in %.1f s: %.0f rows/s on %d thread(s).%n%n%s",
+        DETECTOR, model.version(), runs.size(), rows, seconds, rows / seconds, threads, NabReport.markdown(scores));
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("scores.md"), report);
+    System.out.print(report);
+    return 0;
+  }
+
+  /** Every {@code <category>/<name>.csv} under {@code data/}, in name order. */
+  private static List<Path> dataFiles(Path dataDir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dataDir, 2)) {
+      List<Path> files = walk.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
+      if (files.isEmpty()) throw new IllegalArgumentException(dataDir + ": no <category>/<name>.csv files");
+      return files;
+    }
+  }
+
+  /** Runs the files on {@code threads} threads, longest first so the threads finish together; results in file order. */
+  private List<Run> runAll(List<Path> files, Model model, DetectorConfig config) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+    try {
+      List<Path> bySize = new ArrayList<>(files);
+      bySize.sort(Comparator.comparingLong((Path p) -> p.toFile().length()).reversed());
+      Map<Path, Future<Run>> futures = new HashMap<>();
+      for (Path file : bySize) futures.put(file, pool.submit(() -> run(file, model, config)));
+      List<Run> runs = new ArrayList<>();
+      for (Path file : files) runs.add(futures.get(file).get());
+      return runs;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * One file as one new sensor: each reading once, in order. The anomaly score is the likelihood, 0
+   * while the sensor warms up (and for a refused reading, which the stream would not score either).
+   */
+  private Run run(Path file, Model model, DetectorConfig config) {
+    SeriesCsv.Series series = SeriesCsv.read(file);
+    Detector detector = new Detector(model, config);
+    SensorState state = detector.newState();
+    double[] scores = new double[series.length()];
+    for (int t = 0; t < scores.length; t++) {
+      Outcome outcome = detector.process(state, new Reading(series.timestamps()[t], series.channels(), series.values()[t]));
+      scores[t] = outcome.accepted() && !outcome.score().warmingUp() ? outcome.score().likelihood() : 0;
+    }
+    String name = data.resolve("data").relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+    return new Run(name, series, scores);
+  }
+
+  /** NAB's results layout: {@code <out>/<detector>/<category>/<detector>_<name>.csv}. */
+  private void writeResults(Run run, int[][] windows) {
+    String[] parts = run.name().split("/");
+    Path file = out.resolve(DETECTOR).resolve(parts[0]).resolve(DETECTOR + "_" + parts[1]);
+    boolean[] inWindow = new boolean[run.scores().length];
+    for (int[] w : windows) Arrays.fill(inWindow, w[0], w[1] + 1, true);
+    StringBuilder csv = new StringBuilder("timestamp,value,anomaly_score,label\n");
+    for (int t = 0; t < run.scores().length; t++) {
+      csv.append(NAB_TIME.format(Instant.ofEpochMilli(run.series().timestamps()[t]))).append(',')
+          .append(run.series().values()[t][0]).append(',')
+          .append(run.scores()[t]).append(',')
+          .append(inWindow[t] ? 1 : 0).append('\n');
+    }
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, csv);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.streamlstm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamlstm.app.Main;
+import io.streamlstm.app.Service;
+import io.streamlstm.detect.simulation.SimulatedReading;
+import io.streamlstm.lstm.Model;
+import io.streamlstm.lstm.ModelFile;
+import io.streamlstm.lstm.Models;
+import io.streamlstm.lstm.Network;
+import io.streamlstm.streams.Timestamps;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code model publish} and {@code replay} against a real broker: a published model is what the service
+ * scores with, and replaying the readings topic from its start gives the live scores bit for bit, with
+ * the model the service used (found on the model topic, not the shipped one).
+ */
+@ExtendWith(KafkaExtension.class)
+class ReplayCommandIT {
+
+  @Test
+  void replayFromTheStartReproducesTheLiveScoresOfAPublishedModel(TestKafka kafka, @TempDir Path dir)
+      throws Exception {
+    final List<SimulatedReading> readings = ScoringRun.simulate(4, 250, 23);
+    final ScoringRun run = new ScoringRun("replay");
+    final Map<String, String> config = run.config(kafka.bootstrapServers(), dir.resolve("state"), 3);
+    final Path properties = dir.resolve("app.properties");
+    try (Writer out = Files.newBufferedWriter(properties)) {
+      final Properties p = new Properties();
+      p.putAll(config);
+      p.store(out, null);
+    }
+
+    final Model shipped = Models.loadDefault();
+    final Path modelFile = dir.resolve("published.lstm");
+    final Model published = ModelFile.write(modelFile, Network.initialise(shipped.network().architecture(), 5),
+        shipped.normalisation(), Map.of("purpose", "replay test"));
+    assertNotEquals(shipped.version(), published.version());
+    assertEquals(0, Main.commandLine().execute("model", "publish", modelFile.toString(), "--config", properties.toString()));
+
+    final Service service = ScoringRun.startService(config);
+    final List<JsonNode> live = new ArrayList<>();
+    try {
+      final List<Clients.Message> records = new ArrayList<>(ScoringRun.records(readings));
+      records.add(100, new Clients.Message("sensor-1", "not json".getBytes(StandardCharsets.UTF_8)));
+      Clients.produce(kafka.bootstrapServers(), run.readings, records);
+      Clients.readCommitted(kafka.bootstrapServers(), run.scores, readings.size(), Duration.ofSeconds(120),
+          Duration.ofSeconds(1)).forEach(record -> live.add(ScoringRun.parse(record.value())));
+    } finally {
+      service.close();
+    }
+    assertEquals(readings.size(), live.size());
+
+    final Path csv = dir.resolve("scores.csv");
+    final Path report = dir.resolve("report.html");
+    assertEquals(0, Main.commandLine().execute("replay", "--config", properties.toString(), "--out", csv.toString(),
+        "--report", report.toString()));
+
+    final List<String> lines = Files.readAllLines(csv);
+    assertEquals("sensor,timestamp,channel,value,expected,lower,upper,likelihood,anomaly,warmingUp,modelVersion",
+        lines.get(0));
+    assertEquals(readings.size(), lines.size() - 1, "one row per scored reading; the bad record is refused");
+    final Map<String, JsonNode> byReading = new HashMap<>();
+    for (JsonNode score : live) {
+      byReading.put(ScoringRun.at(score.get("sensorId").asText(), Timestamps.parse(score.get("timestamp").asText())), score);
+    }
+    for (String line : lines.subList(1, lines.size())) {
+      final String[] cells = line.split(",");
+      final JsonNode score = byReading.get(ScoringRun.at(cells[0], Timestamps.parse(cells[1])));
+      assertTrue(score != null, "replay scored a reading the service did not: " + line);
+      assertBits(score.get("value"), cells[3], line);
+      assertBits(score.get("expected"), cells[4], line);
+      assertBits(score.get("lower"), cells[5], line);
+      assertBits(score.get("upper"), cells[6], line);
+      assertBits(score.get("likelihood"), cells[7], line);
+      assertEquals(score.get("anomaly").asText(), cells[8], line);
+      assertEquals(published.version(), cells[10], line);
+      assertEquals(published.version(), score.get("modelVersion").asText(), line);
+    }
+    for (int sensor = 0; sensor < 4; sensor++) {
+      final Path page = dir.resolve("report-" + readings.get(sensor).sensorId() + ".html");
+      assertTrue(Files.readString(page).contains("<svg"), page + " is a report with charts");
+    }
+  }
+
+  /** A JSON number (null for not finite) and a CSV cell (Double.toString) hold the same double. */
+  private static void assertBits(JsonNode live, String replayed, String line) {
+    final double replayedValue = Double.parseDouble(replayed);
+    if (live.isNull()) {
+      assertTrue(!Double.isFinite(replayedValue), line);
+    } else {
+      assertEquals(Double.doubleToLongBits(live.asDouble()), Double.doubleToLongBits(replayedValue), line);
+    }
+  }
+}
