@@ -2,9 +2,10 @@ package io.streamlstm.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamlstm.app.metrics.Metrics;
+import io.streamlstm.app.metrics.MetricsConfig;
 import io.streamlstm.detect.simulation.Anomaly;
 import io.streamlstm.detect.simulation.Simulation;
-import io.streamlstm.streams.ScoringObserver;
 import io.streamlstm.streams.StreamSettings;
 import io.streamlstm.streams.Timestamps;
 import java.io.IOException;
@@ -105,9 +106,11 @@ public final class DemoCommand implements Callable<Integer> {
     settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     settings.put(AppConfig.TOPIC_PARTITIONS, "2");
     Summary summary = new Summary();
-    try (Service service = Service.create(AppConfig.from(settings), ScoringObserver.NONE, httpPort)) {
+    try (Metrics metrics = new Metrics(MetricsConfig.defaults());
+        Service service = Service.create(AppConfig.from(settings), metrics.observer(), httpPort)) {
+      metrics.bindTo(service);
       service.start();
-      out.println("Scoring service started; health on http://localhost:" + service.httpPort() + "/health");
+      out.println("Scoring service started; http://localhost:" + service.httpPort() + "/metrics, /health, /ready");
       awaitRunning(service, stop);
 
       Simulation simulation = new Simulation(sensors, seed);
