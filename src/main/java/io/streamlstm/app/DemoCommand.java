@@ -106,11 +106,11 @@ public final class DemoCommand implements Callable<Integer> {
     settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     settings.put(AppConfig.TOPIC_PARTITIONS, "2");
     Summary summary = new Summary();
-    try (Metrics metrics = new Metrics(MetricsConfig.defaults());
-        Service service = Service.create(AppConfig.from(settings), metrics.observer(), httpPort)) {
+    Metrics metrics = new Metrics(MetricsConfig.defaults());
+    try (metrics; Service service = Service.create(AppConfig.from(settings), metrics.observer(), httpPort)) {
       metrics.bindTo(service);
       service.start();
-      out.println("Scoring service started; http://localhost:" + service.httpPort() + "/metrics, /health, /ready");
+      out.println("Scoring service started; health on http://localhost:" + service.httpPort() + "/health, metrics on /metrics");
       awaitRunning(service, stop);
 
       Simulation simulation = new Simulation(sensors, seed);

@@ -84,7 +84,8 @@ final class ScoreReport {
         hi = Math.max(hi, scores[t].upper()[c]);
       }
     }
-    Frame f = new Frame(n, lo, hi, HEIGHT);
+    double pad = hi > lo ? 0.05 * (hi - lo) : Math.abs(hi) * 0.05 + 1e-9;
+    Frame f = new Frame(n, lo - pad, hi + pad, HEIGHT);
     page.append("<svg viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT).append("\" width=\"").append(WIDTH)
         .append("\" height=\"").append(HEIGHT).append("\" role=\"img\" aria-label=\"series ")
         .append(escape(series.channels()[c])).append("\">\n");
@@ -111,7 +112,8 @@ final class ScoreReport {
     for (int t = 0; t < n; t++) f.point(values, t, series.values()[t][c]);
     flushLine(page, values, "#1f5fa8", "1.2", null);
     for (int t = 0; t < n; t++) {
-      if (scores[t] != null && scores[t].anomaly()) {
+      // An anomaly is marked on the channel that contributed most to it, not on every channel.
+      if (scores[t] != null && scores[t].anomaly() && isLeading(scores[t].channelShares(), c)) {
         page.append("<circle cx=\"").append(f.x(t)).append("\" cy=\"").append(f.y(series.values()[t][c]))
             .append("\" r=\"4\" fill=\"#d62728\" fill-opacity=\".8\"><title>").append(time(series, t))
             .append(" value ").append(number(series.values()[t][c])).append(" likelihood ")
@@ -119,6 +121,13 @@ final class ScoreReport {
       }
     }
     page.append("</svg>\n");
+  }
+
+  private static boolean isLeading(double[] shares, int c) {
+    for (double share : shares) {
+      if (share > shares[c]) return false;
+    }
+    return true;
   }
 
   private static void likelihoodChart(StringBuilder page, SeriesCsv.Series series, Score[] scores, double threshold) {
@@ -203,10 +212,9 @@ final class ScoreReport {
     final int height;
 
     Frame(int n, double lo, double hi, int height) {
-      double pad = hi > lo ? 0.05 * (hi - lo) : Math.max(1e-9, Math.abs(hi) * 0.05 + 1e-9);
       this.n = Math.max(n, 2);
-      this.lo = lo - pad;
-      this.hi = hi + pad;
+      this.lo = lo;
+      this.hi = hi;
       this.height = height;
     }
 
@@ -229,13 +237,17 @@ final class ScoreReport {
 
     void axes(StringBuilder page, SeriesCsv.Series series) {
       int bottom = height - BOTTOM;
-      for (int k = 0; k <= 4; k++) {
-        double v = lo + (hi - lo) * k / 4;
+      // Round ticks: 1, 2 or 5 times a power of ten, about five of them.
+      double raw = (hi - lo) / 5;
+      double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+      double step = raw / magnitude < 1.5 ? magnitude : raw / magnitude < 3.5 ? 2 * magnitude
+          : raw / magnitude < 7.5 ? 5 * magnitude : 10 * magnitude;
+      for (double v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
         String y = y(v);
         page.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT)
             .append("\" y1=\"").append(y).append("\" y2=\"").append(y).append("\"/>")
             .append("<text class=\"axis\" x=\"").append(LEFT - 6).append("\" y=\"").append(y)
-            .append("\" text-anchor=\"end\" dominant-baseline=\"middle\">").append(number(v)).append("</text>\n");
+            .append("\" text-anchor=\"end\" dominant-baseline=\"middle\">").append(tick(v, step)).append("</text>\n");
       }
       for (int k = 0; k <= 4; k++) {
         int t = (int) Math.round((double) (series.length() - 1) * k / 4);
@@ -257,6 +269,13 @@ final class ScoreReport {
 
   private static String fixed(double v) {
     return String.format(Locale.ROOT, "%.1f", v);
+  }
+
+  /** A tick label with as many decimals as the step needs, and no "-0". */
+  private static String tick(double v, double step) {
+    int decimals = Math.max(0, (int) -Math.floor(Math.log10(step) + 1e-9));
+    String text = String.format(Locale.ROOT, "%." + decimals + "f", v);
+    return text.matches("-0(\\.0*)?") ? text.substring(1) : text;
   }
 
   private static String number(double v) {

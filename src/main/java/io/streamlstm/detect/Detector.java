@@ -1,7 +1,7 @@
 package io.streamlstm.detect;
 
 import io.streamlstm.lstm.Model;
-import io.streamlstm.lstm.ScalarStepKernel;
+import io.streamlstm.lstm.StepKernels;
 import io.streamlstm.lstm.StepKernel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -45,7 +45,7 @@ public final class Detector {
     }
     this.model = model;
     this.config = config;
-    this.kernel = new ScalarStepKernel(model.network());
+    this.kernel = StepKernels.create(model.network());
     this.normaliser = new OnlineNormaliser(model.normalisation());
     this.likelihood = new AnomalyLikelihood(config);
     this.modelChannels = model.network().architecture().inputSize();

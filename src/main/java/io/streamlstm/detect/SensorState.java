@@ -24,7 +24,9 @@ public final class SensorState {
 
   private static final byte MAGIC = 'S';
   /** Version of the binary form; a new layout gets a new number and decode keeps reading the old ones. */
-  private static final byte FORMAT = 1;
+  private static final byte FORMAT = 2;
+  /** Format 1 stored the likelihood statistics densely; 2 leaves out the zeros (about a third of them). */
+  private static final byte DENSE_LIKELIHOOD = 1;
 
   String modelVersion;
   String[] channels = {};
@@ -93,9 +95,10 @@ public final class SensorState {
 
   /**
    * Compact versioned binary form; {@link #decode} of it gives back an equal state. Layout (big-endian):
-   * magic 'S', format 1, model version (u16 length + UTF-8), k (u8), k channel names (u16 length + UTF-8),
+   * magic 'S', format 2, model version (u16 length + UTF-8), k (u8), k channel names (u16 length + UTF-8),
    * readings (i64), last timestamp (i64), lanes (u8), state size (i32), lanes·size floats, μ and σ (k floats each),
-   * normaliser (2k doubles), likelihood (5k doubles), recent capacity (u8), count (u8), count·k doubles.
+   * normaliser (2k doubles), likelihood (n = k·STATS doubles: a bitmap of ⌈n/8⌉ bytes marking the non-zero
+   * ones, then those), recent capacity (u8), count (u8), count·k doubles.
    */
   public byte[] encode() {
     byte[] version = modelVersion.getBytes(StandardCharsets.UTF_8);
@@ -107,7 +110,10 @@ public final class SensorState {
       size += 2 + names[c].length;
     }
     size += 4 * (recurrent.length * stateSize + predictedMean.length + predictedSigma.length);
-    size += 8 * (normaliser.length + likelihood.length + recentCount * channels.length);
+    int nonZero = 0;
+    for (double v : likelihood) if (Double.doubleToRawLongBits(v) != 0) nonZero++;
+    size += (likelihood.length + 7) / 8 + 8 * nonZero;
+    size += 8 * (normaliser.length + recentCount * channels.length);
     ByteBuffer out = ByteBuffer.allocate(size);
     out.put(MAGIC).put(FORMAT);
     putString(out, version);
@@ -121,7 +127,7 @@ public final class SensorState {
     for (float v : predictedMean) out.putFloat(v);
     for (float v : predictedSigma) out.putFloat(v);
     for (double v : normaliser) out.putDouble(v);
-    for (double v : likelihood) out.putDouble(v);
+    putSparse(out, likelihood);
     out.put((byte) recentCapacity()).put((byte) recentCount);
     for (int j = 0; j < recentCount * channels.length; j++) out.putDouble(recent[j]);
     return out.array();
@@ -133,7 +139,9 @@ public final class SensorState {
     ByteBuffer in = ByteBuffer.wrap(bytes);
     if (in.get() != MAGIC) throw invalid("does not start with the sensor state marker");
     byte format = in.get();
-    if (format != FORMAT) throw invalid("unknown format version " + format + " (this build reads " + FORMAT + ")");
+    if (format != FORMAT && format != DENSE_LIKELIHOOD) {
+      throw invalid("unknown format version " + format + " (this build reads " + DENSE_LIKELIHOOD + " and " + FORMAT + ")");
+    }
     try {
       SensorState s = new SensorState(getString(in));
       int k = Byte.toUnsignedInt(in.get());
@@ -153,7 +161,8 @@ public final class SensorState {
       s.predictedMean = finite(floats(in, k), "predicted mean");
       s.predictedSigma = finite(floats(in, k), "predicted sigma");
       s.normaliser = finite(doubles(in, 2 * k, 2 * k), "normaliser");
-      s.likelihood = finite(doubles(in, AnomalyLikelihood.STATS * k, AnomalyLikelihood.STATS * k), "likelihood");
+      int n = AnomalyLikelihood.STATS * k;
+      s.likelihood = finite(format == DENSE_LIKELIHOOD ? doubles(in, n, n) : sparse(in, n), "likelihood");
       int capacity = Byte.toUnsignedInt(in.get());
       int count = Byte.toUnsignedInt(in.get());
       if (count > capacity) throw invalid(count + " recent readings in a ring of " + capacity);
@@ -181,6 +190,34 @@ public final class SensorState {
     byte[] utf8 = new byte[length];
     in.get(utf8);
     return new String(utf8, StandardCharsets.UTF_8);
+  }
+
+  /** A bitmap of the non-zero values (bit j of byte j/8, low bit first), then those values. */
+  private static void putSparse(ByteBuffer out, double[] values) {
+    for (int j = 0; j < values.length; j += 8) {
+      int bits = 0;
+      for (int b = 0; b < 8 && j + b < values.length; b++) {
+        if (Double.doubleToRawLongBits(values[j + b]) != 0) bits |= 1 << b;
+      }
+      out.put((byte) bits);
+    }
+    for (double v : values) {
+      if (Double.doubleToRawLongBits(v) != 0) out.putDouble(v);
+    }
+  }
+
+  private static double[] sparse(ByteBuffer in, int n) {
+    byte[] bitmap = new byte[(n + 7) / 8];
+    in.get(bitmap);
+    if (n % 8 != 0 && (bitmap[bitmap.length - 1] & 0xff) >>> (n % 8) != 0) throw invalid("likelihood bitmap marks values past the end");
+    double[] v = new double[n];
+    for (int j = 0; j < n; j++) {
+      if ((bitmap[j / 8] >>> (j % 8) & 1) != 0) {
+        v[j] = in.getDouble();
+        if (Double.doubleToRawLongBits(v[j]) == 0) throw invalid("likelihood value marked non-zero is 0");
+      }
+    }
+    return v;
   }
 
   private static float[] floats(ByteBuffer in, int n) {

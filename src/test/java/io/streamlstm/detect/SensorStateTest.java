@@ -45,11 +45,12 @@ class SensorStateTest {
   }
 
   @Test
-  void aSensorOfOneChannelWithH32TakesAtMostTwoAndAHalfKibibytesEverythingIncluded() {
+  void aSensorOfOneChannelWithH32TakesAtMostTwoKibibytesEverythingIncluded() {
     SensorState state = scored(TestSeries.model(1, 32, 2, 1, VERSION), 1000, "value");
     int size = state.encode().length;
-    // About 0.9 KiB of network state and recent readings, 1.4 KiB of likelihood: the surprise histograms and the daily profile.
-    assertTrue(size <= 2560, size + " bytes");
+    // About 0.9 KiB of network state and recent readings, 1.4 KiB of likelihood statistics (the surprise
+    // histograms and the daily profile) of which the zeros, a third or more, are left out.
+    assertTrue(size <= 2048, size + " bytes");
     assertTrue(size > 2 * 2 * 32 * 4, "h and C of both layers are in it: " + size);
   }
 
@@ -80,16 +81,16 @@ class SensorStateTest {
       random.nextBytes(garbage);
       if (trial % 2 == 0) {
         garbage[0] = 'S';
-        garbage[1] = 1;
+        garbage[1] = (byte) (1 + trial % 4 / 2);
       }
       assertThrows(IllegalArgumentException.class, () -> SensorState.decode(garbage));
     }
     byte[] trailing = java.util.Arrays.copyOf(valid, valid.length + 1);
     assertThrows(IllegalArgumentException.class, () -> SensorState.decode(trailing));
     byte[] future = valid.clone();
-    future[1] = 2;
+    future[1] = 3;
     assertTrue(assertThrows(IllegalArgumentException.class, () -> SensorState.decode(future))
-        .getMessage().contains("format version 2"));
+        .getMessage().contains("format version 3"));
     assertThrows(IllegalArgumentException.class, () -> SensorState.decode(null));
   }
 
@@ -103,5 +104,26 @@ class SensorStateTest {
     ByteBuffer.wrap(bytes).putFloat(at, Float.NaN);
     assertTrue(assertThrows(IllegalArgumentException.class, () -> SensorState.decode(bytes))
         .getMessage().contains("h/C"));
+  }
+
+  @Test
+  void theDenseFormatOneStaysReadable() {
+    SensorState state = scored(TestSeries.model(1, 8, 1, 1, "m"), 400, "value");
+    byte[] sparse = state.encode();
+    // Format 1 is format 2 with the likelihood statistics written out in full, zeros included.
+    int before = 2 + 3 + 1 + 7 + 8 + 8 + 1 + 4 + 4 * state.recurrent[0].length + 4 + 4 + 8 * 2;
+    int n = state.likelihood.length;
+    int nonZero = 0;
+    for (double v : state.likelihood) if (v != 0) nonZero++;
+    assertTrue(nonZero < n, "some statistics are 0, so the sparse form is shorter");
+    int after = before + (n + 7) / 8 + 8 * nonZero;
+    ByteBuffer dense = ByteBuffer.allocate(sparse.length - (after - before) + 8 * n);
+    dense.put(sparse, 0, before);
+    for (double v : state.likelihood) dense.putDouble(v);
+    dense.put(sparse, after, sparse.length - after);
+    byte[] formatOne = dense.array();
+    formatOne[1] = 1;
+    assertEquals(state, SensorState.decode(formatOne));
+    assertArrayEquals(sparse, SensorState.decode(formatOne).encode());
   }
 }

@@ -26,7 +26,7 @@ class DemoCommandIT {
 
   private static final Pattern SUMMARY = Pattern.compile("Sent (\\d+) readings; anomaly-scores: (\\d+) scores, (\\d+) anomalies");
 
-  private static final Pattern METRICS = Pattern.compile("http://localhost:\\d+/metrics");
+  private static final Pattern HEALTH = Pattern.compile("http://localhost:(\\d+)/health");
 
   /** The demo's /metrics once the service has scored something (the simulator starts after the service). */
   private static String scrapeOnceScored(URI metrics) throws Exception {
@@ -59,10 +59,10 @@ class DemoCommandIT {
       demo = JavaProcess.start(Main.class, jvm, args);
     }
 
-    String started = demo.awaitLine(l -> METRICS.matcher(l).find(), Duration.ofSeconds(120));
-    Matcher url = METRICS.matcher(started);
+    String started = demo.awaitLine(l -> HEALTH.matcher(l).find(), Duration.ofSeconds(120));
+    Matcher url = HEALTH.matcher(started);
     assertTrue(url.find());
-    String metrics = scrapeOnceScored(URI.create(url.group()));
+    String metrics = scrapeOnceScored(URI.create("http://localhost:" + url.group(1) + "/metrics"));
     assertTrue(metrics.contains("streamlstm_readings_scored_total"), metrics);
 
     int exit = demo.awaitExit(Duration.ofSeconds(180));

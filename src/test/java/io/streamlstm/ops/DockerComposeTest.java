@@ -57,7 +57,7 @@ class DockerComposeTest {
   }
 
   @Test
-  void detectorCommandsAreOnesTheCliAccepts() {
+  void commandsAreOnesTheCliAccepts() {
     List<List<String>> commands = new ArrayList<>();
     commands.add(strings(service("detector").get("command")));
     for (String file : List.of("deploy/k8s/base/statefulset.yaml", "deploy/k8s/overlays/example/statefulset-patch.yaml")) {
@@ -68,6 +68,10 @@ class DockerComposeTest {
       assertEquals("run", run.commandSpec().name(), command.toString());
       assertEquals(8080, (int) run.matchedOptionValue("--http-port", 0), command.toString());
     }
+    CommandLine.ParseResult simulate = Main.commandLine()
+        .parseArgs(strings(service("simulator").get("command")).toArray(String[]::new)).subcommand();
+    assertEquals("simulate", simulate.commandSpec().name());
+    assertEquals(StreamSettings.defaults().inputTopic(), simulate.matchedOptionValue("--topic", ""));
     CommandLine.ParseResult compose = Main.commandLine().parseArgs(commands.get(0).toArray(String[]::new)).subcommand();
     assertEquals(List.of("sensor-0", "sensor-1", "sensor-2"),
         List.copyOf(compose.matchedOptionValue("--metrics-sensors", Set.<String>of())));

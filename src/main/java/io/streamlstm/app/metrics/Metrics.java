@@ -70,7 +70,7 @@ public final class Metrics implements AutoCloseable {
 
   /** {@link #bind} to the service's Kafka Streams and sensor store, and serves {@code /metrics} on its endpoint. */
   public Metrics bindTo(Service service) {
-    bind(service.kafkaStreams(), service::approximateSensorCount);
+    bind(service.kafkaStreams(), service::sensorCount);
     service.route("/metrics", route());
     return this;
   }
