@@ -22,31 +22,43 @@ import org.apache.commons.math3.special.Gamma;
  * </ul>
  * All statistics forget with half-lives in readings, so a lasting change becomes normal.
  *
- * <p>Per channel, {@link #STATS} doubles at {@code stats[at..]}: the short average of e², the short
- * average of ln(1 + |z|), the recent peak evidence, the four surprises' histograms, the daily profile.
+ * <p>Per channel c, held as narrow as the sensor state stores them (narrowed here, at each update, so a
+ * state that goes through its binary form scores exactly as one kept in memory): {@link #STATS} floats at
+ * {@code stats[c·STATS..]} — the short average of e², the short average of ln(1 + |z|), the recent peak
+ * evidence, the age of the histograms ({@link EmpiricalTail}) and the highest bin each has counted, the
+ * daily profile; the four surprises' histograms, {@link #HISTOGRAMS} 16-bit counts at
+ * {@code histograms[c·HISTOGRAMS..]}; the daily profile's counts, {@link DailyProfile#SLOTS} bytes at
+ * {@code slotCounts[c·SLOTS..]}.
+ *
+ * <p>Not thread-safe (holds a reading's surprises as scratch): one per {@link Detector}.
  */
 public final class AnomalyLikelihood {
 
+  static final int EVIDENCES = 4;
   static final int MEAN_SQUARE = 0;
   static final int LEVEL = 1;
   static final int RECENT_PEAK = 2;
-  static final int EVIDENCES = 4;
-  static final int TAILS = 3;
-  static final int DAILY = TAILS + EVIDENCES * EmpiricalTail.SIZE;
+  static final int HISTORY_AGE = 3;
+  /** Per surprise, 1 + the highest bin of its histogram ever counted (0: none). */
+  static final int HIGHEST_SEEN = 4;
+  static final int DAILY = HIGHEST_SEEN + EVIDENCES;
   public static final int STATS = DAILY + DailyProfile.SIZE;
+  public static final int HISTOGRAMS = EVIDENCES * EmpiricalTail.BINS;
 
   /** Tail probabilities below this are reported as it, so -ln p stays finite for the channel shares. */
   static final double MIN_TAIL = Double.MIN_NORMAL;
 
   private final double shortAlpha;
-  private final double historyKeep;
+  private final EmpiricalTail history;
   private final double peakKeep;
   private final int warmUpReadings;
   private final DetectorConfig.Combination combination;
+  // Scratch: the four surprises of a reading.
+  private final double[] surprise = new double[EVIDENCES];
 
   public AnomalyLikelihood(DetectorConfig config) {
     this.shortAlpha = alpha(config.shortHalfLife());
-    this.historyKeep = 1 - alpha(config.historyHalfLife());
+    this.history = new EmpiricalTail(config.historyHalfLife());
     this.peakKeep = 1 - alpha(config.adaptHalfLife());
     this.warmUpReadings = config.warmUpReadings();
     this.combination = config.combination();
@@ -58,31 +70,57 @@ public final class AnomalyLikelihood {
   }
 
   /**
-   * The tail probability of the {@code n}-th reading (n ≥ 1) of a channel, from its standardised error
-   * {@code error}, its normalised value {@code z}, its raw {@code value} with the sensor's overall
-   * {@code scale}, and its time; each surprise judged against the history before it, then folded in.
+   * The tail probability of the {@code n}-th reading (n ≥ 1) of channel {@code c}, from its standardised
+   * error {@code error}, its normalised value {@code z}, its raw {@code value} relative to the channel's
+   * origin with the sensor's overall {@code scale}, and its time; each surprise judged against the history
+   * before it, then folded in.
    */
-  public double update(
-      double[] stats, int at, double error, double z, double value, double scale, long timestampMillis, long n) {
+  public double update(float[] stats, char[] histograms, byte[] slotCounts, int c,
+      double error, double z, double value, double scale, long timestampMillis, long n) {
+    int at = c * STATS;
     double weight = Math.max(1.0 / n, shortAlpha);
-    stats[at + MEAN_SQUARE] += weight * (error * error - stats[at + MEAN_SQUARE]);
-    stats[at + LEVEL] += weight * (Math.log1p(Math.abs(z)) - stats[at + LEVEL]);
-    double daily = DailyProfile.deviation(stats, at + DAILY, value, scale, timestampMillis);
-    double minTail = Math.min(
-        Math.min(judge(stats, at, 0, Math.log1p(Math.abs(error)), n), judge(stats, at, 1, Math.log1p(Math.sqrt(stats[at + MEAN_SQUARE])), n)),
-        Math.min(judge(stats, at, 2, stats[at + LEVEL], n), judge(stats, at, 3, Math.log1p(Math.abs(daily)), n)));
+    double meanSquare = stats[at + MEAN_SQUARE];
+    double level = stats[at + LEVEL];
+    stats[at + MEAN_SQUARE] = SensorState.narrow(meanSquare + weight * (error * error - meanSquare));
+    stats[at + LEVEL] = SensorState.narrow(level + weight * (Math.log1p(Math.abs(z)) - level));
+    double daily = DailyProfile.deviation(
+        stats, at + DAILY, slotCounts, c * DailyProfile.SLOTS, value, scale, timestampMillis);
+    surprise[0] = Math.log1p(Math.abs(error));
+    surprise[1] = Math.log1p(Math.sqrt(stats[at + MEAN_SQUARE]));
+    surprise[2] = stats[at + LEVEL];
+    surprise[3] = Math.log1p(Math.abs(daily));
+    double minTail = judge(stats, histograms, at, c * HISTOGRAMS, n);
     return repeatDamped(stats, at, Math.min(1, EVIDENCES * minTail));
   }
 
   /**
-   * The tail of surprise {@code x} under evidence {@code k}'s history, then x folded into it — after the
-   * warm-up: while the normaliser and the network settle, their errors say nothing of the sensor.
+   * The smallest tail of the {@link #surprise}s, each under its own history, then the surprises folded
+   * into the histories — after the warm-up: while the normaliser and the network settle, their errors say
+   * nothing of the sensor. A forged age or highest bin is clamped to the histograms' range.
    */
-  private double judge(double[] stats, int at, int k, double x, long n) {
-    int histogram = at + TAILS + k * EmpiricalTail.SIZE;
-    double tail = EmpiricalTail.tail(stats, histogram, x);
-    if (n > warmUpReadings) EmpiricalTail.add(stats, histogram, x, historyKeep);
-    return tail;
+  private double judge(float[] stats, char[] histograms, int at, int from, long n) {
+    int age = (int) Math.max(0, Math.min(history.period(), stats[at + HISTORY_AGE]));
+    double perUnit = history.surprisesPerUnit(age);
+    double minTail = 1;
+    for (int k = 0; k < EVIDENCES; k++) {
+      int highest = (int) Math.max(0, Math.min(EmpiricalTail.BINS, stats[at + HIGHEST_SEEN + k])) - 1;
+      double tail = history.tail(histograms, from + k * EmpiricalTail.BINS, perUnit, highest, surprise[k]);
+      minTail = Math.min(minTail, tail);
+    }
+    if (n > warmUpReadings) {
+      if (age == history.period()) {
+        for (int k = 0; k < EVIDENCES; k++) history.renormalise(histograms, from + k * EmpiricalTail.BINS);
+        age = 0;
+      }
+      age++;
+      int units = history.units(age);
+      for (int k = 0; k < EVIDENCES; k++) {
+        int bin = history.add(histograms, from + k * EmpiricalTail.BINS, units, surprise[k]);
+        stats[at + HIGHEST_SEEN + k] = Math.max(stats[at + HIGHEST_SEEN + k], bin + 1);
+      }
+      stats[at + HISTORY_AGE] = age;
+    }
+    return minTail;
   }
 
   /**
@@ -90,10 +128,10 @@ public final class AnomalyLikelihood {
    * {@code adaptHalfLife}) brings no news, and counts with half its evidence, √p. A rising episode
    * still rises; its echoes stop raising one alarm after another.
    */
-  private double repeatDamped(double[] stats, int at, double tail) {
+  private double repeatDamped(float[] stats, int at, double tail) {
     double evidence = evidence(tail);
     double peak = stats[at + RECENT_PEAK];
-    stats[at + RECENT_PEAK] = Math.max(evidence, peak * peakKeep);
+    stats[at + RECENT_PEAK] = SensorState.narrow(Math.max(evidence, peak * peakKeep));
     return evidence <= peak ? Math.sqrt(tail) : tail;
   }
 

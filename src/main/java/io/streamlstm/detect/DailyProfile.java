@@ -7,12 +7,15 @@ package io.streamlstm.detect;
  * flat afternoon, a holiday) leaves it no error; against the hour's own history it stands out. Each
  * hour keeps its own spread: a busy afternoon varies more than a quiet night.
  *
- * <p>At {@code stats[at]}: per slot, readings seen, mean, variance ({@link #SIZE} doubles).
+ * <p>At {@code stats[at]}: per slot, mean and variance ({@link #SIZE} floats), the mean relative to a fixed
+ * origin of the channel (its first reading) so a float keeps the precision of a sensor's swing, not of its
+ * level. At {@code seen[slotsAt]}: per slot, the readings seen, saturating at {@link #SATURATED} — beyond it
+ * the count changes nothing, the slot weighs each reading by its half-life alone.
  */
 final class DailyProfile {
 
   static final int SLOTS = 24;
-  static final int SIZE = 3 * SLOTS;
+  static final int SIZE = 2 * SLOTS;
   /** Half-life of a slot's statistics in readings of the slot: they follow a slowly changing routine. */
   static final double HALF_LIFE = 10;
   /** Readings of a slot before it judges: a reading or two say little about a routine. */
@@ -22,26 +25,31 @@ final class DailyProfile {
 
   private static final double ALPHA = AnomalyLikelihood.alpha(HALF_LIFE);
   private static final long MILLIS_PER_DAY = 86_400_000L;
+  /** Readings a slot counts up to; 1/SATURATED is below ALPHA, so counting on would change nothing. */
+  static final int SATURATED = 255;
 
   private DailyProfile() {}
 
   /**
-   * The deviation of {@code value} from its slot's mean in slot spreads (0 while the slot settles), then
-   * folds the value into the slot. {@code scale} is the sensor's overall spread, for the floor.
+   * The deviation of {@code value} (relative to the channel's origin) from its slot's mean in slot spreads
+   * (0 while the slot settles), then folds the value into the slot. {@code scale} is the sensor's overall
+   * spread, for the floor.
    */
-  static double deviation(double[] stats, int at, double value, double scale, long timestampMillis) {
-    int s = at + 3 * (int) (Math.floorMod(timestampMillis, MILLIS_PER_DAY) * SLOTS / MILLIS_PER_DAY);
-    double seen = stats[s];
+  static double deviation(
+      float[] stats, int at, byte[] seen, int slotsAt, double value, double scale, long timestampMillis) {
+    int slot = (int) (Math.floorMod(timestampMillis, MILLIS_PER_DAY) * SLOTS / MILLIS_PER_DAY);
+    int s = at + 2 * slot;
+    int count = Byte.toUnsignedInt(seen[slotsAt + slot]);
     double deviation = 0;
-    if (seen >= SETTLE) {
-      double spread = Math.max(Math.sqrt(stats[s + 2]), RELATIVE_SPREAD_FLOOR * scale);
-      deviation = (value - stats[s + 1]) / spread;
+    if (count >= SETTLE) {
+      double spread = Math.max(Math.sqrt(stats[s + 1]), RELATIVE_SPREAD_FLOOR * scale);
+      deviation = (value - stats[s]) / spread;
     }
-    stats[s] = seen + 1;
-    double weight = Math.max(1 / (seen + 1), ALPHA);
-    double delta = value - stats[s + 1];
-    stats[s + 1] += weight * delta;
-    stats[s + 2] = (1 - weight) * (stats[s + 2] + weight * delta * delta);
+    seen[slotsAt + slot] = (byte) Math.min(SATURATED, count + 1);
+    double weight = Math.max(1.0 / (count + 1), ALPHA);
+    double delta = value - stats[s];
+    stats[s] = SensorState.narrow(stats[s] + weight * delta);
+    stats[s + 1] = SensorState.narrow((1 - weight) * (stats[s + 1] + weight * delta * delta));
     return deviation;
   }
 }

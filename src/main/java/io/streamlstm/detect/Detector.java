@@ -82,9 +82,9 @@ public final class Detector {
     Outcome refused = validate(state, reading);
     if (refused != null) return refused;
     if (state.readings == 0) {
-      state.modelVersion = model.version();
+      state.setModelVersion(model.version());
       state.start(reading.channels(), lanes(reading.channels().length), stateSize, config.replayReadings());
-    } else if (!state.modelVersion.equals(model.version()) || !fitsModel(state)) {
+    } else if (!state.modelVersion().equals(model.version()) || !fitsModel(state)) {
       rewarm(state);
     }
     return Outcome.scored(score(state, reading));
@@ -152,6 +152,7 @@ public final class Detector {
       if (n == 0) {
         expected[c] = lower[c] = upper[c] = values[c];
         tails[c] = 1;
+        state.origin[c] = values[c];
       } else {
         double mu = state.predictedMean[c];
         double s = state.predictedSigma[c];
@@ -159,8 +160,8 @@ public final class Detector {
         lower[c] = normaliser.denormalise(mu - band * s, m, v);
         upper[c] = normaliser.denormalise(mu + band * s, m, v);
         error[c] = (z[c] - mu) / s;
-        tails[c] = likelihood.update(state.likelihood, AnomalyLikelihood.STATS * c,
-            error[c], z[c], values[c], normaliser.scale(m, v), reading.timestampMillis(), n);
+        tails[c] = likelihood.update(state.likelihood, state.histograms, state.slotCounts, c,
+            error[c], z[c], values[c] - state.origin[c], normaliser.scale(m, v), reading.timestampMillis(), n);
       }
       normaliser.update(state.normaliser, 2 * c, values[c], n + 1);
     }
@@ -222,6 +223,6 @@ public final class Detector {
       }
       predict(state);
     }
-    state.modelVersion = model.version();
+    state.setModelVersion(model.version());
   }
 }

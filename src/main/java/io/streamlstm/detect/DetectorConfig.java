@@ -14,13 +14,15 @@ import java.util.function.Function;
  *     and the statistics settle
  * @param anomalyThreshold likelihood at or above which a reading is flagged as an anomaly
  * @param bandSigmas k of the expected band μ ± kσ
- * @param replayReadings raw readings kept per sensor to re-warm h and C after a model switch
+ * @param replayReadings raw readings kept per sensor (as floats) to re-warm h and C after a model switch;
+ *     16 by default, 64 bytes a channel of the state's budget
  * @param shortHalfLife half-life, in readings, of the short averages of squared errors and of the level
  *     (HTM: a 10-reading mean)
  * @param adaptHalfLife half-life, in readings, of the recent peak of evidence: for about this long, a
  *     reading no more surprising than one before it is not news (one alarm per episode)
  * @param historyHalfLife half-life, in readings, of the history each surprise is judged against: how
- *     quickly a lasting change (a new level, new noise) stops looking anomalous
+ *     quickly a lasting change (a new level, new noise) stops looking anomalous; at most 10,000, which the
+ *     state's 16-bit histogram counts still resolve
  * @param combination how the tail probabilities of several channels become one
  */
 public record DetectorConfig(
@@ -49,13 +51,14 @@ public record DetectorConfig(
     require(replayReadings >= 0 && replayReadings <= 255, "replayReadings must be 0..255, got " + replayReadings);
     require(shortHalfLife > 0, "shortHalfLife must be > 0, got " + shortHalfLife);
     require(adaptHalfLife >= shortHalfLife, "adaptHalfLife must be >= shortHalfLife, got " + adaptHalfLife);
-    require(historyHalfLife >= adaptHalfLife, "historyHalfLife must be >= adaptHalfLife, got " + historyHalfLife);
+    require(historyHalfLife >= adaptHalfLife && historyHalfLife <= EmpiricalTail.MAX_HALF_LIFE,
+        "historyHalfLife must be >= adaptHalfLife and <= " + EmpiricalTail.MAX_HALF_LIFE + ", got " + historyHalfLife);
     require(combination != null, "combination is required");
   }
 
   /** The contract's first three settings; the rest at their defaults. */
   public DetectorConfig(int warmUpReadings, double anomalyThreshold, double bandSigmas) {
-    this(warmUpReadings, anomalyThreshold, bandSigmas, 32, 3, 100, 2000, Combination.MAX);
+    this(warmUpReadings, anomalyThreshold, bandSigmas, 16, 3, 100, 2000, Combination.MAX);
   }
 
   public static DetectorConfig defaults() {

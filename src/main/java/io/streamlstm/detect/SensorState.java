@@ -1,7 +1,10 @@
 package io.streamlstm.detect;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -15,46 +18,76 @@ import java.util.Objects;
  * <pre>
  *   recurrent      (lanes, stateSize)  h then C of every layer, as the StepKernel keeps them
  *   predictedMean  (k)  μ of the next normalised reading     predictedSigma (k)  its σ
- *   normaliser     (k, 2)  running mean and variance (OnlineNormaliser)
- *   likelihood     (k, AnomalyLikelihood.STATS)  short average and the histories of the errors
- *   recent         (capacity, k)  the last raw readings, oldest first, for re-warming after a model switch
+ *   normaliser     (k, 2)  running mean and variance (OnlineNormaliser), doubles
+ *   origin         (k)  the channel's first reading, which the daily profile's float means are relative to
+ *   likelihood     (k, AnomalyLikelihood.STATS)       floats: short averages, recent peak, daily profile
+ *   histograms     (k, AnomalyLikelihood.HISTOGRAMS)  16-bit counts of the four surprises
+ *   slotCounts     (k, DailyProfile.SLOTS)            readings seen per hour of the day, saturating
+ *   recent         (capacity, k)  the last raw readings as floats, oldest first, to re-warm after a model switch
  * </pre>
+ * Everything is held at the precision it is stored in: what is narrowed (floats, 16-bit counts) is
+ * narrowed when it is updated, so a state that goes through {@link #encode} / {@link #decode} at every
+ * reading scores bit for bit as one kept in memory.
  */
 public final class SensorState {
 
   private static final byte MAGIC = 'S';
-  /** Version of the binary form; a new layout gets a new number and decode keeps reading the old ones. */
-  private static final byte FORMAT = 2;
-  /** Format 1 stored the likelihood statistics densely; 2 leaves out the zeros (about a third of them). */
-  private static final byte DENSE_LIKELIHOOD = 1;
+  /**
+   * Version of the binary form. 1 and 2 held the statistics as doubles (2 without their zeros); they are
+   * refused like any other version, and the stream then starts the sensor over (see {@code ReadingScorer}).
+   */
+  private static final byte FORMAT = 3;
+  // The arrays go straight between the bytes and the fields (one move each, no ByteBuffer bookkeeping).
+  private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle CHARS = MethodHandles.byteArrayViewVarHandle(char[].class, ByteOrder.LITTLE_ENDIAN);
 
-  String modelVersion;
+  private String modelVersion;
+  private byte[] modelVersionUtf8;
   String[] channels = {};
+  private byte[][] channelsUtf8 = {};
   long readings;
   long lastTimestampMillis = Long.MIN_VALUE;
   float[][] recurrent = {};
   float[] predictedMean = {};
   float[] predictedSigma = {};
   double[] normaliser = {};
-  double[] likelihood = {};
-  double[] recent = {};
+  double[] origin = {};
+  float[] likelihood = {};
+  char[] histograms = {};
+  byte[] slotCounts = {};
+  float[] recent = {};
   int recentCount;
 
   SensorState(String modelVersion) {
-    this.modelVersion = Objects.requireNonNull(modelVersion, "modelVersion");
+    setModelVersion(Objects.requireNonNull(modelVersion, "modelVersion"));
+  }
+
+  void setModelVersion(String version) {
+    this.modelVersion = version;
+    this.modelVersionUtf8 = version.getBytes(StandardCharsets.UTF_8);
   }
 
   /** Sizes the arrays for the first reading's {@code channels}, with {@code lanes} recurrent states. */
   void start(String[] channels, int lanes, int stateSize, int recentCapacity) {
     int k = channels.length;
     this.channels = channels.clone();
+    this.channelsUtf8 = new byte[k][];
+    for (int c = 0; c < k; c++) channelsUtf8[c] = channels[c].getBytes(StandardCharsets.UTF_8);
     this.recurrent = new float[lanes][stateSize];
     this.predictedMean = new float[k];
     this.predictedSigma = new float[k];
     this.normaliser = new double[2 * k];
-    this.likelihood = new double[AnomalyLikelihood.STATS * k];
-    this.recent = new double[recentCapacity * k];
+    this.origin = new double[k];
+    this.likelihood = new float[AnomalyLikelihood.STATS * k];
+    this.histograms = new char[AnomalyLikelihood.HISTOGRAMS * k];
+    this.slotCounts = new byte[DailyProfile.SLOTS * k];
+    this.recent = new float[recentCapacity * k];
     this.recentCount = 0;
+  }
+
+  /** A double held as a float, clamped to the finite floats so a state never holds an infinity. */
+  static float narrow(double value) {
+    return (float) Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, value));
   }
 
   /** Appends one raw reading to the ring of recent ones, dropping the oldest when full. */
@@ -66,7 +99,7 @@ public final class SensorState {
       System.arraycopy(recent, k, recent, 0, (capacity - 1) * k);
       recentCount--;
     }
-    System.arraycopy(values, 0, recent, recentCount * k, k);
+    for (int c = 0; c < k; c++) recent[recentCount * k + c] = narrow(values[c]);
     recentCount++;
   }
 
@@ -94,159 +127,234 @@ public final class SensorState {
   }
 
   /**
-   * Compact versioned binary form; {@link #decode} of it gives back an equal state. Layout (big-endian):
-   * magic 'S', format 2, model version (u16 length + UTF-8), k (u8), k channel names (u16 length + UTF-8),
-   * readings (i64), last timestamp (i64), lanes (u8), state size (i32), lanes·size floats, μ and σ (k floats each),
-   * normaliser (2k doubles), likelihood (n = k·STATS doubles: a bitmap of ⌈n/8⌉ bytes marking the non-zero
-   * ones, then those), recent capacity (u8), count (u8), count·k doubles.
+   * Compact versioned binary form; {@link #decode} of it gives back an equal state. Layout (little-endian;
+   * "var" is an unsigned LEB128 varint): magic 'S', format 3, model version (var length + UTF-8), k (var),
+   * k channel names (var length + UTF-8), readings (var), last timestamp (i64), lanes (var), state size
+   * (var), lanes·size f32 h/C, μ and σ (k f32 each), normaliser (2k f64), origin (k f64), likelihood
+   * (STATS·k f32), histograms (HISTOGRAMS·k u16), slot counts (SLOTS·k u8), recent capacity (var),
+   * count (var), count·k f32.
    */
   public byte[] encode() {
-    byte[] version = modelVersion.getBytes(StandardCharsets.UTF_8);
-    byte[][] names = new byte[channels.length][];
-    int stateSize = recurrent.length == 0 ? 0 : recurrent[0].length;
-    int size = 2 + 2 + version.length + 1 + 8 + 8 + 1 + 4 + 2;
-    for (int c = 0; c < channels.length; c++) {
-      names[c] = channels[c].getBytes(StandardCharsets.UTF_8);
-      size += 2 + names[c].length;
-    }
-    size += 4 * (recurrent.length * stateSize + predictedMean.length + predictedSigma.length);
-    int nonZero = 0;
-    for (double v : likelihood) if (Double.doubleToRawLongBits(v) != 0) nonZero++;
-    size += (likelihood.length + 7) / 8 + 8 * nonZero;
-    size += 8 * (normaliser.length + recentCount * channels.length);
-    ByteBuffer out = ByteBuffer.allocate(size);
-    out.put(MAGIC).put(FORMAT);
-    putString(out, version);
-    out.put((byte) channels.length);
-    for (byte[] name : names) putString(out, name);
-    out.putLong(readings).putLong(lastTimestampMillis);
-    out.put((byte) recurrent.length).putInt(stateSize);
-    for (float[] lane : recurrent) {
-      for (float v : lane) out.putFloat(v);
-    }
-    for (float v : predictedMean) out.putFloat(v);
-    for (float v : predictedSigma) out.putFloat(v);
-    for (double v : normaliser) out.putDouble(v);
-    putSparse(out, likelihood);
-    out.put((byte) recentCapacity()).put((byte) recentCount);
-    for (int j = 0; j < recentCount * channels.length; j++) out.putDouble(recent[j]);
-    return out.array();
+    byte[] out = new byte[encodedSize()];
+    encodeInto(out);
+    return out;
+  }
+
+  /** Bytes {@link #encode} writes. */
+  public int encodedSize() {
+    int k = channels.length;
+    int stateSize = stateSize();
+    int size = 2 + varSize(modelVersionUtf8.length) + modelVersionUtf8.length + varSize(k);
+    for (byte[] name : channelsUtf8) size += varSize(name.length) + name.length;
+    size += varSize(readings) + 8 + varSize(recurrent.length) + varSize(stateSize);
+    size += 4 * (recurrent.length * stateSize + 2 * k + likelihood.length + recentCount * k);
+    size += 8 * (normaliser.length + origin.length) + 2 * histograms.length + slotCounts.length;
+    return size + varSize(recentCapacity()) + varSize(recentCount);
+  }
+
+  /** Writes the binary form into {@code out} from index 0, allocating nothing; returns its length. */
+  public int encodeInto(byte[] out) {
+    ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+    b.put(MAGIC).put(FORMAT);
+    putBytes(b, modelVersionUtf8);
+    putVar(b, channels.length);
+    for (byte[] name : channelsUtf8) putBytes(b, name);
+    putVar(b, readings);
+    b.putLong(lastTimestampMillis);
+    putVar(b, recurrent.length);
+    putVar(b, stateSize());
+    for (float[] lane : recurrent) putFloats(b, lane, lane.length);
+    putFloats(b, predictedMean, predictedMean.length);
+    putFloats(b, predictedSigma, predictedSigma.length);
+    for (double v : normaliser) b.putDouble(v);
+    for (double v : origin) b.putDouble(v);
+    putFloats(b, likelihood, likelihood.length);
+    int at = b.position();
+    for (int j = 0; j < histograms.length; j++) CHARS.set(out, at + 2 * j, histograms[j]);
+    b.position(at + 2 * histograms.length);
+    b.put(slotCounts);
+    putVar(b, recentCapacity());
+    putVar(b, recentCount);
+    putFloats(b, recent, recentCount * channels.length);
+    return b.position();
   }
 
   /** @throws IllegalArgumentException with a clear message when the bytes are not a valid state */
   public static SensorState decode(byte[] bytes) {
+    SensorState s = new SensorState("");
+    decodeInto(bytes, s);
+    return s;
+  }
+
+  /**
+   * Reads the binary form into {@code into}, reusing its arrays and strings where they fit (a sensor's
+   * state decoded into the same object reading after reading allocates nothing).
+   *
+   * @throws IllegalArgumentException with a clear message when the bytes are not a valid state; {@code
+   *     into} is then partly overwritten and must not be used
+   */
+  public static void decodeInto(byte[] bytes, SensorState into) {
     if (bytes == null || bytes.length < 2) throw invalid("too short (" + (bytes == null ? 0 : bytes.length) + " bytes)");
-    ByteBuffer in = ByteBuffer.wrap(bytes);
+    ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     if (in.get() != MAGIC) throw invalid("does not start with the sensor state marker");
     byte format = in.get();
-    if (format != FORMAT && format != DENSE_LIKELIHOOD) {
-      throw invalid("unknown format version " + format + " (this build reads " + DENSE_LIKELIHOOD + " and " + FORMAT + ")");
-    }
+    if (format != FORMAT) throw invalid("unknown format version " + format + " (this build reads " + FORMAT + ")");
     try {
-      SensorState s = new SensorState(getString(in));
-      int k = Byte.toUnsignedInt(in.get());
-      s.channels = new String[k];
-      for (int c = 0; c < k; c++) s.channels[c] = getString(in);
-      s.readings = in.getLong();
+      SensorState s = into;
+      int versionLength = length(in, Detector.MAX_NAME_BYTES, "model version");
+      if (!sameBytes(in, versionLength, s.modelVersionUtf8)) s.setModelVersion(string(in, versionLength));
+      in.position(in.position() + versionLength);
+      int k = length(in, Detector.MAX_CHANNELS, "channels");
+      if (s.channels.length != k) {
+        s.channels = new String[k];
+        s.channelsUtf8 = new byte[k][];
+      }
+      for (int c = 0; c < k; c++) {
+        int length = length(in, Detector.MAX_NAME_BYTES, "channel name");
+        if (!sameBytes(in, length, s.channelsUtf8[c])) {
+          s.channels[c] = string(in, length);
+          s.channelsUtf8[c] = s.channels[c].getBytes(StandardCharsets.UTF_8);
+        }
+        in.position(in.position() + length);
+      }
+      s.readings = getVar(in);
+      if (s.readings < 0) throw invalid("negative reading count " + s.readings);
       s.lastTimestampMillis = in.getLong();
-      int lanes = Byte.toUnsignedInt(in.get());
-      int stateSize = in.getInt();
-      if (stateSize < 0 || (long) lanes * stateSize > in.remaining() / 4) {
+      int lanes = length(in, Detector.MAX_CHANNELS, "recurrent states");
+      int stateSize = length(in, Integer.MAX_VALUE, "state size");
+      if ((long) lanes * stateSize > in.remaining() / 4) {
         throw invalid(lanes + " recurrent states of " + stateSize + " floats exceed the " + bytes.length + " bytes");
       }
       if (k == 0 && lanes != 0) throw invalid("recurrent state without channels");
       if (lanes == 0 && stateSize != 0) throw invalid("state size " + stateSize + " without recurrent states");
-      s.recurrent = new float[lanes][];
-      for (int lane = 0; lane < lanes; lane++) s.recurrent[lane] = finite(floats(in, stateSize), "h/C");
-      s.predictedMean = finite(floats(in, k), "predicted mean");
-      s.predictedSigma = finite(floats(in, k), "predicted sigma");
-      s.normaliser = finite(doubles(in, 2 * k, 2 * k), "normaliser");
-      int n = AnomalyLikelihood.STATS * k;
-      s.likelihood = finite(format == DENSE_LIKELIHOOD ? doubles(in, n, n) : sparse(in, n), "likelihood");
-      int capacity = Byte.toUnsignedInt(in.get());
-      int count = Byte.toUnsignedInt(in.get());
-      if (count > capacity) throw invalid(count + " recent readings in a ring of " + capacity);
+      if (s.recurrent.length != lanes) s.recurrent = new float[lanes][];
+      for (int lane = 0; lane < lanes; lane++) {
+        s.recurrent[lane] = getFloats(in, sized(s.recurrent[lane], stateSize), stateSize, "h/C");
+      }
+      s.predictedMean = getFloats(in, sized(s.predictedMean, k), k, "predicted mean");
+      s.predictedSigma = getFloats(in, sized(s.predictedSigma, k), k, "predicted sigma");
+      s.normaliser = getDoubles(in, sized(s.normaliser, 2 * k), "normaliser");
+      s.origin = getDoubles(in, sized(s.origin, k), "origin");
+      int stats = AnomalyLikelihood.STATS * k;
+      s.likelihood = getFloats(in, sized(s.likelihood, stats), stats, "likelihood");
+      int histogramsLength = AnomalyLikelihood.HISTOGRAMS * k;
+      if (histogramsLength > in.remaining() / 2) throw new BufferUnderflowException();
+      if (s.histograms.length != histogramsLength) s.histograms = new char[histogramsLength];
+      int at = in.position();
+      for (int j = 0; j < histogramsLength; j++) s.histograms[j] = (char) CHARS.get(bytes, at + 2 * j);
+      in.position(at + 2 * histogramsLength);
+      int slots = DailyProfile.SLOTS * k;
+      if (s.slotCounts.length != slots) s.slotCounts = new byte[slots];
+      in.get(s.slotCounts);
+      int capacity = length(in, 255, "recent capacity");
+      int count = length(in, capacity, "recent readings");
       s.recentCount = count;
-      s.recent = finite(doubles(in, count * k, capacity * k), "recent readings");
-      if (s.readings < 0) throw invalid("negative reading count " + s.readings);
+      if (s.recent.length != capacity * k) s.recent = new float[capacity * k];
+      getFloats(in, s.recent, count * k, "recent readings");
+      Arrays.fill(s.recent, count * k, capacity * k, 0f);
       if (in.hasRemaining()) throw invalid(in.remaining() + " trailing bytes");
-      return s;
     } catch (BufferUnderflowException e) {
       throw invalid("truncated at byte " + in.position() + " of " + bytes.length);
     }
+  }
+
+  private int stateSize() {
+    return recurrent.length == 0 ? 0 : recurrent[0].length;
   }
 
   private static IllegalArgumentException invalid(String why) {
     return new IllegalArgumentException("not a valid sensor state: " + why);
   }
 
-  private static void putString(ByteBuffer out, byte[] utf8) {
-    out.putShort((short) utf8.length).put(utf8);
+  private static float[] sized(float[] reused, int length) {
+    return reused != null && reused.length == length ? reused : new float[length];
   }
 
-  private static String getString(ByteBuffer in) {
-    int length = Short.toUnsignedInt(in.getShort());
+  private static double[] sized(double[] reused, int length) {
+    return reused.length == length ? reused : new double[length];
+  }
+
+  /** Unsigned LEB128: 7 bits a byte, low first, the high bit set on all but the last. */
+  private static void putVar(ByteBuffer out, long value) {
+    while ((value & ~0x7FL) != 0) {
+      out.put((byte) ((value & 0x7F) | 0x80));
+      value >>>= 7;
+    }
+    out.put((byte) value);
+  }
+
+  private static int varSize(long value) {
+    int size = 1;
+    while ((value & ~0x7FL) != 0) {
+      value >>>= 7;
+      size++;
+    }
+    return size;
+  }
+
+  private static long getVar(ByteBuffer in) {
+    long value = 0;
+    for (int shift = 0; shift < 63; shift += 7) {
+      byte b = in.get();
+      value |= (long) (b & 0x7F) << shift;
+      if (b >= 0) return value;
+    }
+    throw invalid("varint longer than 9 bytes");
+  }
+
+  /** A varint count or length, at most {@code max}. */
+  private static int length(ByteBuffer in, int max, String what) {
+    long value = getVar(in);
+    if (value > max) throw invalid(what + ": " + value + " exceeds " + max);
+    return (int) value;
+  }
+
+  private static void putBytes(ByteBuffer out, byte[] utf8) {
+    putVar(out, utf8.length);
+    out.put(utf8);
+  }
+
+  /** Whether the next {@code length} bytes equal {@code known}; the position does not move. */
+  private static boolean sameBytes(ByteBuffer in, int length, byte[] known) {
     if (length > in.remaining()) throw new BufferUnderflowException();
-    byte[] utf8 = new byte[length];
-    in.get(utf8);
-    return new String(utf8, StandardCharsets.UTF_8);
+    int at = in.position();
+    return known != null && Arrays.equals(in.array(), at, at + length, known, 0, known.length);
   }
 
-  /** A bitmap of the non-zero values (bit j of byte j/8, low bit first), then those values. */
-  private static void putSparse(ByteBuffer out, double[] values) {
-    for (int j = 0; j < values.length; j += 8) {
-      int bits = 0;
-      for (int b = 0; b < 8 && j + b < values.length; b++) {
-        if (Double.doubleToRawLongBits(values[j + b]) != 0) bits |= 1 << b;
-      }
-      out.put((byte) bits);
-    }
-    for (double v : values) {
-      if (Double.doubleToRawLongBits(v) != 0) out.putDouble(v);
-    }
+  private static String string(ByteBuffer in, int length) {
+    return new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
   }
 
-  private static double[] sparse(ByteBuffer in, int n) {
-    byte[] bitmap = new byte[(n + 7) / 8];
-    in.get(bitmap);
-    if (n % 8 != 0 && (bitmap[bitmap.length - 1] & 0xff) >>> (n % 8) != 0) throw invalid("likelihood bitmap marks values past the end");
-    double[] v = new double[n];
-    for (int j = 0; j < n; j++) {
-      if ((bitmap[j / 8] >>> (j % 8) & 1) != 0) {
-        v[j] = in.getDouble();
-        if (Double.doubleToRawLongBits(v[j]) == 0) throw invalid("likelihood value marked non-zero is 0");
-      }
-    }
-    return v;
+  private static void putFloats(ByteBuffer out, float[] values, int n) {
+    if (n > out.remaining() / 4) throw new java.nio.BufferOverflowException();
+    byte[] bytes = out.array();
+    int at = out.position();
+    for (int j = 0; j < n; j++) FLOATS.set(bytes, at + 4 * j, values[j]);
+    out.position(at + 4 * n);
   }
 
-  private static float[] floats(ByteBuffer in, int n) {
+  /** The first {@code n} floats of {@code into} read, each checked finite. */
+  private static float[] getFloats(ByteBuffer in, float[] into, int n, String what) {
     if (n > in.remaining() / 4) throw new BufferUnderflowException();
-    float[] v = new float[n];
-    for (int j = 0; j < n; j++) v[j] = in.getFloat();
-    return v;
-  }
-
-  /** {@code n} doubles read into an array of {@code length ≥ n}, the rest 0. */
-  private static double[] doubles(ByteBuffer in, int n, int length) {
-    if (n > in.remaining() / 8) throw new BufferUnderflowException();
-    double[] v = new double[length];
-    for (int j = 0; j < n; j++) v[j] = in.getDouble();
-    return v;
-  }
-
-  private static float[] finite(float[] values, String what) {
-    for (float v : values) {
+    byte[] bytes = in.array();
+    int at = in.position();
+    for (int j = 0; j < n; j++) {
+      float v = (float) FLOATS.get(bytes, at + 4 * j);
       if (!Float.isFinite(v)) throw invalid(what + " holds " + v);
+      into[j] = v;
     }
-    return values;
+    in.position(at + 4 * n);
+    return into;
   }
 
-  private static double[] finite(double[] values, String what) {
-    for (double v : values) {
+  private static double[] getDoubles(ByteBuffer in, double[] into, String what) {
+    if (into.length > in.remaining() / 8) throw new BufferUnderflowException();
+    for (int j = 0; j < into.length; j++) {
+      double v = in.getDouble();
       if (!Double.isFinite(v)) throw invalid(what + " holds " + v);
+      into[j] = v;
     }
-    return values;
+    return into;
   }
 
   /** Equal when every field is, floats and doubles compared bit for bit. */
@@ -261,7 +369,10 @@ public final class SensorState {
         && Arrays.equals(predictedMean, s.predictedMean)
         && Arrays.equals(predictedSigma, s.predictedSigma)
         && Arrays.equals(normaliser, s.normaliser)
+        && Arrays.equals(origin, s.origin)
         && Arrays.equals(likelihood, s.likelihood)
+        && Arrays.equals(histograms, s.histograms)
+        && Arrays.equals(slotCounts, s.slotCounts)
         && Arrays.equals(recent, s.recent)
         && recentCount == s.recentCount;
   }
@@ -269,7 +380,8 @@ public final class SensorState {
   @Override
   public int hashCode() {
     return Objects.hash(modelVersion, Arrays.hashCode(channels), readings, lastTimestampMillis,
-        Arrays.deepHashCode(recurrent), Arrays.hashCode(normaliser), Arrays.hashCode(likelihood));
+        Arrays.deepHashCode(recurrent), Arrays.hashCode(normaliser), Arrays.hashCode(likelihood),
+        Arrays.hashCode(histograms));
   }
 
   @Override

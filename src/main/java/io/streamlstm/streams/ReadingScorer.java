@@ -27,6 +27,8 @@ public final class ReadingScorer {
   private final BiConsumer<String, byte[]> saveState;
   private Model modelInUse;
   private Detector detector;
+  /** Decoded into again for each reading, so scoring a reading builds no new state object. */
+  private SensorState reusable;
 
   /** {@code saveState} with a null state deletes it. */
   public ReadingScorer(ActiveModel models, ScoringObserver observer, Function<String, byte[]> loadState,
@@ -51,7 +53,7 @@ public final class ReadingScorer {
     final byte[] stored = loadState.apply(sensorId);
     final SensorState state;
     try {
-      state = stored == null ? detector.newState() : SensorState.decode(stored);
+      state = stored == null ? detector.newState() : decodeReusing(stored);
     } catch (IllegalArgumentException e) {
       // Keeping it would refuse this sensor forever; it starts over from its next reading instead.
       LOG.warn("Sensor {}: stored state unreadable ({}), starting it over", sensorId, e.getMessage());
@@ -74,6 +76,20 @@ public final class ReadingScorer {
     final long nanos = System.nanoTime() - start;
     observer.scored(sensorId, score, nanos);
     return Verdict.scored(sensorId, score);
+  }
+
+  private SensorState decodeReusing(byte[] stored) {
+    if (reusable == null) {
+      reusable = SensorState.decode(stored);
+      return reusable;
+    }
+    try {
+      SensorState.decodeInto(stored, reusable);
+      return reusable;
+    } catch (IllegalArgumentException e) {
+      reusable = null; // half overwritten: never reuse it
+      throw e;
+    }
   }
 
   /** A reference check per record; a new model (rarely) costs one new detector. */

@@ -31,5 +31,10 @@ class DetectorConfigTest {
     String range = assertThrows(IllegalArgumentException.class,
         () -> DetectorConfig.fromProperties(Map.of("detector.anomalyThreshold", "1.5"))).getMessage();
     assertTrue(range.contains("anomalyThreshold"), range);
+    // The state's 16-bit histogram counts resolve a surprise up to this half-life.
+    String history = assertThrows(IllegalArgumentException.class,
+        () -> DetectorConfig.fromProperties(Map.of("detector.historyHalfLife", "10001"))).getMessage();
+    assertTrue(history.contains("historyHalfLife") && history.contains("10000"), history);
+    assertEquals(10_000, DetectorConfig.fromProperties(Map.of("detector.historyHalfLife", "10000")).historyHalfLife());
   }
 }

@@ -31,13 +31,16 @@ class DetectorTest {
   }
 
   @Test
-  void scoresAreBitIdenticalWhetherTheStateStaysInMemoryOrGoesThroughTheCodecEveryStep() {
+  void scoresAreBitIdenticalWhetherTheStateStaysInMemoryOrGoesThroughTheCodecEveryStepFreshOrReused() {
     String[] channels = {"temp", "pressure"};
     SplittableRandom random = new SplittableRandom(11);
     Detector inMemory = new Detector(MODEL, CONFIG);
     Detector viaBytes = new Detector(MODEL, CONFIG);
+    Detector viaReused = new Detector(MODEL, CONFIG);
     SensorState kept = inMemory.newState();
     byte[] stored = viaBytes.newState().encode();
+    SensorState reused = viaReused.newState();
+    byte[] storedForReuse = reused.encode();
     for (int t = 0; t < 5000; t++) {
       double[] values = {20 + Math.sin(t / 30.0) + 0.1 * TestSeries.gaussian(random),
           1000 + (t % 700 == 699 ? 50 : 0) + TestSeries.gaussian(random)};
@@ -46,7 +49,11 @@ class DetectorTest {
       SensorState restored = SensorState.decode(stored);
       Score b = accept(viaBytes, restored, reading);
       stored = restored.encode();
+      SensorState.decodeInto(storedForReuse, reused);
+      Score r = accept(viaReused, reused, reading);
+      storedForReuse = reused.encode();
       assertEquals(Double.doubleToRawLongBits(a.likelihood()), Double.doubleToRawLongBits(b.likelihood()), "t=" + t);
+      assertEquals(Double.doubleToRawLongBits(a.likelihood()), Double.doubleToRawLongBits(r.likelihood()), "t=" + t);
       for (int c = 0; c < 2; c++) {
         assertEquals(Double.doubleToRawLongBits(a.expected()[c]), Double.doubleToRawLongBits(b.expected()[c]));
         assertEquals(Double.doubleToRawLongBits(a.lower()[c]), Double.doubleToRawLongBits(b.lower()[c]));
@@ -56,6 +63,7 @@ class DetectorTest {
       }
     }
     assertEquals(kept, SensorState.decode(stored));
+    assertArrayEquals(stored, storedForReuse);
   }
 
   @Test
@@ -210,7 +218,7 @@ class DetectorTest {
     for (int t = 2000; t < 3000; t++) {
       assertEquals("model-b", continued[t].modelVersion());
       assertFalse(continued[t].anomaly(), "t=" + t);
-      // h and C replayed from 32 readings agree with a state that saw everything, within 5 % of the noise.
+      // h and C replayed from the 16 recent readings (held as floats) agree with a state that saw everything, within 5 % of the noise.
       assertEquals(reference[t].expected()[0], continued[t].expected()[0], 0.01, "t=" + t);
     }
   }

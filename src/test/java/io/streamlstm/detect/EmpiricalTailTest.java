@@ -8,39 +8,89 @@ import org.junit.jupiter.api.Test;
 
 class EmpiricalTailTest {
 
+  /** One histogram with its age and highest bin counted, added to as the likelihood does. */
+  private static final class Histogram {
+    final EmpiricalTail t;
+    final char[] bins = new char[EmpiricalTail.BINS];
+    int age;
+    int highest = -1;
+
+    Histogram(double halfLife) {
+      t = new EmpiricalTail(halfLife);
+    }
+
+    void add(double x) {
+      if (age == t.period()) {
+        t.renormalise(bins, 0);
+        age = 0;
+      }
+      highest = Math.max(highest, t.add(bins, 0, t.units(++age), x));
+    }
+
+    double tail(double x) {
+      return t.tail(bins, 0, t.surprisesPerUnit(age), highest, x);
+    }
+  }
+
   @Test
   void tailIsTheShareOfPastSurprisesAboveWithHalfAPseudoCount() {
-    double[] stats = new double[EmpiricalTail.SIZE];
-    for (int i = 0; i < 3; i++) EmpiricalTail.add(stats, 0, 0.1, 1);
+    Histogram h = new Histogram(100); // forgets 2 % in three additions: within the tolerance below
+    for (int i = 0; i < 3; i++) h.add(0.1);
     // Bin [0, 0.25) holds 3; at 0.1, 60% of the bin lies above: (3 * 0.6 + 0.5) / (3 + 1) = 0.575.
-    assertEquals(0.575, EmpiricalTail.tail(stats, 0, 0.1), 1e-12);
+    assertEquals(0.575, h.tail(0.1), 1e-3);
     // Just at the top of everything seen: (0 + 0.5) / 4 = 0.125.
-    assertEquals(0.125, EmpiricalTail.tail(stats, 0, 0.25), 1e-12);
+    assertEquals(0.125, h.tail(0.25), 1e-3);
     // Beyond it, falling by e per unit of size: s = e^0.3 - 1 = 0.349859 against e^0.25 - 1 = 0.284025.
-    assertEquals(0.125 * Math.exp(-(0.349859 - 0.284025)), EmpiricalTail.tail(stats, 0, 0.3), 1e-6);
+    assertEquals(0.125 * Math.exp(-(0.349859 - 0.284025)), h.tail(0.3), 1e-3);
   }
 
   @Test
   void forgettingHalvesOldCountsAtEachHalfLife() {
-    double[] stats = new double[EmpiricalTail.SIZE];
-    EmpiricalTail.add(stats, 0, 1.0, 1);
-    EmpiricalTail.add(stats, 0, 0.1, 0.5);
-    // The reading at 1.0 now weighs 0.5 of 1.5: (0.5 + 0.5) / (1.5 + 1) = 0.4 at the bottom of its bin.
-    assertEquals(0.4, EmpiricalTail.tail(stats, 0, 1.0), 1e-12);
+    for (double halfLife : new double[] {100, 2000}) {
+      Histogram h = new Histogram(halfLife);
+      h.add(1.0);
+      for (int i = 0; i < 3 * halfLife; i++) h.add(0.1);
+      // The reading at 1.0 now weighs 1/8 among about 1.44·halfLife·(1 - 1/8) others at 0.1.
+      double others = (1 - 1.0 / 8) / (1 - Math.pow(2, -1 / halfLife));
+      double expected = (1.0 / 8 + 0.5) / (1.0 / 8 + others + 1);
+      // 16-bit counts hold a lone surprise to about half a unit: 11 units a surprise at a half-life of 2000,
+      // so the eighth of a surprise left here is 1.4 ± 0.5 units, and the tail within 10 %.
+      assertEquals(expected, h.tail(1.0), 0.1 * expected, "half-life " + halfLife);
+    }
+  }
+
+  @Test
+  void countsNeverOverflowAndAnOldSurpriseStaysSeen() {
+    Histogram h = new Histogram(2000);
+    h.add(5.0);
+    for (int i = 0; i < 200_000; i++) h.add(0);
+    assertTrue(h.bins[0] < 0xFFFF, "saturated at " + (int) h.bins[0]);
+    assertEquals(0, h.bins[20]);
+    // All in bin 0 and the steady total of 1/(1 - keep) surprises: (0 + 0.5) / (2885.9 + 1) above bin 0.
+    assertEquals(0.5 / 2886.9, h.tail(0.25), 1e-6);
+    // The record of 5.0 is forgotten as a count but still bounds where the exponential fall starts.
+    assertEquals(h.tail(0.25), h.tail(5.0));
+    assertTrue(h.tail(5.5) < h.tail(5.0));
+    // At the longest half-life allowed, with about 2 units a surprise, still no overflow and the right total.
+    Histogram longest = new Histogram(EmpiricalTail.MAX_HALF_LIFE);
+    for (int i = 0; i < 200_000; i++) longest.add(0);
+    assertTrue(longest.bins[0] < 0xFFFF, "saturated at " + (int) longest.bins[0]);
+    double total = 1 / AnomalyLikelihood.alpha(EmpiricalTail.MAX_HALF_LIFE);
+    assertEquals(0.5 / (total + 1), longest.tail(0.25), 0.02 * 0.5 / (total + 1));
   }
 
   @Test
   void largerSurprisesAreNeverLessRare() {
-    double[] stats = new double[EmpiricalTail.SIZE];
+    Histogram h = new Histogram(1386); // keep 0.9995
     SplittableRandom random = new SplittableRandom(7);
-    for (int i = 0; i < 5000; i++) EmpiricalTail.add(stats, 0, Math.log1p(Math.abs(TestSeries.gaussian(random))), 0.9995);
+    for (int i = 0; i < 5000; i++) h.add(Math.log1p(Math.abs(TestSeries.gaussian(random))));
     double previous = 1;
     for (double x = 0; x < 12; x += 0.01) {
-      double p = EmpiricalTail.tail(stats, 0, x);
+      double p = h.tail(x);
       assertTrue(p <= previous && p >= AnomalyLikelihood.MIN_TAIL, "tail at " + x + " = " + p + " after " + previous);
       previous = p;
     }
     // About 5% of |N(0,1)| lie above 1.96.
-    assertEquals(0.05, EmpiricalTail.tail(stats, 0, Math.log1p(1.96)), 0.015);
+    assertEquals(0.05, h.tail(Math.log1p(1.96)), 0.015);
   }
 }
