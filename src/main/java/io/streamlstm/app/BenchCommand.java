@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -40,6 +41,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -134,7 +136,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   private void throughput() throws Exception {
     String input = "bench-readings";
-    produceAll(input, new Simulation(sensors, seed), readings);
+    long total = produceAll(input, new Simulation(sensors, seed), readings);
     int[] sizes = stateAndScoreBytes();
     System.out.printf("sizes: sensor state %d bytes, score %d bytes (the no-op topology stores and writes as much)%n",
         sizes[0], sizes[1]);
@@ -144,12 +146,12 @@ public final class BenchCommand implements Callable<Integer> {
       String noOpOut = "bench-noop-" + round + "-out";
       createTopics(noOpOut);
       double noOp = run("bench-noop-" + round, NoOpTopology.build(input, noOpOut, sizes[0], sizes[1]), input,
-          readings, null);
+          total, null);
       System.out.printf("round %d  no-op     %,9.0f records/s%n", round, noOp);
       StreamSettings settings = settings(input, "bench-detector-" + round);
       ensureTopics(settings);
       AtomicReference<long[]> store = new AtomicReference<>();
-      double detector = run("bench-detector-" + round, detectorTopology(settings), input, readings, store);
+      double detector = run("bench-detector-" + round, detectorTopology(settings), input, total, store);
       System.out.printf("round %d  detector  %,9.0f records/s   (ratio %.2f)%n", round, detector, detector / noOp);
       if (round == 1) {
         System.out.printf("store: %,d sensors, %,d bytes of keys and values = %.1f bytes per sensor%n",
@@ -258,8 +260,7 @@ public final class BenchCommand implements Callable<Integer> {
   private void memory() throws Exception {
     String input = "bench-memory-readings";
     long perSensor = Math.max(1, readings / sensors);
-    long total = perSensor * sensors;
-    produceAll(input, new Simulation(sensors, seed + 2), total);
+    long total = produceAll(input, new Simulation(sensors, seed + 2), perSensor * sensors);
     long before = heapAfterGc();
     StreamSettings settings = settings(input, "bench-memory");
     ensureTopics(settings);
@@ -309,9 +310,17 @@ public final class BenchCommand implements Callable<Integer> {
       startAndAwaitRunning(streams);
       long start = System.nanoTime();
       long lastReport = start;
+      long lastProgress = start;
+      long before = 0;
       long done;
       while ((done = committed(admin, applicationId, input)) < expected) {
         if (streams.state() == KafkaStreams.State.ERROR) throw new IllegalStateException(applicationId + " failed");
+        if (done > before) {
+          before = done;
+          lastProgress = System.nanoTime();
+        } else if (System.nanoTime() - lastProgress > 120e9) {
+          throw new IllegalStateException(applicationId + " stalled at " + done + " of " + expected + " for 120 s");
+        }
         Thread.sleep(20);
         if (System.nanoTime() - lastReport > 15e9) {
           lastReport = System.nanoTime();
@@ -393,8 +402,8 @@ public final class BenchCommand implements Callable<Integer> {
     return p;
   }
 
-  /** Sends {@code count} readings unpaced and waits for the broker to have them. */
-  private void produceAll(String topic, Simulation simulation, long count) {
+  /** Sends {@code count} readings unpaced; returns how many the topic holds, counted by the broker. */
+  private long produceAll(String topic, Simulation simulation, long count) throws Exception {
     createTopics(topic);
     long start = System.nanoTime();
     long sent;
@@ -404,7 +413,16 @@ public final class BenchCommand implements Callable<Integer> {
     double seconds = (System.nanoTime() - start) / 1e9;
     System.out.printf("produced %,d readings over %,d sensors in %.1f s (%,.0f/s)%n", sent, simulation.sensors(),
         seconds, sent / seconds);
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < partitions; p++) latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      long held = 0;
+      for (var info : admin.listOffsets(latest).all().get().values()) held += info.offset();
+      if (held != sent) throw new IllegalStateException(topic + " holds " + held + " readings, " + sent + " were sent");
+      return held;
+    }
   }
+
 
   private static String at(String sensorId, long timestampMillis) {
     return sensorId + "@" + timestampMillis;

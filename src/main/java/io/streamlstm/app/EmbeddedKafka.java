@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -24,6 +25,8 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -92,22 +95,56 @@ public final class EmbeddedKafka implements AutoCloseable {
     createTopics(bootstrapServers(), partitions, topics);
   }
 
-  /** Creates the topics that do not exist yet on any broker (replication 1: a test or demo cluster). */
+  /**
+   * Creates the topics that do not exist yet on any broker (replication 1: a test or demo cluster), and
+   * returns once every partition's leader answers. Before that, a producer's first batch can bounce off
+   * a partition not yet led while the next ones overtake it, and on a busy machine such out-of-order
+   * batches may outlive their delivery timeout.
+   */
   public static void createTopics(String bootstrapServers, int partitions, String... topics) {
     List<NewTopic> wanted = new ArrayList<>();
     for (String topic : topics) wanted.add(new NewTopic(topic, partitions, (short) 1));
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-      admin.createTopics(wanted).values().forEach((topic, created) -> {
-        try {
-          created.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("cannot create topic " + topic, e.getCause());
-          }
-        } catch (Exception e) {
-          throw new IllegalStateException("cannot create topic " + topic, e);
+      create(admin, wanted);
+      awaitLeaders(admin, partitions, topics);
+    }
+  }
+
+  private static void create(Admin admin, List<NewTopic> wanted) {
+    admin.createTopics(wanted).values().forEach((topic, created) -> {
+      try {
+        created.get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new IllegalStateException("cannot create topic " + topic, e.getCause());
         }
-      });
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot create topic " + topic, e);
+      }
+    });
+  }
+
+
+  /** Waits until the leader of every partition answers a request for its latest offset. */
+  private static void awaitLeaders(Admin admin, int partitions, String... topics) {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (String topic : topics) {
+      for (int p = 0; p < partitions; p++) latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+        return;
+      } catch (Exception notYet) {
+        if (System.nanoTime() > deadline) throw new IllegalStateException("partitions of " + List.of(topics) + " have no leader", notYet);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for partition leaders", e);
+      }
     }
   }
 

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -115,9 +117,13 @@ public final class SimulateCommand implements Runnable {
    * Sends readings at {@code rate} per second (0: unpaced) until {@code count} are sent, {@code maxNanos}
    * passed or {@code stop} is set; flushes and returns how many were sent. Paced against the start
    * time, not the previous send, so a slow moment is caught up rather than lost.
+   *
+   * @throws IllegalStateException after the flush if the broker refused any reading for good
    */
   public static long send(Simulation simulation, Producer<String, byte[]> producer, String topic, double rate,
       long count, long maxNanos, AtomicBoolean stop) {
+    AtomicLong failed = new AtomicLong();
+    AtomicReference<Exception> firstError = new AtomicReference<>();
     long start = System.nanoTime();
     long sent = 0;
     while (sent < count && !stop.get()) {
@@ -131,10 +137,16 @@ public final class SimulateCommand implements Runnable {
         }
       }
       SimulatedReading reading = simulation.next();
-      producer.send(new ProducerRecord<>(topic, reading.sensorId(), toJson(reading)));
+      producer.send(new ProducerRecord<>(topic, reading.sensorId(), toJson(reading)), (metadata, error) -> {
+        if (error != null && failed.getAndIncrement() == 0) firstError.set(error);
+      });
       sent++;
     }
     producer.flush();
+    if (failed.get() > 0) {
+      throw new IllegalStateException(failed.get() + " of " + sent + " readings were not written to " + topic,
+          firstError.get());
+    }
     return sent;
   }
 }

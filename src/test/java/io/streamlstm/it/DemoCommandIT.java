@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlstm.app.Main;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +26,23 @@ class DemoCommandIT {
 
   private static final Pattern SUMMARY = Pattern.compile("Sent (\\d+) readings; anomaly-scores: (\\d+) scores, (\\d+) anomalies");
 
+  private static final Pattern HEALTH = Pattern.compile("http://localhost:(\\d+)/health");
+
+  /** The demo's /metrics once the service has scored something (the simulator starts after the service). */
+  private static String scrapeOnceScored(URI metrics) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String body = "";
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, response.statusCode());
+      body = response.body();
+      if (body.contains("streamlstm_readings_scored_total")) return body;
+      Thread.sleep(500);
+    }
+    return body;
+  }
+
   @Test
   void demoScoresEverySimulatedReadingAndPrintsAnomalies() throws Exception {
     List<String> jvm = List.of("--add-modules", "jdk.incubator.vector", "-Xmx768m");
@@ -37,6 +58,12 @@ class DemoCommandIT {
     } else {
       demo = JavaProcess.start(Main.class, jvm, args);
     }
+
+    String started = demo.awaitLine(l -> HEALTH.matcher(l).find(), Duration.ofSeconds(120));
+    Matcher url = HEALTH.matcher(started);
+    assertTrue(url.find());
+    String metrics = scrapeOnceScored(URI.create("http://localhost:" + url.group(1) + "/metrics"));
+    assertTrue(metrics.contains("streamlstm_readings_scored_total"), metrics);
 
     int exit = demo.awaitExit(Duration.ofSeconds(180));
     String output = String.join("\n", demo.lines());

@@ -53,6 +53,7 @@ class FailoverIT {
       awaitReady(survivor);
       awaitReady(victim);
 
+      List<String> sendFailures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
       try (KafkaProducer<String, byte[]> producer = Clients.producer(kafka.bootstrapServers())) {
         long start = System.nanoTime();
         boolean killed = false;
@@ -61,7 +62,10 @@ class FailoverIT {
           long wait = due - System.nanoTime();
           if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
           SimulatedReading r = readings.get(n);
-          producer.send(new ProducerRecord<>(run.readings, r.sensorId(), io.streamlstm.app.SimulateCommand.toJson(r)));
+          producer.send(new ProducerRecord<>(run.readings, r.sensorId(), io.streamlstm.app.SimulateCommand.toJson(r)),
+              (metadata, error) -> {
+                if (error != null) sendFailures.add(r.sensorId() + "@" + r.timestampMillis() + ": " + error);
+              });
           if (!killed && n == readings.size() / 2) {
             producer.flush();
             long committedBefore = committedInput(kafka, run);
@@ -72,6 +76,7 @@ class FailoverIT {
         }
         producer.flush();
       }
+      assertEquals(List.of(), sendFailures, "readings the broker refused (the test's own producer)");
 
       List<ConsumerRecord<String, String>> scores = Clients.readCommitted(kafka.bootstrapServers(), run.scores,
           readings.size(), Duration.ofSeconds(150), Duration.ofSeconds(3));
