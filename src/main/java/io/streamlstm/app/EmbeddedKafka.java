@@ -226,6 +226,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     // Readings carry their own event time, which the stream keeps on its output: a simulation may run
     // ahead of the clock, which a default broker refuses as more than an hour in the future.
     p.put("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE));
+    // Time-based retention judges records by that event time: a simulation set months in the past had
+    // every segment of its output deleted at the next retention check (every 5 minutes), scores lost
+    // before anyone read them. This broker lives as long as its process; size is its only limit.
+    p.put("log.retention.ms", "-1");
     return p;
   }
 

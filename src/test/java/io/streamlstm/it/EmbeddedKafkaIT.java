@@ -44,6 +44,34 @@ class EmbeddedKafkaIT {
     assertEquals(List.of("committed"), read.stream().map(ConsumerRecord::value).toList());
   }
 
+  /**
+   * Scores carry their reading's event time. A replay or a simulation months in the past must not have
+   * its output deleted by time-based retention, whose first check runs 30 s after the broker starts
+   * (then every 5 minutes): FailoverIT once lost the scores in flight at such a check.
+   */
+  @Test
+  void keepsRecordsWithOldEventTimesPastARetentionCheck() throws Exception {
+    try (EmbeddedKafka broker = EmbeddedKafka.start(0)) {
+      String topic = Clients.uniqueName("old");
+      EmbeddedKafka.createTopics(broker.bootstrapServers(), 1, topic);
+      long yearAgo = System.currentTimeMillis() - Duration.ofDays(365).toMillis();
+      try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+          new StringSerializer(), new StringSerializer())) {
+        for (int n = 0; n < 10; n++) {
+          producer.send(new ProducerRecord<>(topic, null, yearAgo + n, "k", "old-" + n));
+          producer.flush(); // one batch each, so the log holds closed segments too, if it rolls
+        }
+      }
+      Thread.sleep(Duration.ofSeconds(40).toMillis());
+
+      List<ConsumerRecord<String, String>> read =
+          Clients.readCommitted(broker.bootstrapServers(), topic, 10, Duration.ofSeconds(10), Duration.ZERO);
+
+      assertEquals(10, read.size(), "records with year-old timestamps after the first retention check");
+    }
+  }
+
   @Test
   void runsAsItsOwnProcessAndStopsOnSigterm() throws Exception {
     JavaProcess broker = JavaProcess.start(EmbeddedKafka.class, List.of("-Xmx512m"));

@@ -81,7 +81,21 @@ class FailoverIT {
       List<ConsumerRecord<String, String>> scores = Clients.readCommitted(kafka.bootstrapServers(), run.scores,
           readings.size(), Duration.ofSeconds(150), Duration.ofSeconds(3));
 
-      assertEquals(readings.size(), scores.size(), "one committed score per reading, none lost, none repeated");
+      if (scores.size() != readings.size()) {
+        // Say where the missing readings went, so a failure tells lost records from refused ones.
+        List<String> deadLetters = Clients.readCommittedBytes(kafka.bootstrapServers(), run.deadLetters, 0,
+                Duration.ofSeconds(1), Duration.ofSeconds(3)).stream()
+            .map(r -> r.key() + " " + new String(r.headers().lastHeader("streamlstm.dlq.reason").value())
+                + ": " + new String(r.headers().lastHeader("streamlstm.dlq.detail").value()))
+            .toList();
+        java.util.Set<String> scored = new java.util.HashSet<>();
+        scores.forEach(s -> scored.add(s.key() + "@" + s.value().replaceAll(".*\"timestamp\":\"([^\"]+)\".*", "$1")));
+        List<String> missing = readings.stream()
+            .map(r -> r.sensorId() + "@" + java.time.Instant.ofEpochMilli(r.timestampMillis()))
+            .filter(k -> !scored.contains(k)).toList();
+        assertEquals(readings.size(), scores.size(), "one committed score per reading, none lost, none repeated; "
+            + "missing " + missing + "; dead letters " + deadLetters);
+      }
       ScoringRun.assertSameScores(ScoringRun.offlineScores(readings), ScoringRun.byReading(scores));
       assertTrue(survivor.lines().stream().noneMatch(l -> l.contains("Kafka Streams") && l.contains("-> ERROR")),
           "the survivor kept running");

@@ -60,7 +60,8 @@ public interface TestKafka extends AutoCloseable {
         .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
         .withEnv("KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS", "1000")
         .withEnv("KAFKA_TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS", "1000")
-        .withEnv("KAFKA_LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS", Long.toString(Long.MAX_VALUE));
+        .withEnv("KAFKA_LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS", Long.toString(Long.MAX_VALUE))
+        .withEnv("KAFKA_LOG_RETENTION_MS", "-1");
     container.start();
     return new TestKafka() {
       @Override public String bootstrapServers() { return container.getBootstrapServers(); }
