@@ -11,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -42,6 +42,26 @@ import org.apache.kafka.common.utils.Time;
  * <p>{@link #main} runs the same broker as its own JVM, for tests that must kill processes hard.
  */
 public final class EmbeddedKafka implements AutoCloseable {
+
+  /**
+   * The settings that change what clients see, as opposed to how this single node is laid out. Tests
+   * give a containerised broker the same ones, so a test behaves alike on either broker.
+   */
+  public static final Map<String, String> CLIENT_VISIBLE_SETTINGS = Map.of(
+      // A consumer group forms at once instead of waiting for more members that never come.
+      "group.initial.rebalance.delay.ms", "0",
+      // A transaction left open by a killed instance is aborted within seconds, so read_committed moves on.
+      "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000",
+      "group.min.session.timeout.ms", "1000",
+      "auto.create.topics.enable", "false",
+      // Readings carry their own event time, which the stream keeps on its output: a simulation may run
+      // ahead of the clock, which a default broker refuses as more than an hour in the future.
+      "log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE),
+      // Time-based retention judges records by that event time: a simulation set months in the past had
+      // every segment of its output deleted at the next retention check (every 5 minutes), scores lost
+      // before anyone read them. This broker lives as long as its process; size is its only limit.
+      "log.retention.ms", "-1");
+
 
   private final KafkaRaftServer server;
   private final Path logDir;
@@ -217,19 +237,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     // Fewer internal partitions: a single node starts its coordinators in a fraction of the time.
     p.put("offsets.topic.num.partitions", "5");
     p.put("transaction.state.log.num.partitions", "5");
-    // A consumer group forms at once instead of waiting for more members that never come.
-    p.put("group.initial.rebalance.delay.ms", "0");
-    // A transaction left open by a killed instance is aborted within seconds, so read_committed moves on.
-    p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
-    p.put("group.min.session.timeout.ms", "1000");
-    p.put("auto.create.topics.enable", "false");
-    // Readings carry their own event time, which the stream keeps on its output: a simulation may run
-    // ahead of the clock, which a default broker refuses as more than an hour in the future.
-    p.put("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE));
-    // Time-based retention judges records by that event time: a simulation set months in the past had
-    // every segment of its output deleted at the next retention check (every 5 minutes), scores lost
-    // before anyone read them. This broker lives as long as its process; size is its only limit.
-    p.put("log.retention.ms", "-1");
+    p.putAll(CLIENT_VISIBLE_SETTINGS);
     return p;
   }
 

@@ -55,13 +55,11 @@ public interface TestKafka extends AutoCloseable {
   }
 
   static TestKafka containerised(String image) {
-    // The settings EmbeddedKafka sets too, so a test behaves the same on either broker.
-    KafkaContainer container = new KafkaContainer(image)
-        .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
-        .withEnv("KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS", "1000")
-        .withEnv("KAFKA_TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS", "1000")
-        .withEnv("KAFKA_LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS", Long.toString(Long.MAX_VALUE))
-        .withEnv("KAFKA_LOG_RETENTION_MS", "-1");
+    // The settings that change what clients see, as EmbeddedKafka sets them: a test behaves alike on
+    // either broker. The image reads broker settings from KAFKA_<NAME> variables.
+    KafkaContainer container = new KafkaContainer(image);
+    EmbeddedKafka.CLIENT_VISIBLE_SETTINGS.forEach((name, value) ->
+        container.withEnv("KAFKA_" + name.toUpperCase(java.util.Locale.ROOT).replace('.', '_'), value));
     container.start();
     return new TestKafka() {
       @Override public String bootstrapServers() { return container.getBootstrapServers(); }
