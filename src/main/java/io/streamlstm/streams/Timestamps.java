@@ -1,6 +1,8 @@
 package io.streamlstm.streams;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -79,8 +81,45 @@ public final class Timestamps {
     return value;
   }
 
+  private static final long MILLIS_PER_DAY = 86_400_000L;
+  private static final long YEAR_0 = -62_167_219_200_000L;
+  private static final long YEAR_10000 = 253_402_300_800_000L;
+
+  /**
+   * The text {@link Instant#toString()} gives ({@code 2026-01-01T00:00:00Z}, {@code .SSS} when there are
+   * milliseconds), written without java.time's formatter for years 0 to 9999: every score pays for one.
+   */
   public static String format(long epochMillis) {
-    return Instant.ofEpochMilli(epochMillis).toString();
+    if (epochMillis < YEAR_0 || epochMillis >= YEAR_10000) return Instant.ofEpochMilli(epochMillis).toString();
+    final LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(epochMillis, MILLIS_PER_DAY));
+    final int millisOfDay = (int) Math.floorMod(epochMillis, MILLIS_PER_DAY);
+    final int millis = millisOfDay % 1000;
+    final byte[] text = new byte[millis == 0 ? 20 : 24];
+    putDigits(text, 0, date.getYear(), 4);
+    text[4] = '-';
+    putDigits(text, 5, date.getMonthValue(), 2);
+    text[7] = '-';
+    putDigits(text, 8, date.getDayOfMonth(), 2);
+    text[10] = 'T';
+    putDigits(text, 11, millisOfDay / 3_600_000, 2);
+    text[13] = ':';
+    putDigits(text, 14, millisOfDay / 60_000 % 60, 2);
+    text[16] = ':';
+    putDigits(text, 17, millisOfDay / 1000 % 60, 2);
+    if (millis != 0) {
+      text[19] = '.';
+      putDigits(text, 20, millis, 3);
+    }
+    text[text.length - 1] = 'Z';
+    return new String(text, StandardCharsets.US_ASCII);
+  }
+
+  /** {@code value} as {@code width} decimal digits, zero-padded, at {@code text[at]}. */
+  private static void putDigits(byte[] text, int at, int value, int width) {
+    for (int k = at + width - 1; k >= at; k--) {
+      text[k] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
   }
 
   private static boolean isInteger(String s) {

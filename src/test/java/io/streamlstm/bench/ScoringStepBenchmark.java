@@ -1,6 +1,7 @@
 package io.streamlstm.bench;
 
 import io.streamlstm.detect.DetectorConfig;
+import io.streamlstm.detect.Score;
 import io.streamlstm.lstm.Models;
 import io.streamlstm.streams.ActiveModel;
 import io.streamlstm.streams.ReadingJson;
@@ -45,6 +46,7 @@ public class ScoringStepBenchmark {
   private final Map<String, byte[]> states = new HashMap<>();
   private ReadingScorer scorer;
   private int next;
+  private Score lastScore;
 
   @Setup
   public void setUp() {
@@ -74,6 +76,21 @@ public class ScoringStepBenchmark {
       throw new IllegalStateException(e);
     }
     final Verdict verdict = scorer.score("pump-7", value);
+    lastScore = verdict.score();
     return ScoreJson.write(verdict.sensorId(), verdict.score());
+  }
+
+  /** The JSON out alone: one score written again and again. */
+  @Benchmark
+  public byte[] scoreJson() {
+    return ScoreJson.write("pump-7", lastScore);
+  }
+
+  /** The JSON in alone: the extractor's read of the timestamp and the scorer's parse. */
+  @Benchmark
+  public Object readingJson() throws io.streamlstm.streams.BadReadingException {
+    final byte[] value = readings[next++ & (READINGS - 1)];
+    ReadingJson.timestampOf(value);
+    return ReadingJson.parse("pump-7", value);
   }
 }

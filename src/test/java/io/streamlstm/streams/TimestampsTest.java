@@ -43,6 +43,23 @@ class TimestampsTest {
   }
 
   @Test
+  void formatWritesWhatInstantWrites() {
+    final SplittableRandom random = new SplittableRandom(12);
+    final List<Long> edges = List.of(0L, -1L, 1L, 999L, 1000L, -62_167_219_200_000L, -62_167_219_200_001L,
+        253_402_300_799_999L, 253_402_300_800_000L, Long.MIN_VALUE / 2, Long.MAX_VALUE / 2);
+    for (long millis : edges) assertEquals(Instant.ofEpochMilli(millis).toString(), Timestamps.format(millis));
+    for (int k = 0; k < 20_000; k++) {
+      // Whole seconds half the time: they print without a fraction.
+      long millis = random.nextLong(-70_000_000_000_000L, 260_000_000_000_000L);
+      if (k % 2 == 0) millis -= Math.floorMod(millis, 1000);
+      assertEquals(Instant.ofEpochMilli(millis).toString(), Timestamps.format(millis));
+      if (millis >= -62_167_219_200_000L && millis < 253_402_300_800_000L) {
+        assertEquals(millis, Timestamps.parse(Timestamps.format(millis)));
+      }
+    }
+  }
+
+  @Test
   void impossibleDatesAndTimesAreRefused() {
     for (String text : List.of("2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-01-01T24:00:00Z",
         "2026-01-01T00:60:00Z", "2026-01-01T00:00:60Z", "2026-01-01T00:00:00.1234567890Z",
