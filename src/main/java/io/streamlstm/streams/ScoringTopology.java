@@ -1,7 +1,6 @@
 package io.streamlstm.streams;
 
 import io.streamlstm.lstm.Model;
-import io.streamlstm.streams.ScoringProcessor.Output;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -22,6 +21,10 @@ public final class ScoringTopology {
   public static final String SENSOR_STATE_STORE = "sensor-state";
   /** The last accepted model file, keyed by model name. */
   public static final String MODEL_STORE = "models";
+
+  static final String SCORES_SINK = "to-scores";
+  static final String ANOMALIES_SINK = "to-anomalies";
+  static final String DEAD_LETTERS_SINK = "to-dead-letters";
 
   private ScoringTopology() {}
 
@@ -64,24 +67,16 @@ public final class ScoringTopology {
         .repartition(Repartitioned.<String, byte[]>as("readings-by-sensor").withKeySerde(text).withValueSerde(bytes));
 
     // One sensor state in, one reading scored, the new state out: all of it in the scorer and the detector.
-    final KStream<String, Output> outputs = byKey.get("readings-with-key")
+    // The processor sends each record straight to its sink by name (ScoringProcessor): a score to the
+    // scores and, when flagged, to the anomalies too, so alerting consumers need not filter every score;
+    // a refused record, with its original bytes and headers that say why (DeadLetters), to the dead letters.
+    final KStream<String, byte[]> outputs = byKey.get("readings-with-key")
         .merge(rekeyed, Named.as("all-readings"))
         .process(() -> new ScoringProcessor(models, observer, SENSOR_STATE_STORE),
             Named.as("score"), SENSOR_STATE_STORE);
-
-    final Map<String, KStream<String, Output>> byDestination = outputs.split(Named.as("to-"))
-        .branch((sensorId, output) -> output.deadLetter(), Branched.as("dead-letters"))
-        .defaultBranch(Branched.as("scores"));
-
-    // Refused records keep their original bytes; the headers say why and where from (DeadLetters).
-    byDestination.get("to-dead-letters").mapValues(Output::bytes)
-        .to(settings.deadLetterTopic(), Produced.with(text, bytes));
-
-    final KStream<String, Output> scores = byDestination.get("to-scores");
-    scores.mapValues(Output::bytes).to(settings.scoresTopic(), Produced.with(text, bytes));
-    // Alerting consumers read only the flagged readings instead of filtering every score themselves.
-    scores.filter((sensorId, score) -> score.anomaly()).mapValues(Output::bytes)
-        .to(settings.anomaliesTopic(), Produced.with(text, bytes));
+    outputs.to(settings.scoresTopic(), Produced.with(text, bytes).withName(SCORES_SINK));
+    outputs.to(settings.anomaliesTopic(), Produced.with(text, bytes).withName(ANOMALIES_SINK));
+    outputs.to(settings.deadLetterTopic(), Produced.with(text, bytes).withName(DEAD_LETTERS_SINK));
 
     return builder.build();
   }
