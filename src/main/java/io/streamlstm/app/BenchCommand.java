@@ -88,7 +88,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the input topic (default: ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(names = "--rounds", defaultValue = "2", description = "No-op and detector runs, alternating (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rounds", defaultValue = "3",
+      description = "Counted rounds of a no-op and a detector run, after one warm-up round (default: ${DEFAULT-VALUE}).")
   int rounds;
 
   @Option(names = "--mode", split = ",", defaultValue = "throughput,latency",
@@ -140,28 +141,64 @@ public final class BenchCommand implements Callable<Integer> {
     int[] sizes = stateAndScoreBytes();
     System.out.printf("sizes: sensor state %d bytes, score %d bytes (the no-op topology stores and writes as much)%n",
         sizes[0], sizes[1]);
-    double bestNoOp = 0;
-    double bestDetector = 0;
-    for (int round = 1; round <= rounds; round++) {
-      String noOpOut = "bench-noop-" + round + "-out";
-      createTopics(noOpOut);
-      double noOp = run("bench-noop-" + round, NoOpTopology.build(input, noOpOut, sizes[0], sizes[1]), input,
-          total, null);
-      System.out.printf("round %d  no-op     %,9.0f records/s%n", round, noOp);
-      StreamSettings settings = settings(input, "bench-detector-" + round);
-      ensureTopics(settings);
-      AtomicReference<long[]> store = new AtomicReference<>();
-      double detector = run("bench-detector-" + round, detectorTopology(settings), input, total, store);
-      System.out.printf("round %d  detector  %,9.0f records/s   (ratio %.2f)%n", round, detector, detector / noOp);
-      if (round == 1) {
-        System.out.printf("store: %,d sensors, %,d bytes of keys and values = %.1f bytes per sensor%n",
-            store.get()[0], store.get()[1], (double) store.get()[1] / store.get()[0]);
+    List<Double> noOps = new ArrayList<>();
+    List<Double> detectors = new ArrayList<>();
+    List<Double> ratios = new ArrayList<>();
+    List<Double> cpuRatios = new ArrayList<>();
+    // Round 0 warms up the JIT, RocksDB and the broker's reads of the log, and is not counted. The counted
+    // rounds alternate which topology runs first, so a slow spell of the machine falls on both alike.
+    for (int round = 0; round <= rounds; round++) {
+      Rate noOp = null;
+      Rate detector = null;
+      boolean detectorFirst = round % 2 == 0;
+      for (int turn = 0; turn < 2; turn++) {
+        if ((turn == 0) == detectorFirst) detector = detectorRun(input, total, round);
+        else noOp = noOpRun(input, total, round, sizes);
       }
-      bestNoOp = Math.max(bestNoOp, noOp);
-      bestDetector = Math.max(bestDetector, detector);
+      double ratio = detector.recordsPerSecond() / noOp.recordsPerSecond();
+      double cpuRatio = noOp.cpuMicrosPerRecord() / detector.cpuMicrosPerRecord();
+      System.out.printf("%-8s no-op %,9.0f records/s (%.1f µs CPU each), detector %,9.0f records/s (%.1f µs CPU each): "
+              + "ratio %.2f, by CPU %.2f (%s first)%n", round == 0 ? "warm-up" : "round " + round,
+          noOp.recordsPerSecond(), noOp.cpuMicrosPerRecord(), detector.recordsPerSecond(),
+          detector.cpuMicrosPerRecord(), ratio, cpuRatio, detectorFirst ? "detector" : "no-op");
+      if (round == 0) continue;
+      noOps.add(noOp.recordsPerSecond());
+      detectors.add(detector.recordsPerSecond());
+      ratios.add(ratio);
+      cpuRatios.add(cpuRatio);
     }
-    System.out.printf("throughput, best of %d: no-op %,.0f records/s, detector %,.0f records/s, ratio %.2f "
-        + "(%,d readings over %,d sensors)%n", rounds, bestNoOp, bestDetector, bestDetector / bestNoOp, readings, sensors);
+    System.out.printf("throughput, median of %d rounds: no-op %,.0f records/s, detector %,.0f records/s, "
+            + "ratio %.2f (rounds %s), by CPU per record %.2f (rounds %s); %,d readings over %,d sensors%n", rounds,
+        median(noOps), median(detectors), median(ratios), twoDecimals(ratios), median(cpuRatios),
+        twoDecimals(cpuRatios), readings, sensors);
+  }
+
+  private static List<String> twoDecimals(List<Double> values) {
+    return values.stream().map(v -> String.format("%.2f", v)).toList();
+  }
+
+  private Rate noOpRun(String input, long total, int round, int[] sizes) throws Exception {
+    String output = "bench-noop-" + round + "-out";
+    createTopics(output);
+    return run("bench-noop-" + round, NoOpTopology.build(input, output, sizes[0], sizes[1]), input, total, null);
+  }
+
+  private Rate detectorRun(String input, long total, int round) throws Exception {
+    StreamSettings settings = settings(input, "bench-detector-" + round);
+    ensureTopics(settings);
+    AtomicReference<long[]> store = new AtomicReference<>();
+    Rate rate = run("bench-detector-" + round, detectorTopology(settings), input, total, store);
+    if (round == 0) {
+      System.out.printf("store: %,d sensors, %,d bytes of keys and values = %.1f bytes per sensor%n",
+          store.get()[0], store.get()[1], (double) store.get()[1] / store.get()[0]);
+    }
+    return rate;
+  }
+
+  private static double median(List<Double> values) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   /** Bytes of a sensor state after a few hundred readings, and of a score, from the detector itself. */
@@ -279,7 +316,7 @@ public final class BenchCommand implements Callable<Integer> {
     sampler.setDaemon(true);
     sampler.start();
     AtomicReference<long[]> store = new AtomicReference<>();
-    double rate = run("bench-memory", detectorTopology(settings), input, total, store);
+    double rate = run("bench-memory", detectorTopology(settings), input, total, store).recordsPerSecond();
     sampling.set(false);
     sampler.join();
     long after = heapAfterGc();
@@ -303,12 +340,23 @@ public final class BenchCommand implements Callable<Integer> {
    * records, and returns records/s from the moment it was RUNNING. With {@code storeSize}, also counts the
    * sensor store's entries and bytes before closing.
    */
-  private double run(String applicationId, Topology topology, String input, long expected,
+  /**
+   * A run's speed, and the CPU time this whole JVM (broker, clients, stream threads) spent per record:
+   * records/s follow how much of the shared machine the run got, CPU per record much less so.
+   */
+  private record Rate(double recordsPerSecond, double cpuMicrosPerRecord) {}
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  private Rate run(String applicationId, Topology topology, String input, long expected,
       AtomicReference<long[]> storeSize) throws Exception {
     try (KafkaStreams streams = new KafkaStreams(topology, streamsProperties(applicationId));
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       startAndAwaitRunning(streams);
       long start = System.nanoTime();
+      long cpuStart = processCpuNanos();
       long lastReport = start;
       long lastProgress = start;
       long before = 0;
@@ -328,10 +376,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      double cpuMicros = (processCpuNanos() - cpuStart) / 1e3;
       if (storeSize != null) storeSize.set(storeSize(streams));
       streams.close(Duration.ofSeconds(60));
       streams.cleanUp();
-      return expected / seconds;
+      return new Rate(expected / seconds, cpuMicros / expected);
     }
   }
 
