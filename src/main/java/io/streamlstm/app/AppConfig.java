@@ -1,6 +1,7 @@
 package io.streamlstm.app;
 
 import io.streamlstm.detect.DetectorConfig;
+import io.streamlstm.streams.ScoringTopology;
 import io.streamlstm.streams.StreamSettings;
 import java.io.IOException;
 import java.io.Reader;
@@ -71,11 +72,9 @@ public record AppConfig(
     final StreamSettings defaults = StreamSettings.defaults();
     final Map<String, String> own = new HashMap<>();
     final Map<String, String> detector = new HashMap<>();
-    final Properties kafka = new Properties();
+    final Properties kafka = ScoringTopology.streamsDefaults();
     kafka.put(StreamsConfig.APPLICATION_ID_CONFIG, "streamlstm");
     kafka.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
-    // Each reading changes its sensor's state and yields a score: both or neither must happen.
-    kafka.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     // Kafka 5 behaviour now (the model processor catches its own errors anyway), without a warning at each start.
     kafka.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
     for (Map.Entry<String, String> e : values.entrySet()) {

@@ -441,10 +441,10 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private Properties streamsProperties(String applicationId) throws IOException {
-    Properties p = new Properties();
+    // Both topologies run with the service's settings (exactly-once among them).
+    Properties p = ScoringTopology.streamsDefaults();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
     p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(stateRoot.resolve(applicationId)).toString());
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");

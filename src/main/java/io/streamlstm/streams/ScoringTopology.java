@@ -2,9 +2,11 @@ package io.streamlstm.streams;
 
 import io.streamlstm.lstm.Model;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -27,6 +29,19 @@ public final class ScoringTopology {
   static final String DEAD_LETTERS_SINK = "to-dead-letters";
 
   private ScoringTopology() {}
+
+  /** The Kafka Streams settings this topology is meant to run with; a user's own settings override them. */
+  public static Properties streamsDefaults() {
+    final Properties defaults = new Properties();
+    // Each reading changes its sensor's state and yields a score: both or neither must happen.
+    defaults.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    // A task reads an input partition and its key-less repartition partition only to reach one store. Each
+    // sensor's readings come by one of the two, in order, so there is nothing to line up by time between
+    // them. Left at 0, Kafka Streams checks the empty repartition partition before every record, formatting
+    // two log strings each time: with keyed readings, the usual case, that is every record.
+    defaults.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
+    return defaults;
+  }
 
   /**
    * @param shippedModel scores until the model topic holds a usable model named {@code settings.modelName()}

@@ -33,6 +33,7 @@ class AppConfigTest {
     final AppConfig config = AppConfig.load(null, Map.of());
     assertEquals(StreamSettings.defaults(), config.settings());
     assertEquals(StreamsConfig.EXACTLY_ONCE_V2, config.kafka().getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+    assertEquals("-1", config.kafka().getProperty(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG));
     assertEquals("streamlstm", config.kafka().getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
     assertNull(config.modelFile());
     assertTrue(config.createTopics());
