@@ -68,8 +68,16 @@ final class JsonObjectWriter {
   }
 
   private void string(String text) {
-    append((byte) '"');
-    for (int k = 0; k < text.length(); k++) {
+    room(text.length() + 2);
+    bytes[size++] = '"';
+    int k = 0;
+    // Sensor ids and names are plain ASCII almost always: copied without a check per byte.
+    for (; k < text.length(); k++) {
+      final char c = text.charAt(k);
+      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+      bytes[size++] = (byte) c;
+    }
+    for (; k < text.length(); k++) {
       final char c = text.charAt(k);
       if (c == '"' || c == '\\') {
         append((byte) '\\');
@@ -105,11 +113,16 @@ final class JsonObjectWriter {
   }
 
   private void ascii(String text) {
-    for (int k = 0; k < text.length(); k++) append((byte) text.charAt(k));
+    room(text.length());
+    for (int k = 0; k < text.length(); k++) bytes[size++] = (byte) text.charAt(k);
   }
 
   private void append(byte b) {
-    if (size == bytes.length) bytes = Arrays.copyOf(bytes, 2 * size);
+    room(1);
     bytes[size++] = b;
+  }
+
+  private void room(int more) {
+    if (size + more > bytes.length) bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, size + more));
   }
 }
