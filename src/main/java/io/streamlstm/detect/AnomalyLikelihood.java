@@ -72,11 +72,11 @@ public final class AnomalyLikelihood {
   /**
    * The tail probability of the {@code n}-th reading (n ≥ 1) of channel {@code c}, from its standardised
    * error {@code error}, its normalised value {@code z}, its raw {@code value} relative to the channel's
-   * origin with the sensor's overall {@code scale}, and its time; each surprise judged against the history
-   * before it, then folded in.
+   * origin with the sensor's overall {@code scale}, its time and the time since the reading before; each
+   * surprise judged against the history before it, then folded in.
    */
   public double update(float[] stats, char[] histograms, byte[] slotCounts, int c,
-      double error, double z, double value, double scale, long timestampMillis, long n) {
+      double error, double z, double value, double scale, long timestampMillis, long gapMillis, long n) {
     int at = c * STATS;
     double weight = Math.max(1.0 / n, shortAlpha);
     double meanSquare = stats[at + MEAN_SQUARE];
@@ -84,7 +84,7 @@ public final class AnomalyLikelihood {
     stats[at + MEAN_SQUARE] = SensorState.narrow(meanSquare + weight * (error * error - meanSquare));
     stats[at + LEVEL] = SensorState.narrow(level + weight * (Math.log1p(Math.abs(z)) - level));
     double daily = DailyProfile.deviation(
-        stats, at + DAILY, slotCounts, c * DailyProfile.SLOTS, value, scale, timestampMillis);
+        stats, at + DAILY, slotCounts, c * DailyProfile.SLOTS, value, scale, timestampMillis, gapMillis);
     surprise[0] = Math.log1p(Math.abs(error));
     surprise[1] = Math.log1p(Math.sqrt(stats[at + MEAN_SQUARE]));
     surprise[2] = stats[at + LEVEL];
