@@ -53,9 +53,7 @@ final class DailyProfile {
     }
     seen[slotsAt + slot] = (byte) Math.min(SATURATED, count + 1);
     double weight = Math.max(1.0 / (count + 1), forgetting(gapMillis));
-    double delta = value - stats[s];
-    stats[s] = SensorState.narrow(stats[s] + weight * delta);
-    stats[s + 1] = SensorState.narrow((1 - weight) * (stats[s + 1] + weight * delta * delta));
+    AnomalyLikelihood.foldIn(stats, s, value, weight);
     return deviation;
   }
 

@@ -61,13 +61,13 @@ class AnomalyLikelihoodTest {
     long fiveMinutes = 300_000;
     for (; n <= 100_500; n++) {
       double z = TestSeries.gaussian(random);
-      double tail = l.update(stats, histograms, slotCounts, 0, TestSeries.gaussian(random), z, z, 1, n * fiveMinutes, fiveMinutes, n);
+      double tail = l.update(stats, histograms, slotCounts, 0, TestSeries.gaussian(random), z, 1, n * fiveMinutes, fiveMinutes, n);
       if (n > 500 && tail < 1e-3) below3++;
       if (n > 500 && tail < 1e-4) below4++;
     }
     // Judged against their own history, normal readings reach 1e-3 seldom (measured 7 times) and 1e-4 never.
     assertTrue(below3 < 30, below3 + " of 100 000 normal readings below 1e-3");
     assertTrue(below4 < 5, below4 + " of 100 000 normal readings below 1e-4");
-    assertTrue(l.update(stats, histograms, slotCounts, 0, 8, 0, 0, 1, n * fiveMinutes, fiveMinutes, n) < 1e-4, "one error of 8σ");
+    assertTrue(l.update(stats, histograms, slotCounts, 0, 8, 0, 1, n * fiveMinutes, fiveMinutes, n) < 1e-4, "one error of 8σ");
   }
 }
