@@ -70,4 +70,39 @@ class AnomalyLikelihoodTest {
     assertTrue(below4 < 5, below4 + " of 100 000 normal readings below 1e-4");
     assertTrue(l.update(stats, histograms, slotCounts, 0, 8, 0, 1, n * fiveMinutes, fiveMinutes, n) < 1e-4, "one error of 8σ");
   }
+
+  @Test
+  void aValueFarFromTheSensorsHistoryIsAnomalousEvenWhenPredictedWellUntilItLasts() {
+    AnomalyLikelihood l = likelihood(DetectorConfig.Combination.MAX);
+    float[] stats = new float[AnomalyLikelihood.STATS];
+    char[] histograms = new char[AnomalyLikelihood.HISTOGRAMS];
+    byte[] slotCounts = new byte[DailyProfile.SLOTS];
+    SplittableRandom random = new SplittableRandom(5);
+    long fiveMinutes = 300_000;
+    long n = 1;
+    for (; n <= 20_000; n++) {
+      l.update(stats, histograms, slotCounts, 0, TestSeries.gaussian(random), TestSeries.gaussian(random), 1,
+          n * fiveMinutes, fiveMinutes, n);
+    }
+    // The network follows the new level at once (normal errors); the value is 8 spreads from all it has been.
+    double least = 1;
+    for (int t = 0; t < 3; t++, n++) {
+      least = Math.min(least, l.update(stats, histograms, slotCounts, 0, TestSeries.gaussian(random),
+          8 + TestSeries.gaussian(random), 1, n * fiveMinutes, fiveMinutes, n));
+    }
+    // Within three readings it is an alarm at the product's alarm level (measured 3.7e-4).
+    assertTrue(least < 1 - DetectorConfig.defaults().anomalyThreshold(), "a new level " + least);
+    // Five history half-lives later the level is the sensor's own: it looks normal again (measured 0 of 1000).
+    for (int t = 0; t < 5 * 2000; t++, n++) {
+      l.update(stats, histograms, slotCounts, 0, TestSeries.gaussian(random), 8 + TestSeries.gaussian(random), 1,
+          n * fiveMinutes, fiveMinutes, n);
+    }
+    int rare = 0;
+    for (int t = 0; t < 1000; t++, n++) {
+      double tail = l.update(stats, histograms, slotCounts, 0, TestSeries.gaussian(random),
+          8 + TestSeries.gaussian(random), 1, n * fiveMinutes, fiveMinutes, n);
+      if (tail < 1e-3) rare++;
+    }
+    assertTrue(rare < 5, rare + " of 1000 readings at the lasting level below 1e-3");
+  }
 }
