@@ -27,39 +27,44 @@ class DailyProfileTest {
     assertEquals(22, DailyProfile.deviation(stats, 0, seen, 0, 18, 10, fourthDay + 7 * HOUR + 59 * 60_000L, HOUR), 1e-12);
   }
 
+  /** One channel's daily profile. */
+  private record Profile(float[] stats, byte[] seen) {
+    Profile() {
+      this(new float[DailyProfile.SIZE], new byte[DailyProfile.SLOTS]);
+    }
+
+    double read(double value, double scale, long timestampMillis, long gapMillis) {
+      return DailyProfile.deviation(stats, 0, seen, 0, value, scale, timestampMillis, gapMillis);
+    }
+  }
+
   @Test
   void aSlotRemembersTenDaysWhateverTheSamplingRate() {
-    float[] hourly = new float[DailyProfile.SIZE];
-    float[] fiveMinute = new float[DailyProfile.SIZE];
-    byte[] seenHourly = new byte[DailyProfile.SLOTS];
-    byte[] seenFiveMinute = new byte[DailyProfile.SLOTS];
+    Profile hourly = new Profile();
+    Profile fiveMinute = new Profile();
     long fiveMinutes = 5 * 60_000L;
     // 30 days at 0 (past the exact averages of the first readings), then 10 days at 1 in the 00:00 slot.
     for (int day = 0; day < 40; day++) {
       double value = day < 30 ? 0 : 1;
-      DailyProfile.deviation(hourly, 0, seenHourly, 0, value, 1, day * 24 * HOUR, 24 * HOUR);
-      for (int r = 0; r < 12; r++) {
-        DailyProfile.deviation(fiveMinute, 0, seenFiveMinute, 0, value, 1, day * 24 * HOUR + r * fiveMinutes, fiveMinutes);
-      }
+      hourly.read(value, 1, day * 24 * HOUR, 24 * HOUR);
+      for (int r = 0; r < 12; r++) fiveMinute.read(value, 1, day * 24 * HOUR + r * fiveMinutes, fiveMinutes);
     }
     // One half-life of the new routine: half way from 0 to 1 at either rate.
-    assertEquals(0.5, hourly[0], 1e-4);
-    assertEquals(0.5, fiveMinute[0], 1e-4);
+    assertEquals(0.5, hourly.stats()[0], 1e-4);
+    assertEquals(0.5, fiveMinute.stats()[0], 1e-4);
   }
 
   @Test
   void slotCountsSaturateWhereTheyStopMattering() {
-    float[] a = new float[DailyProfile.SIZE];
-    float[] b = new float[DailyProfile.SIZE];
-    byte[] seenA = new byte[DailyProfile.SLOTS];
-    byte[] seenB = new byte[DailyProfile.SLOTS];
+    Profile a = new Profile();
+    Profile b = new Profile();
     for (int day = 0; day < 400; day++) {
-      DailyProfile.deviation(a, 0, seenA, 0, day % 7, 10, day * 24 * HOUR, HOUR);
-      if (day == 30) seenB[0] = 20; // once the half-life weighs alone, the count no longer matters
-      DailyProfile.deviation(b, 0, seenB, 0, day % 7, 10, day * 24 * HOUR, HOUR);
+      a.read(day % 7, 10, day * 24 * HOUR, HOUR);
+      if (day == 30) b.seen()[0] = 20; // once the half-life weighs alone, the count no longer matters
+      b.read(day % 7, 10, day * 24 * HOUR, HOUR);
     }
-    assertEquals(DailyProfile.SATURATED, Byte.toUnsignedInt(seenA[0]));
-    assertEquals(a[0], b[0]);
-    assertEquals(a[1], b[1]);
+    assertEquals(DailyProfile.SATURATED, Byte.toUnsignedInt(a.seen()[0]));
+    assertEquals(a.stats()[0], b.stats()[0]);
+    assertEquals(a.stats()[1], b.stats()[1]);
   }
 }
