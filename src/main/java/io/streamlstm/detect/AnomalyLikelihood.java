@@ -30,9 +30,9 @@ import org.apache.commons.math3.special.Gamma;
  * state that goes through its binary form scores exactly as one kept in memory): {@link #STATS} floats at
  * {@code stats[c·STATS..]} — the short average of e², the short average of ln(1 + |z_H|), the recent peak
  * evidence, the age of the histograms ({@link EmpiricalTail}) and the highest bin each has counted, the
- * daily profile, the history's mean (relative to the channel's origin) and variance; the four surprises' histograms, {@link #HISTOGRAMS} 16-bit counts at
- * {@code histograms[c·HISTOGRAMS..]}; the daily profile's counts, {@link DailyProfile#SLOTS} bytes at
- * {@code slotCounts[c·SLOTS..]}.
+ * daily profile, the history's mean (relative to the channel's origin) and variance; the four surprises'
+ * histograms, {@link #HISTOGRAMS} 16-bit counts at {@code histograms[c·HISTOGRAMS..]}; the daily profile's
+ * counts, {@link DailyProfile#SLOTS} bytes at {@code slotCounts[c·SLOTS..]}.
  *
  * <p>Not thread-safe (holds a reading's surprises as scratch): one per {@link Detector}.
  */
@@ -174,7 +174,7 @@ public final class AnomalyLikelihood {
   static void foldIn(float[] stats, int at, double x, double weight) {
     double delta = x - stats[at];
     stats[at] = SensorState.narrow(stats[at] + weight * delta);
-    stats[at + 1] = SensorState.narrow((1 - weight) * (stats[at + 1] + weight * delta * delta));
+    stats[at + 1] = SensorState.narrow(OnlineNormaliser.spreadUpdate(stats[at + 1], weight, delta));
   }
 
   /** -ln p, the evidence against normal in nats; +0 rather than -0 for p = 1. */
