@@ -14,21 +14,25 @@ import org.apache.commons.math3.special.Gamma;
  *       probability means the same rarity on every sensor;</li>
  *   <li>four surprises are judged, each a size s as {@code ln(1 + s)}: the error of this reading alone
  *       ({@code |e|}, a spike), the root mean square of the recent errors (half-life {@code shortHalfLife}:
- *       a run of moderate errors), the recent level {@code |z|} (a value far outside the range the network
- *       has followed, which it may predict well), and the deviation from this hour's usual value
+ *       a run of moderate errors), the recent level, and the deviation from this hour's usual value
  *       ({@link DailyProfile}: a routine that fails to happen, which one-step errors do not see). The
- *       smallest tail counts, Bonferroni-corrected for the {@link #EVIDENCES};</li>
+ *       smallest tail counts, Bonferroni-corrected for the {@link #EVIDENCES}. The level is the short average
+ *       of {@code ln(1 + |z_H|)}, z_H the value in spreads of the sensor's own history (mean and variance
+ *       forgetting with {@code historyHalfLife}, the span the surprises are judged against): a value far from
+ *       where the sensor has been, which the network may predict well and its normaliser, forgetting faster,
+ *       soon calls ordinary;</li>
  *   <li>an episode is reported once: a tail no more extreme than the recent peak is damped.</li>
  * </ul>
- * All statistics forget with half-lives in readings, so a lasting change becomes normal.
+ * All statistics forget with half-lives in readings (the daily profile's in days), so a lasting change
+ * becomes normal.
  *
  * <p>Per channel c, held as narrow as the sensor state stores them (narrowed here, at each update, so a
  * state that goes through its binary form scores exactly as one kept in memory): {@link #STATS} floats at
- * {@code stats[c·STATS..]} — the short average of e², the short average of ln(1 + |z|), the recent peak
+ * {@code stats[c·STATS..]} — the short average of e², the short average of ln(1 + |z_H|), the recent peak
  * evidence, the age of the histograms ({@link EmpiricalTail}) and the highest bin each has counted, the
- * daily profile; the four surprises' histograms, {@link #HISTOGRAMS} 16-bit counts at
- * {@code histograms[c·HISTOGRAMS..]}; the daily profile's counts, {@link DailyProfile#SLOTS} bytes at
- * {@code slotCounts[c·SLOTS..]}.
+ * daily profile, the history's mean (relative to the channel's origin) and variance; the four surprises'
+ * histograms, {@link #HISTOGRAMS} 16-bit counts at {@code histograms[c·HISTOGRAMS..]}; the daily profile's
+ * counts, {@link DailyProfile#SLOTS} bytes at {@code slotCounts[c·SLOTS..]}.
  *
  * <p>Not thread-safe (holds a reading's surprises as scratch): one per {@link Detector}.
  */
@@ -42,7 +46,9 @@ public final class AnomalyLikelihood {
   /** Per surprise, 1 + the highest bin of its histogram ever counted (0: none). */
   static final int HIGHEST_SEEN = 4;
   static final int DAILY = HIGHEST_SEEN + EVIDENCES;
-  public static final int STATS = DAILY + DailyProfile.SIZE;
+  static final int HISTORY_MEAN = DAILY + DailyProfile.SIZE;
+  static final int HISTORY_VARIANCE = HISTORY_MEAN + 1;
+  public static final int STATS = HISTORY_VARIANCE + 1;
   public static final int HISTOGRAMS = EVIDENCES * EmpiricalTail.BINS;
 
   /** Tail probabilities below this are reported as it, so -ln p stays finite for the channel shares. */
@@ -50,6 +56,7 @@ public final class AnomalyLikelihood {
 
   private final double shortAlpha;
   private final EmpiricalTail history;
+  private final double historyAlpha;
   private final double peakKeep;
   private final int warmUpReadings;
   private final DetectorConfig.Combination combination;
@@ -59,6 +66,7 @@ public final class AnomalyLikelihood {
   public AnomalyLikelihood(DetectorConfig config) {
     this.shortAlpha = alpha(config.shortHalfLife());
     this.history = new EmpiricalTail(config.historyHalfLife());
+    this.historyAlpha = alpha(config.historyHalfLife());
     this.peakKeep = 1 - alpha(config.adaptHalfLife());
     this.warmUpReadings = config.warmUpReadings();
     this.combination = config.combination();
@@ -71,20 +79,23 @@ public final class AnomalyLikelihood {
 
   /**
    * The tail probability of the {@code n}-th reading (n ≥ 1) of channel {@code c}, from its standardised
-   * error {@code error}, its normalised value {@code z}, its raw {@code value} relative to the channel's
-   * origin with the sensor's overall {@code scale}, and its time; each surprise judged against the history
-   * before it, then folded in.
+   * error {@code error}, its raw {@code value} relative to the channel's origin with the sensor's overall
+   * {@code scale} (the normaliser's), its time and the time since the reading before; each
+   * surprise judged against the history before it, then folded in.
    */
   public double update(float[] stats, char[] histograms, byte[] slotCounts, int c,
-      double error, double z, double value, double scale, long timestampMillis, long n) {
+      double error, double value, double scale, long timestampMillis, long gapMillis, long n) {
     int at = c * STATS;
     double weight = Math.max(1.0 / n, shortAlpha);
     double meanSquare = stats[at + MEAN_SQUARE];
     double level = stats[at + LEVEL];
     stats[at + MEAN_SQUARE] = SensorState.narrow(meanSquare + weight * (error * error - meanSquare));
-    stats[at + LEVEL] = SensorState.narrow(level + weight * (Math.log1p(Math.abs(z)) - level));
+    double spread = Math.max(Math.sqrt(stats[at + HISTORY_VARIANCE]), DailyProfile.RELATIVE_SPREAD_FLOOR * scale);
+    double zHistory = n == 1 ? 0 : (value - stats[at + HISTORY_MEAN]) / spread;
+    foldIn(stats, at + HISTORY_MEAN, value, Math.max(1.0 / n, historyAlpha));
+    stats[at + LEVEL] = SensorState.narrow(level + weight * (Math.log1p(Math.abs(zHistory)) - level));
     double daily = DailyProfile.deviation(
-        stats, at + DAILY, slotCounts, c * DailyProfile.SLOTS, value, scale, timestampMillis);
+        stats, at + DAILY, slotCounts, c * DailyProfile.SLOTS, value, scale, timestampMillis, gapMillis);
     surprise[0] = Math.log1p(Math.abs(error));
     surprise[1] = Math.log1p(Math.sqrt(stats[at + MEAN_SQUARE]));
     surprise[2] = stats[at + LEVEL];
@@ -154,6 +165,16 @@ public final class AnomalyLikelihood {
       // Upper tail of χ²(2k) at 2·evidence is Q(k, evidence).
       case FISHER -> Gamma.regularizedGammaQ(k, evidence);
     };
+  }
+
+  /**
+   * Folds {@code x} with {@code weight} into the exponentially weighted mean at {@code stats[at]} and variance
+   * at {@code stats[at + 1]} (West's update: the exact population variance while weight = 1/n).
+   */
+  static void foldIn(float[] stats, int at, double x, double weight) {
+    double delta = x - stats[at];
+    stats[at] = SensorState.narrow(stats[at] + weight * delta);
+    stats[at + 1] = SensorState.narrow(OnlineNormaliser.spreadUpdate(stats[at + 1], weight, delta));
   }
 
   /** -ln p, the evidence against normal in nats; +0 rather than -0 for p = 1. */

@@ -16,16 +16,22 @@ final class DailyProfile {
 
   static final int SLOTS = 24;
   static final int SIZE = 2 * SLOTS;
-  /** Half-life of a slot's statistics in readings of the slot: they follow a slowly changing routine. */
-  static final double HALF_LIFE = 10;
+  /**
+   * Half-life of a slot's statistics, in days: they follow a slowly changing routine, and remember it as long
+   * whether the sensor reads once an hour or every five minutes.
+   */
+  static final double HALF_LIFE_DAYS = 10;
   /** Readings of a slot before it judges: a reading or two say little about a routine. */
   static final int SETTLE = 3;
   /** Smallest slot spread, relative to the sensor's overall scale, so a perfectly regular series is not called anomalous for rounding. */
   static final double RELATIVE_SPREAD_FLOOR = 0.05;
 
-  private static final double ALPHA = AnomalyLikelihood.alpha(HALF_LIFE);
   private static final long MILLIS_PER_DAY = 86_400_000L;
-  /** Readings a slot counts up to; 1/SATURATED is below ALPHA, so counting on would change nothing. */
+  private static final double MILLIS_PER_SLOT = (double) MILLIS_PER_DAY / SLOTS;
+  /**
+   * Readings a slot counts up to; beyond it a slot weighs each reading by its half-life alone, which for
+   * readings at least every 3.4 minutes is more than 1/SATURATED (faster sensors remember 177 readings of a slot).
+   */
   static final int SATURATED = 255;
 
   private DailyProfile() {}
@@ -33,10 +39,10 @@ final class DailyProfile {
   /**
    * The deviation of {@code value} (relative to the channel's origin) from its slot's mean in slot spreads
    * (0 while the slot settles), then folds the value into the slot. {@code scale} is the sensor's overall
-   * spread, for the floor.
+   * spread, for the floor; {@code gapMillis} the time since the sensor's reading before.
    */
-  static double deviation(
-      float[] stats, int at, byte[] seen, int slotsAt, double value, double scale, long timestampMillis) {
+  static double deviation(float[] stats, int at, byte[] seen, int slotsAt, double value, double scale,
+      long timestampMillis, long gapMillis) {
     int slot = (int) (Math.floorMod(timestampMillis, MILLIS_PER_DAY) * SLOTS / MILLIS_PER_DAY);
     int s = at + 2 * slot;
     int count = Byte.toUnsignedInt(seen[slotsAt + slot]);
@@ -46,10 +52,18 @@ final class DailyProfile {
       deviation = (value - stats[s]) / spread;
     }
     seen[slotsAt + slot] = (byte) Math.min(SATURATED, count + 1);
-    double weight = Math.max(1.0 / (count + 1), ALPHA);
-    double delta = value - stats[s];
-    stats[s] = SensorState.narrow(stats[s] + weight * delta);
-    stats[s + 1] = SensorState.narrow((1 - weight) * (stats[s + 1] + weight * delta * delta));
+    double weight = Math.max(1.0 / (count + 1), forgetting(gapMillis));
+    AnomalyLikelihood.foldIn(stats, s, value, weight);
     return deviation;
+  }
+
+  /**
+   * The weight of a reading that came {@code gapMillis} after the one before, so the slot forgets with a
+   * half-life of {@link #HALF_LIFE_DAYS} in time: a reading stands for the time since the last one, up to its
+   * slot's whole hour (a long gap, or one too long for a long, counts as an hour).
+   */
+  static double forgetting(long gapMillis) {
+    double slots = gapMillis < 0 ? 1 : Math.min(1, gapMillis / MILLIS_PER_SLOT);
+    return 1 - Math.pow(2, -slots / HALF_LIFE_DAYS);
   }
 }

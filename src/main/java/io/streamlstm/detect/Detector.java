@@ -161,7 +161,8 @@ public final class Detector {
         upper[c] = normaliser.denormalise(mu + band * s, m, v);
         error[c] = (z[c] - mu) / s;
         tails[c] = likelihood.update(state.likelihood, state.histograms, state.slotCounts, c,
-            error[c], z[c], values[c] - state.origin[c], normaliser.scale(m, v), reading.timestampMillis(), n);
+            error[c], values[c] - state.origin[c], normaliser.scale(m, v), reading.timestampMillis(),
+            reading.timestampMillis() - state.lastTimestampMillis, n);
       }
       normaliser.update(state.normaliser, 2 * c, values[c], n + 1);
     }

@@ -20,9 +20,9 @@ import java.util.function.Function;
  *     (HTM: a 10-reading mean)
  * @param adaptHalfLife half-life, in readings, of the recent peak of evidence: for about this long, a
  *     reading no more surprising than one before it is not news (one alarm per episode)
- * @param historyHalfLife half-life, in readings, of the history each surprise is judged against: how
- *     quickly a lasting change (a new level, new noise) stops looking anomalous; at most 10,000, which the
- *     state's 16-bit histogram counts still resolve
+ * @param historyHalfLife half-life, in readings, of the history each surprise is judged against, and of the
+ *     mean and spread the level is measured against: how quickly a lasting change (a new level, new noise)
+ *     stops looking anomalous; at most 10,000, which the state's 16-bit histogram counts still resolve
  * @param combination how the tail probabilities of several channels become one
  */
 public record DetectorConfig(

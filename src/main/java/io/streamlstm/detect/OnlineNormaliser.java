@@ -47,10 +47,24 @@ public final class OnlineNormaliser {
    */
   public void update(double[] stats, int at, double x, long count) {
     double weight = Math.max(1.0 / count, alpha);
-    double delta = x - stats[at];
-    stats[at] += weight * delta;
+    // Readings near ±Double.MAX_VALUE overflow the differences: held at the largest finite values instead.
+    double delta = finite(x - stats[at]);
+    stats[at] = finite(stats[at] + weight * delta);
     // West's exponentially weighted variance update; equals the exact population variance while weight = 1/n.
-    stats[at + 1] = (1 - weight) * (stats[at + 1] + weight * delta * delta);
+    stats[at + 1] = spreadUpdate(stats[at + 1], weight, delta);
+  }
+
+  /**
+   * West's update of an exponentially weighted variance by a reading {@code delta} from the old mean, with
+   * this weight: 0 for a first reading (weight 1), whose 0 · ∞ would otherwise be NaN; at most
+   * Double.MAX_VALUE.
+   */
+  static double spreadUpdate(double variance, double weight, double delta) {
+    return weight == 1 ? 0 : finite((1 - weight) * (variance + weight * delta * delta));
+  }
+
+  private static double finite(double value) {
+    return Math.max(-Double.MAX_VALUE, Math.min(Double.MAX_VALUE, value));
   }
 
   /** The z-values of a whole series, exactly as the stream would compute them one reading at a time. */

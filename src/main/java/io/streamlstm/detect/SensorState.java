@@ -33,10 +33,11 @@ public final class SensorState {
 
   private static final byte MAGIC = 'S';
   /**
-   * Version of the binary form. 1 and 2 held the statistics as doubles (2 without their zeros); they are
-   * refused like any other version, and the stream then starts the sensor over (see {@code ReadingScorer}).
+   * Version of the binary form. 1 and 2 held the statistics as doubles (2 without their zeros), 3 had no
+   * history mean and variance for the level; they are refused like any other version, and the stream then
+   * starts the sensor over (see {@code ReadingScorer}).
    */
-  private static final byte FORMAT = 3;
+  private static final byte FORMAT = 4;
   // The arrays go straight between the bytes and the fields (one move each, no ByteBuffer bookkeeping).
   private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle CHARS = MethodHandles.byteArrayViewVarHandle(char[].class, ByteOrder.LITTLE_ENDIAN);
@@ -128,7 +129,7 @@ public final class SensorState {
 
   /**
    * Compact versioned binary form; {@link #decode} of it gives back an equal state. Layout (little-endian;
-   * "var" is an unsigned LEB128 varint): magic 'S', format 3, model version (var length + UTF-8), k (var),
+   * "var" is an unsigned LEB128 varint): magic 'S', format 4, model version (var length + UTF-8), k (var),
    * k channel names (var length + UTF-8), readings (var), last timestamp (i64), lanes (var), state size
    * (var), lanes·size f32 h/C, μ and σ (k f32 each), normaliser (2k f64), origin (k f64), likelihood
    * (STATS·k f32), histograms (HISTOGRAMS·k u16), slot counts (SLOTS·k u8), recent capacity (var),

@@ -48,26 +48,56 @@ class AnomalyLikelihoodTest {
     assertEquals(0.0, shares[1]);
   }
 
+  /** One channel's statistics, read every five minutes, scored reading after reading. */
+  private static final class FiveMinuteChannel {
+    private static final long FIVE_MINUTES = 300_000;
+    private final AnomalyLikelihood likelihood = likelihood(DetectorConfig.Combination.MAX);
+    private final float[] stats = new float[AnomalyLikelihood.STATS];
+    private final char[] histograms = new char[AnomalyLikelihood.HISTOGRAMS];
+    private final byte[] slotCounts = new byte[DailyProfile.SLOTS];
+    private long n;
+
+    /** The tail of the next reading, with standardised error {@code error} and value {@code value}. */
+    double next(double error, double value) {
+      n++;
+      return likelihood.update(stats, histograms, slotCounts, 0, error, value, 1, n * FIVE_MINUTES, FIVE_MINUTES, n);
+    }
+  }
+
   @Test
   void normalReadingsRarelyLookAnomalousAndASpikeDoes() {
-    AnomalyLikelihood l = likelihood(DetectorConfig.Combination.MAX);
-    float[] stats = new float[AnomalyLikelihood.STATS];
-    char[] histograms = new char[AnomalyLikelihood.HISTOGRAMS];
-    byte[] slotCounts = new byte[DailyProfile.SLOTS];
+    FiveMinuteChannel channel = new FiveMinuteChannel();
     SplittableRandom random = new SplittableRandom(4);
     int below3 = 0;
     int below4 = 0;
-    long n = 1;
-    long fiveMinutes = 300_000;
-    for (; n <= 100_500; n++) {
+    for (int n = 1; n <= 100_500; n++) {
       double z = TestSeries.gaussian(random);
-      double tail = l.update(stats, histograms, slotCounts, 0, TestSeries.gaussian(random), z, z, 1, n * fiveMinutes, n);
+      double tail = channel.next(TestSeries.gaussian(random), z);
       if (n > 500 && tail < 1e-3) below3++;
       if (n > 500 && tail < 1e-4) below4++;
     }
     // Judged against their own history, normal readings reach 1e-3 seldom (measured 7 times) and 1e-4 never.
     assertTrue(below3 < 30, below3 + " of 100 000 normal readings below 1e-3");
     assertTrue(below4 < 5, below4 + " of 100 000 normal readings below 1e-4");
-    assertTrue(l.update(stats, histograms, slotCounts, 0, 8, 0, 0, 1, n * fiveMinutes, n) < 1e-4, "one error of 8σ");
+    assertTrue(channel.next(8, 0) < 1e-4, "one error of 8σ");
+  }
+
+  @Test
+  void aValueFarFromTheSensorsHistoryIsAnomalousEvenWhenPredictedWellUntilItLasts() {
+    FiveMinuteChannel channel = new FiveMinuteChannel();
+    SplittableRandom random = new SplittableRandom(5);
+    for (int t = 0; t < 20_000; t++) channel.next(TestSeries.gaussian(random), TestSeries.gaussian(random));
+    // The network follows the new level at once (normal errors); the value is 8 spreads from all it has been.
+    double least = 1;
+    for (int t = 0; t < 3; t++) least = Math.min(least, channel.next(TestSeries.gaussian(random), 8 + TestSeries.gaussian(random)));
+    // Within three readings it is an alarm at the product's alarm level (measured 3.7e-4).
+    assertTrue(least < 1 - DetectorConfig.defaults().anomalyThreshold(), "a new level " + least);
+    // Five history half-lives later the level is the sensor's own: it looks normal again (measured 0 of 1000).
+    for (int t = 0; t < 5 * 2000; t++) channel.next(TestSeries.gaussian(random), 8 + TestSeries.gaussian(random));
+    int rare = 0;
+    for (int t = 0; t < 1000; t++) {
+      if (channel.next(TestSeries.gaussian(random), 8 + TestSeries.gaussian(random)) < 1e-3) rare++;
+    }
+    assertTrue(rare < 5, rare + " of 1000 readings at the lasting level below 1e-3");
   }
 }

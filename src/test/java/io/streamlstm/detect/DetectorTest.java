@@ -191,6 +191,19 @@ class DetectorTest {
   }
 
   @Test
+  void readingsAtTheEndsOfTheDoubleRangeLeaveEveryStatisticFinite() {
+    Detector detector = new Detector(MODEL, CONFIG);
+    SensorState state = detector.newState();
+    double[] extremes = {-Double.MAX_VALUE, Double.MAX_VALUE, 0, 1e300, -1e300, 5};
+    for (int t = 0; t < 300; t++) {
+      Score score = accept(detector, state, Reading.single(START + t * STEP, extremes[t % extremes.length]));
+      assertTrue(Double.isFinite(score.likelihood()), "t=" + t);
+      // decode refuses a state holding NaN or an infinity anywhere.
+      SensorState.decode(state.encode());
+    }
+  }
+
+  @Test
   void aQuantisedSeriesIsNotAnAnomalyAtEveryStep() {
     Detector detector = new Detector(MODEL, CONFIG);
     SensorState state = detector.newState();

@@ -47,7 +47,7 @@ class SensorStateTest {
 
   @Test
   void aSensorOfOneChannelWithTheShippedH32ArchitectureTakesAtMostOneKibibyteEverythingIncluded() {
-    // The shipped model's architecture: LSTM, H=32, one layer. 256 bytes of h and C, 424 of likelihood (float
+    // The shipped model's architecture: LSTM, H=32, one layer. 256 bytes of h and C, 448 of likelihood (float
     // statistics, 16-bit histograms, byte slot counts), 64 of recent readings, the rest names and counts.
     SensorState state = scored(TestSeries.model(1, 32, 1, 1, VERSION), 1000, "value");
     int size = state.encode().length;
@@ -104,21 +104,21 @@ class SensorStateTest {
       random.nextBytes(garbage);
       if (trial % 2 == 0) {
         garbage[0] = 'S';
-        garbage[1] = (byte) (1 + trial % 6 / 2);
+        garbage[1] = (byte) (1 + trial % 8 / 2);
       }
       assertThrows(IllegalArgumentException.class, () -> SensorState.decode(garbage));
     }
     byte[] trailing = java.util.Arrays.copyOf(valid, valid.length + 1);
     assertThrows(IllegalArgumentException.class, () -> SensorState.decode(trailing));
     byte[] future = valid.clone();
-    future[1] = 4;
+    future[1] = 5;
     assertTrue(assertThrows(IllegalArgumentException.class, () -> SensorState.decode(future))
-        .getMessage().contains("format version 4"));
-    for (byte doubles : new byte[] {1, 2}) {
+        .getMessage().contains("format version 5"));
+    for (byte older : new byte[] {1, 2, 3}) {
       byte[] old = valid.clone();
-      old[1] = doubles;
+      old[1] = older;
       assertTrue(assertThrows(IllegalArgumentException.class, () -> SensorState.decode(old))
-          .getMessage().contains("unknown format version " + doubles + " (this build reads 3)"));
+          .getMessage().contains("unknown format version " + older + " (this build reads 4)"));
     }
     assertThrows(IllegalArgumentException.class, () -> SensorState.decode(null));
   }
