@@ -90,13 +90,11 @@ public final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter stdout = spec.commandLine().getOut();
     try {
+      TrainingOptions defaults = TrainingOptions.defaults();
       TrainingOptions options =
-          TrainingOptions.defaults()
-              .withShape(parseCell(cell), hidden, layers)
-              .withSchedule(epochs, window, learningRate, patience)
-              .withSeed(seed)
-              .withNllBeta(nllBeta)
-              .withWeightAverage(weightAverage);
+          new TrainingOptions(
+              parseCell(cell), hidden, layers, epochs, window, learningRate, defaults.clipNorm(), seed,
+              defaults.validationFraction(), patience, nllBeta, weightAverage);
       Normalisation normalisation = Normalisation.DEFAULT;
       List<double[][]> series = new ArrayList<>();
       String description = loadNormalised(new OnlineNormaliser(normalisation), series);

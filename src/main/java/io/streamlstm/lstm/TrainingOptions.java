@@ -78,18 +78,6 @@ public record TrainingOptions(
         weightAverage);
   }
 
-  public TrainingOptions withNllBeta(double nllBeta) {
-    return new TrainingOptions(
-        cell, hidden, layers, epochs, window, learningRate, clipNorm, seed, validationFraction, patience, nllBeta,
-        weightAverage);
-  }
-
-  public TrainingOptions withWeightAverage(double weightAverage) {
-    return new TrainingOptions(
-        cell, hidden, layers, epochs, window, learningRate, clipNorm, seed, validationFraction, patience, nllBeta,
-        weightAverage);
-  }
-
   /** The options as model-file metadata, keys prefixed {@code train.}; no weight average is no key. */
   public Map<String, String> toMetadata() {
     Map<String, String> m = new TreeMap<>();

@@ -85,8 +85,8 @@ class TrainerTest {
   @Test
   void weightAveragingValidatesAndKeepsTheAverage() {
     List<double[][]> data = seriesOf(SyntheticSeries.generate(2, 800, 3));
-    TrainingOptions plain = SMALL.withSchedule(4, 32, 3e-2, 4);
-    TrainingOptions averaged = plain.withWeightAverage(0.9);
+    TrainingOptions plain = smallWithWeightAverage(0);
+    TrainingOptions averaged = smallWithWeightAverage(0.9);
     List<Double> plainTrain = new ArrayList<>();
     List<Double> averagedTrain = new ArrayList<>();
     Trainer.Result last = Trainer.train(data, plain, (epoch, train, valid) -> plainTrain.add(train));
@@ -99,8 +99,13 @@ class TrainerTest {
 
   @Test
   void refusesAWeightAverageOutsideZeroToOne() {
-    assertThrows(IllegalArgumentException.class, () -> SMALL.withWeightAverage(1.0));
-    assertThrows(IllegalArgumentException.class, () -> SMALL.withWeightAverage(-0.1));
+    assertThrows(IllegalArgumentException.class, () -> smallWithWeightAverage(1.0));
+    assertThrows(IllegalArgumentException.class, () -> smallWithWeightAverage(-0.1));
+  }
+
+  /** {@link #SMALL}, 4 epochs at a larger step and patience 4, with the given weight average. */
+  private static TrainingOptions smallWithWeightAverage(double weightAverage) {
+    return new TrainingOptions(CellType.LSTM, 8, 2, 4, 32, 3e-2, 1.0, 42, 0.1, 4, 0.5, weightAverage);
   }
 
   @Test
