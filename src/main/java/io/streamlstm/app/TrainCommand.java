@@ -80,6 +80,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--nll-beta", defaultValue = "0.5", description = "β of β-NLL, 0 = plain likelihood (${DEFAULT-VALUE}).")
   double nllBeta;
 
+  @Option(names = "--weight-average", defaultValue = "0", paramLabel = "DECAY", description = "Keep an exponential moving average of the weights with this decay, e.g. 0.999, and validate and save it; 0 = the last step's weights (${DEFAULT-VALUE}).")
+  double weightAverage;
+
   @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Model file to write.")
   Path out;
 
@@ -87,12 +90,11 @@ public final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter stdout = spec.commandLine().getOut();
     try {
+      TrainingOptions defaults = TrainingOptions.defaults();
       TrainingOptions options =
-          TrainingOptions.defaults()
-              .withShape(parseCell(cell), hidden, layers)
-              .withSchedule(epochs, window, learningRate, patience)
-              .withSeed(seed)
-              .withNllBeta(nllBeta);
+          new TrainingOptions(
+              parseCell(cell), hidden, layers, epochs, window, learningRate, defaults.clipNorm(), seed,
+              defaults.validationFraction(), patience, nllBeta, weightAverage);
       Normalisation normalisation = Normalisation.DEFAULT;
       List<double[][]> series = new ArrayList<>();
       String description = loadNormalised(new OnlineNormaliser(normalisation), series);
@@ -170,14 +172,18 @@ public final class TrainCommand implements Callable<Integer> {
     return z;
   }
 
-  /** This run with every option spelled out, except --out: the way to make the same model again. */
+  /**
+   * This run with every option spelled out, except --out: the way to make the same model again. Weight
+   * averaging is spelled out only when on, so models trained before the option existed rebuild unchanged.
+   */
   private String command() {
     String source = data.generated != null ? "--generated " + data.generated + " --length " + length : "--input " + data.input;
+    String averaging = weightAverage > 0 ? " --weight-average " + weightAverage : "";
     return String.format(
         Locale.ROOT,
-        "streamlstm train %s --seed %d --epochs %d --hidden %d --layers %d --cell %s --window %d --learning-rate %s --patience %d --nll-beta %s",
+        "streamlstm train %s --seed %d --epochs %d --hidden %d --layers %d --cell %s --window %d --learning-rate %s --patience %d --nll-beta %s%s",
         source, seed, epochs, hidden, layers, parseCell(cell).name().toLowerCase(Locale.ROOT), window,
-        Double.toString(learningRate), patience, Double.toString(nllBeta));
+        Double.toString(learningRate), patience, Double.toString(nllBeta), averaging);
   }
 
   private static CellType parseCell(String name) {

@@ -7,7 +7,9 @@ import java.util.SplittableRandom;
 /**
  * Trains a network to predict the next normalised reading: Gaussian negative log-likelihood, truncated
  * back-propagation through time over windows (state carried from window to window of one series), Adam,
- * gradient clipping by global norm, and early stopping on the held-back tail of every series.
+ * gradient clipping by global norm, and early stopping on the held-back tail of every series. Optionally
+ * the weights are averaged over the steps (an exponential moving average, Polyak averaging): the average is
+ * what is validated and kept, which is less sensitive to where the last few noisy steps happened to land.
  *
  * <p>Deterministic: the same series and options give the same parameters bit for bit (seeded
  * initialisation and series order, a single thread, {@link StrictMath} in the numerics).
@@ -34,6 +36,10 @@ public final class Trainer {
   private final Adam adam;
   private final double[] grad;
   private final double[] state;
+  private final boolean averaging;
+  private final double[] average;
+  private final double[] live;
+  private long steps;
 
   private Trainer(List<double[][]> series, TrainingOptions options) {
     this.options = options;
@@ -45,6 +51,9 @@ public final class Trainer {
     this.adam = new Adam(network.parameters().length, options.learningRate());
     this.grad = new double[network.parameters().length];
     this.state = new double[arch.stateSize()];
+    this.averaging = options.weightAverage() > 0;
+    this.average = network.parameters().clone();
+    this.live = new double[average.length];
     this.trainSteps = new int[series.size()];
     for (int k = 0; k < series.size(); k++) {
       int targets = series.get(k).length - 1;
@@ -79,14 +88,14 @@ public final class Trainer {
       if (!Double.isFinite(trainLoss)) {
         throw new IllegalStateException("training diverged in epoch " + epoch + ": loss " + trainLoss);
       }
-      double validationLoss = validationLoss();
+      double validationLoss = averaging ? averageValidationLoss() : validationLoss();
       progress.epoch(epoch, trainLoss, validationLoss);
       // Without a validation tail NaN never compares better, so every epoch is taken as it comes.
       if (validationLoss < bestValidation || Double.isNaN(validationLoss)) {
         bestValidation = validationLoss;
         bestTrain = trainLoss;
         bestEpoch = epoch;
-        System.arraycopy(network.parameters(), 0, best, 0, best.length);
+        System.arraycopy(averaging ? average : network.parameters(), 0, best, 0, best.length);
       }
     }
     System.arraycopy(best, 0, network.parameters(), 0, best.length);
@@ -108,11 +117,33 @@ public final class Trainer {
         bptt.backward(grad, 1.0 / (count * channels));
         clipByGlobalNorm(grad, options.clipNorm());
         adam.step(network.parameters(), grad);
+        if (averaging) updateAverage();
         total += loss;
         targets += (long) count * channels;
       }
     }
     return total / targets;
+  }
+
+  /**
+   * avg ← d·avg + (1 − d)·θ after every step. The decay warms up as (1 + t)/(10 + t) so that the random
+   * initial weights the average starts from are forgotten within the first steps.
+   */
+  private void updateAverage() {
+    steps++;
+    double decay = Math.min(options.weightAverage(), (1.0 + steps) / (10.0 + steps));
+    double[] theta = network.parameters();
+    for (int k = 0; k < theta.length; k++) average[k] = decay * average[k] + (1 - decay) * theta[k];
+  }
+
+  /** The validation loss of the averaged weights; training then goes on from the live ones. */
+  private double averageValidationLoss() {
+    double[] theta = network.parameters();
+    System.arraycopy(theta, 0, live, 0, theta.length);
+    System.arraycopy(average, 0, theta, 0, theta.length);
+    double loss = validationLoss();
+    System.arraycopy(live, 0, theta, 0, theta.length);
+    return loss;
   }
 
   /** Mean loss over the held-back tails, each series run from its start so the state is warm. */

@@ -18,6 +18,8 @@ import java.util.TreeMap;
  * @param validationFraction tail of each series held back to decide early stopping, in [0, 0.5]
  * @param patience epochs without a better validation loss before training stops
  * @param nllBeta β of β-NLL in [0, 1]: each reading's gradient weighted by σ^{2β}; 0 is the plain likelihood
+ * @param weightAverage decay d in [0, 1) of an exponential moving average of the weights, which is what is
+ *     validated and kept; 0 keeps the weights of the last step
  */
 public record TrainingOptions(
     CellType cell,
@@ -30,7 +32,8 @@ public record TrainingOptions(
     long seed,
     double validationFraction,
     int patience,
-    double nllBeta) {
+    double nllBeta,
+    double weightAverage) {
 
   public TrainingOptions {
     if (cell == null) throw new IllegalArgumentException("cell type is required");
@@ -47,34 +50,35 @@ public record TrainingOptions(
     }
     if (patience < 1) throw new IllegalArgumentException("patience must be >= 1, got " + patience);
     if (!(nllBeta >= 0 && nllBeta <= 1)) throw new IllegalArgumentException("nllBeta must be in [0, 1], got " + nllBeta);
+    if (!(weightAverage >= 0 && weightAverage < 1)) {
+      throw new IllegalArgumentException("weight average must be in [0, 1), got " + weightAverage);
+    }
   }
 
   /** The defaults of {@code streamlstm train}. */
   public static TrainingOptions defaults() {
-    return new TrainingOptions(CellType.LSTM, 32, 1, 20, 64, 3e-3, 1.0, 42, 0.1, 3, 0.5);
+    return new TrainingOptions(CellType.LSTM, 32, 1, 20, 64, 3e-3, 1.0, 42, 0.1, 3, 0.5, 0);
   }
 
   public TrainingOptions withShape(CellType cell, int hidden, int layers) {
     return new TrainingOptions(
-        cell, hidden, layers, epochs, window, learningRate, clipNorm, seed, validationFraction, patience, nllBeta);
+        cell, hidden, layers, epochs, window, learningRate, clipNorm, seed, validationFraction, patience, nllBeta,
+        weightAverage);
   }
 
   public TrainingOptions withSchedule(int epochs, int window, double learningRate, int patience) {
     return new TrainingOptions(
-        cell, hidden, layers, epochs, window, learningRate, clipNorm, seed, validationFraction, patience, nllBeta);
+        cell, hidden, layers, epochs, window, learningRate, clipNorm, seed, validationFraction, patience, nllBeta,
+        weightAverage);
   }
 
   public TrainingOptions withSeed(long seed) {
     return new TrainingOptions(
-        cell, hidden, layers, epochs, window, learningRate, clipNorm, seed, validationFraction, patience, nllBeta);
+        cell, hidden, layers, epochs, window, learningRate, clipNorm, seed, validationFraction, patience, nllBeta,
+        weightAverage);
   }
 
-  public TrainingOptions withNllBeta(double nllBeta) {
-    return new TrainingOptions(
-        cell, hidden, layers, epochs, window, learningRate, clipNorm, seed, validationFraction, patience, nllBeta);
-  }
-
-  /** The options as model-file metadata, keys prefixed {@code train.}. */
+  /** The options as model-file metadata, keys prefixed {@code train.}; no weight average is no key. */
   public Map<String, String> toMetadata() {
     Map<String, String> m = new TreeMap<>();
     m.put("train.cell", cell.name().toLowerCase(java.util.Locale.ROOT));
@@ -88,6 +92,8 @@ public record TrainingOptions(
     m.put("train.validation-fraction", Double.toString(validationFraction));
     m.put("train.patience", Integer.toString(patience));
     m.put("train.nll-beta", Double.toString(nllBeta));
+    // Only when on, so that models trained before weight averaging existed rebuild byte for byte.
+    if (weightAverage > 0) m.put("train.weight-average", Double.toString(weightAverage));
     return m;
   }
 }

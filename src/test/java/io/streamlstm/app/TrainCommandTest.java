@@ -38,8 +38,26 @@ class TrainCommandTest {
     String command = model.metadata().get("command");
     assertTrue(command.startsWith("streamlstm train --generated 2 --length 300 --seed 42 --epochs 2 --hidden 6 --layers 2"), command);
     assertEquals("streamlstm train", model.metadata().get("created-by"));
+    // off by default, and then not spelled out, so models from before the option rebuild unchanged
+    assertFalse(command.contains("weight-average"), command);
+    assertFalse(model.metadata().containsKey("train.weight-average"));
+    assertRebuildsByteForByte(out, command);
+  }
 
-    // the recorded command makes the same bytes again
+  @Test
+  void recordsWeightAveragingWhenOn() throws Exception {
+    Path out = dir.resolve("m.lstm");
+    Run run = run("--generated", "2", "--length", "300", "--epochs", "2", "--hidden", "6", "--weight-average", "0.99", "--out", out.toString());
+    assertEquals(0, run.code, run.err);
+    Model model = ModelFile.read(out);
+    String command = model.metadata().get("command");
+    assertTrue(command.endsWith(" --nll-beta 0.5 --weight-average 0.99"), command);
+    assertEquals("0.99", model.metadata().get("train.weight-average"));
+    assertRebuildsByteForByte(out, command);
+  }
+
+  /** The recorded command makes the same bytes again. */
+  private void assertRebuildsByteForByte(Path out, String command) throws Exception {
     Path again = dir.resolve("again.lstm");
     assertEquals(0, run(argumentsOf(command, again)).code);
     assertArrayEquals(Files.readAllBytes(out), Files.readAllBytes(again));

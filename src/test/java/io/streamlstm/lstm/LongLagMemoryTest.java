@@ -38,7 +38,7 @@ class LongLagMemoryTest {
     for (int k = 0; k < 4; k++) train.add(episodes(150, 100 + k));
     // β = 1: the mean learns from plain squared errors; with the likelihood's own weighting (β = 0) a wide
     // σ absorbs the recall error and even the LSTM stays on the plateau for hundreds of epochs.
-    TrainingOptions options = new TrainingOptions(cell, 16, 1, 30, 3 * EPISODE, 1e-2, 1.0, 1, 0.1, 30, 1.0);
+    TrainingOptions options = new TrainingOptions(cell, 16, 1, 30, 3 * EPISODE, 1e-2, 1.0, 1, 0.1, 30, 1.0, 0);
     Network network = Trainer.train(train, options, (epoch, t, v) -> {}).network();
 
     double[][] test = episodes(100, 999);

@@ -69,13 +69,43 @@ class TrainerTest {
   @Test
   void withoutAValidationTailEveryEpochRunsAndTheLastIsKept() {
     List<double[][]> data = seriesOf(SyntheticSeries.generate(2, 400, 3));
-    TrainingOptions options = new TrainingOptions(CellType.LSTM, 4, 1, 3, 32, 1e-2, 1.0, 9, 0, 1, 0.5);
+    TrainingOptions options = new TrainingOptions(CellType.LSTM, 4, 1, 3, 32, 1e-2, 1.0, 9, 0, 1, 0.5, 0);
     List<Double> validation = new ArrayList<>();
     Trainer.Result result = Trainer.train(data, options, (epoch, train, valid) -> validation.add(valid));
     assertEquals(3, result.epochs());
     assertEquals(3, result.bestEpoch());
     assertTrue(validation.stream().allMatch(v -> v.isNaN()), validation.toString());
     assertTrue(Double.isNaN(result.validationLoss()));
+  }
+
+  /**
+   * Weight averaging leaves the training path alone (the same training losses epoch by epoch), and what it
+   * validates and keeps is the average, not the last step's weights.
+   */
+  @Test
+  void weightAveragingValidatesAndKeepsTheAverage() {
+    List<double[][]> data = seriesOf(SyntheticSeries.generate(2, 800, 3));
+    TrainingOptions plain = smallWithWeightAverage(0);
+    TrainingOptions averaged = smallWithWeightAverage(0.9);
+    List<Double> plainTrain = new ArrayList<>();
+    List<Double> averagedTrain = new ArrayList<>();
+    Trainer.Result last = Trainer.train(data, plain, (epoch, train, valid) -> plainTrain.add(train));
+    Trainer.Result average = Trainer.train(data, averaged, (epoch, train, valid) -> averagedTrain.add(train));
+    assertEquals(plainTrain, averagedTrain);
+    assertFalse(Arrays.equals(last.network().parameters(), average.network().parameters()));
+    assertEquals(tailLoss(last.network(), data, plain), last.validationLoss(), 1e-12);
+    assertEquals(tailLoss(average.network(), data, averaged), average.validationLoss(), 1e-12);
+  }
+
+  @Test
+  void refusesAWeightAverageOutsideZeroToOne() {
+    assertThrows(IllegalArgumentException.class, () -> smallWithWeightAverage(1.0));
+    assertThrows(IllegalArgumentException.class, () -> smallWithWeightAverage(-0.1));
+  }
+
+  /** {@link #SMALL}, 4 epochs at a larger step and patience 4, with the given weight average. */
+  private static TrainingOptions smallWithWeightAverage(double weightAverage) {
+    return new TrainingOptions(CellType.LSTM, 8, 2, 4, 32, 3e-2, 1.0, 42, 0.1, 4, 0.5, weightAverage);
   }
 
   @Test
@@ -112,6 +142,27 @@ class TrainerTest {
         int steps = Math.min(64, z.length - 1 - from);
         total += bptt.forward(state, z, from, steps);
         count += steps;
+      }
+    }
+    return total / count;
+  }
+
+  /** Mean loss over the held-back tails of {@code data}, each series run from its start, as training validates. */
+  private static double tailLoss(Network network, List<double[][]> data, TrainingOptions options) {
+    Bptt bptt = new Bptt(network, options.window(), options.nllBeta());
+    double total = 0;
+    long count = 0;
+    for (double[][] z : data) {
+      int targets = z.length - 1;
+      int trainSteps = targets - (int) Math.floor(options.validationFraction() * targets);
+      double[] state = new double[network.architecture().stateSize()];
+      for (int from = 0; from < targets; from += options.window()) {
+        int steps = Math.min(options.window(), targets - from);
+        bptt.forward(state, z, from, steps);
+        for (int s = Math.max(0, trainSteps - from); s < steps; s++) {
+          total += bptt.stepLoss(s);
+          count++;
+        }
       }
     }
     return total / count;
