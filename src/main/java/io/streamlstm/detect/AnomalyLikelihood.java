@@ -12,15 +12,17 @@ import org.apache.commons.math3.special.Gamma;
  *       big at every edge, a flat line never), and a Gaussian's tail then over- or under-states some, so
  *       one threshold means different things on each. Ranked against its own past, the same tail
  *       probability means the same rarity on every sensor;</li>
- *   <li>four surprises are judged, each a size s as {@code ln(1 + s)}: the error of this reading alone
+ *   <li>five surprises are judged, each a size s as {@code ln(1 + s)}: the error of this reading alone
  *       ({@code |e|}, a spike), the root mean square of the recent errors (half-life {@code shortHalfLife}:
- *       a run of moderate errors), the recent level, and the deviation from this hour's usual value
- *       ({@link DailyProfile}: a routine that fails to happen, which one-step errors do not see). The
- *       smallest tail counts, Bonferroni-corrected for the {@link #EVIDENCES}. The level is the short average
- *       of {@code ln(1 + |z_H|)}, z_H the value in spreads of the sensor's own history (mean and variance
+ *       a run of moderate errors), the level at two time scales, and the deviation from this hour's usual
+ *       value ({@link DailyProfile}: a routine that fails to happen, which one-step errors do not see). The
+ *       smallest tail counts, Bonferroni-corrected for the {@link #EVIDENCES}. The level is the average of
+ *       {@code ln(1 + |z_H|)}, z_H the value in spreads of the sensor's own history (mean and variance
  *       forgetting with {@code historyHalfLife}, the span the surprises are judged against): a value far from
  *       where the sensor has been, which the network may predict well and its normaliser, forgetting faster,
- *       soon calls ordinary;</li>
+ *       soon calls ordinary. It is averaged over the short half-life (a jump) and over an episode's,
+ *       {@code adaptHalfLife} (a slow or lasting departure: a sensor that stays moderately off for longer than
+ *       its history has seen it stay off, which no short average tells from its usual excursions);</li>
  *   <li>an episode is reported once: a tail no more extreme than the recent peak is damped.</li>
  * </ul>
  * All statistics forget with half-lives in readings (the daily profile's in days), so a lasting change
@@ -30,7 +32,8 @@ import org.apache.commons.math3.special.Gamma;
  * state that goes through its binary form scores exactly as one kept in memory): {@link #STATS} floats at
  * {@code stats[c·STATS..]} — the short average of e², the short average of ln(1 + |z_H|), the recent peak
  * evidence, the age of the histograms ({@link EmpiricalTail}) and the highest bin each has counted, the
- * daily profile, the history's mean (relative to the channel's origin) and variance; the four surprises'
+ * daily profile, the history's mean (relative to the channel's origin) and variance, the episode average of
+ * ln(1 + |z_H|); the five surprises'
  * histograms, {@link #HISTOGRAMS} 16-bit counts at {@code histograms[c·HISTOGRAMS..]}; the daily profile's
  * counts, {@link DailyProfile#SLOTS} bytes at {@code slotCounts[c·SLOTS..]}.
  *
@@ -38,7 +41,7 @@ import org.apache.commons.math3.special.Gamma;
  */
 public final class AnomalyLikelihood {
 
-  static final int EVIDENCES = 4;
+  static final int EVIDENCES = 5;
   static final int MEAN_SQUARE = 0;
   static final int LEVEL = 1;
   static final int RECENT_PEAK = 2;
@@ -48,7 +51,8 @@ public final class AnomalyLikelihood {
   static final int DAILY = HIGHEST_SEEN + EVIDENCES;
   static final int HISTORY_MEAN = DAILY + DailyProfile.SIZE;
   static final int HISTORY_VARIANCE = HISTORY_MEAN + 1;
-  public static final int STATS = HISTORY_VARIANCE + 1;
+  static final int EPISODE_LEVEL = HISTORY_VARIANCE + 1;
+  public static final int STATS = EPISODE_LEVEL + 1;
   public static final int HISTOGRAMS = EVIDENCES * EmpiricalTail.BINS;
 
   /** Tail probabilities below this are reported as it, so -ln p stays finite for the channel shares. */
@@ -57,17 +61,19 @@ public final class AnomalyLikelihood {
   private final double shortAlpha;
   private final EmpiricalTail history;
   private final double historyAlpha;
+  private final double episodeAlpha;
   private final double peakKeep;
   private final int warmUpReadings;
   private final DetectorConfig.Combination combination;
-  // Scratch: the four surprises of a reading.
+  // Scratch: the surprises of a reading.
   private final double[] surprise = new double[EVIDENCES];
 
   public AnomalyLikelihood(DetectorConfig config) {
     this.shortAlpha = alpha(config.shortHalfLife());
     this.history = new EmpiricalTail(config.historyHalfLife());
     this.historyAlpha = alpha(config.historyHalfLife());
-    this.peakKeep = 1 - alpha(config.adaptHalfLife());
+    this.episodeAlpha = alpha(config.adaptHalfLife());
+    this.peakKeep = 1 - episodeAlpha;
     this.warmUpReadings = config.warmUpReadings();
     this.combination = config.combination();
   }
@@ -87,19 +93,20 @@ public final class AnomalyLikelihood {
       double error, double value, double scale, long timestampMillis, long gapMillis, long n) {
     int at = c * STATS;
     double weight = Math.max(1.0 / n, shortAlpha);
-    double meanSquare = stats[at + MEAN_SQUARE];
-    double level = stats[at + LEVEL];
-    stats[at + MEAN_SQUARE] = SensorState.narrow(meanSquare + weight * (error * error - meanSquare));
+    average(stats, at + MEAN_SQUARE, error * error, weight);
     double spread = Math.max(Math.sqrt(stats[at + HISTORY_VARIANCE]), DailyProfile.RELATIVE_SPREAD_FLOOR * scale);
     double zHistory = n == 1 ? 0 : (value - stats[at + HISTORY_MEAN]) / spread;
     foldIn(stats, at + HISTORY_MEAN, value, Math.max(1.0 / n, historyAlpha));
-    stats[at + LEVEL] = SensorState.narrow(level + weight * (Math.log1p(Math.abs(zHistory)) - level));
+    double level = Math.log1p(Math.abs(zHistory));
+    average(stats, at + LEVEL, level, weight);
+    average(stats, at + EPISODE_LEVEL, level, Math.max(1.0 / n, episodeAlpha));
     double daily = DailyProfile.deviation(
         stats, at + DAILY, slotCounts, c * DailyProfile.SLOTS, value, scale, timestampMillis, gapMillis);
     surprise[0] = Math.log1p(Math.abs(error));
     surprise[1] = Math.log1p(Math.sqrt(stats[at + MEAN_SQUARE]));
     surprise[2] = stats[at + LEVEL];
     surprise[3] = Math.log1p(Math.abs(daily));
+    surprise[4] = stats[at + EPISODE_LEVEL];
     double minTail = judge(stats, histograms, at, c * HISTOGRAMS, n);
     return repeatDamped(stats, at, Math.min(1, EVIDENCES * minTail));
   }
@@ -165,6 +172,11 @@ public final class AnomalyLikelihood {
       // Upper tail of χ²(2k) at 2·evidence is Q(k, evidence).
       case FISHER -> Gamma.regularizedGammaQ(k, evidence);
     };
+  }
+
+  /** Folds {@code x} with {@code weight} into the exponential average at {@code stats[at]}. */
+  private static void average(float[] stats, int at, double x, double weight) {
+    stats[at] = SensorState.narrow(stats[at] + weight * (x - stats[at]));
   }
 
   /**

@@ -18,8 +18,9 @@ import java.util.function.Function;
  *     16 by default, 64 bytes a channel of the state's budget
  * @param shortHalfLife half-life, in readings, of the short averages of squared errors and of the level
  *     (HTM: a 10-reading mean)
- * @param adaptHalfLife half-life, in readings, of the recent peak of evidence: for about this long, a
- *     reading no more surprising than one before it is not news (one alarm per episode)
+ * @param adaptHalfLife half-life, in readings, of an episode: of the recent peak of evidence (for about this
+ *     long, a reading no more surprising than one before it is not news: one alarm per episode) and of the
+ *     episode-scale average of the level
  * @param historyHalfLife half-life, in readings, of the history each surprise is judged against, and of the
  *     mean and spread the level is measured against: how quickly a lasting change (a new level, new noise)
  *     stops looking anomalous; at most 10,000, which the state's 16-bit histogram counts still resolve

@@ -21,7 +21,7 @@ import java.util.Objects;
  *   normaliser     (k, 2)  running mean and variance (OnlineNormaliser), doubles
  *   origin         (k)  the channel's first reading, which the daily profile's float means are relative to
  *   likelihood     (k, AnomalyLikelihood.STATS)       floats: short averages, recent peak, daily profile
- *   histograms     (k, AnomalyLikelihood.HISTOGRAMS)  16-bit counts of the four surprises
+ *   histograms     (k, AnomalyLikelihood.HISTOGRAMS)  16-bit counts of the five surprises
  *   slotCounts     (k, DailyProfile.SLOTS)            readings seen per hour of the day, saturating
  *   recent         (capacity, k)  the last raw readings as floats, oldest first, to re-warm after a model switch
  * </pre>
@@ -34,10 +34,10 @@ public final class SensorState {
   private static final byte MAGIC = 'S';
   /**
    * Version of the binary form. 1 and 2 held the statistics as doubles (2 without their zeros), 3 had no
-   * history mean and variance for the level; they are refused like any other version, and the stream then
+   * history mean and variance for the level, 4 no episode-scale level; they are refused like any other version, and the stream then
    * starts the sensor over (see {@code ReadingScorer}).
    */
-  private static final byte FORMAT = 4;
+  private static final byte FORMAT = 5;
   // The arrays go straight between the bytes and the fields (one move each, no ByteBuffer bookkeeping).
   private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle CHARS = MethodHandles.byteArrayViewVarHandle(char[].class, ByteOrder.LITTLE_ENDIAN);
@@ -129,7 +129,7 @@ public final class SensorState {
 
   /**
    * Compact versioned binary form; {@link #decode} of it gives back an equal state. Layout (little-endian;
-   * "var" is an unsigned LEB128 varint): magic 'S', format 4, model version (var length + UTF-8), k (var),
+   * "var" is an unsigned LEB128 varint): magic 'S', format 5, model version (var length + UTF-8), k (var),
    * k channel names (var length + UTF-8), readings (var), last timestamp (i64), lanes (var), state size
    * (var), lanes·size f32 h/C, μ and σ (k f32 each), normaliser (2k f64), origin (k f64), likelihood
    * (STATS·k f32), histograms (HISTOGRAMS·k u16), slot counts (SLOTS·k u8), recent capacity (var),

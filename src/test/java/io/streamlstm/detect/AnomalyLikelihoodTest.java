@@ -100,4 +100,27 @@ class AnomalyLikelihoodTest {
     }
     assertTrue(rare < 5, rare + " of 1000 readings at the lasting level below 1e-3");
   }
+
+  @Test
+  void aModerateDepartureThatLastsLongerThanTheSensorsUsualExcursionsIsAnomalous() {
+    FiveMinuteChannel channel = new FiveMinuteChannel();
+    SplittableRandom random = new SplittableRandom(6);
+    // Every 400 readings the sensor goes 3 spreads up for an hour (12 readings), predicted well throughout.
+    int excursionAlarms = 0;
+    for (int t = 0; t < 40_000; t++) {
+      double value = (t % 400 < 12 ? 3 : 0) + TestSeries.gaussian(random);
+      double tail = channel.next(TestSeries.gaussian(random), value);
+      if (t >= 20_000 && tail < 1 - DetectorConfig.defaults().anomalyThreshold()) excursionAlarms++;
+    }
+    // Now it goes 2.5 spreads up and stays: no reading is further off than in its usual excursions.
+    int firstAlarm = -1;
+    for (int t = 0; t < 400 && firstAlarm < 0; t++) {
+      double tail = channel.next(TestSeries.gaussian(random), 2.5 + TestSeries.gaussian(random));
+      if (tail < 1 - DetectorConfig.defaults().anomalyThreshold()) firstAlarm = t;
+    }
+    // Measured: 7 alarm readings over the last 50 excursions, and the first alarm 95 readings into the
+    // departure, from the level averaged over an episode; with the short averages alone, none in 400.
+    assertTrue(excursionAlarms < 15, excursionAlarms + " alarms in 50 usual excursions");
+    assertTrue(firstAlarm >= 12 && firstAlarm < 150, "a lasting departure, first alarm at " + firstAlarm);
+  }
 }

@@ -47,7 +47,7 @@ class SensorStateTest {
 
   @Test
   void aSensorOfOneChannelWithTheShippedH32ArchitectureTakesAtMostOneKibibyteEverythingIncluded() {
-    // The shipped model's architecture: LSTM, H=32, one layer. 256 bytes of h and C, 448 of likelihood (float
+    // The shipped model's architecture: LSTM, H=32, one layer. 256 bytes of h and C, 504 of likelihood (float
     // statistics, 16-bit histograms, byte slot counts), 64 of recent readings, the rest names and counts.
     SensorState state = scored(TestSeries.model(1, 32, 1, 1, VERSION), 1000, "value");
     int size = state.encode().length;
@@ -111,14 +111,14 @@ class SensorStateTest {
     byte[] trailing = java.util.Arrays.copyOf(valid, valid.length + 1);
     assertThrows(IllegalArgumentException.class, () -> SensorState.decode(trailing));
     byte[] future = valid.clone();
-    future[1] = 5;
+    future[1] = 6;
     assertTrue(assertThrows(IllegalArgumentException.class, () -> SensorState.decode(future))
-        .getMessage().contains("format version 5"));
-    for (byte older : new byte[] {1, 2, 3}) {
+        .getMessage().contains("format version 6"));
+    for (byte older : new byte[] {1, 2, 3, 4}) {
       byte[] old = valid.clone();
       old[1] = older;
       assertTrue(assertThrows(IllegalArgumentException.class, () -> SensorState.decode(old))
-          .getMessage().contains("unknown format version " + older + " (this build reads 4)"));
+          .getMessage().contains("unknown format version " + older + " (this build reads 5)"));
     }
     assertThrows(IllegalArgumentException.class, () -> SensorState.decode(null));
   }
