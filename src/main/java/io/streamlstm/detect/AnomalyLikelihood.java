@@ -31,7 +31,7 @@ import org.apache.commons.math3.special.Gamma;
  * <p>Per channel c, held as narrow as the sensor state stores them (narrowed here, at each update, so a
  * state that goes through its binary form scores exactly as one kept in memory): {@link #STATS} floats at
  * {@code stats[c·STATS..]} — the short average of e², the short average of ln(1 + |z_H|), the recent peak
- * evidence, the age of the histograms ({@link EmpiricalTail}) and the highest bin each has counted, the
+ * evidence, the age of the histograms ({@link EmpiricalTail}), five unused slots, the
  * daily profile, the history's mean (relative to the channel's origin) and variance, the episode average of
  * ln(1 + |z_H|); the five surprises'
  * histograms, {@link #HISTOGRAMS} 16-bit counts at {@code histograms[c·HISTOGRAMS..]}; the daily profile's
@@ -46,9 +46,13 @@ public final class AnomalyLikelihood {
   static final int LEVEL = 1;
   static final int RECENT_PEAK = 2;
   static final int HISTORY_AGE = 3;
-  /** Per surprise, 1 + the highest bin of its histogram ever counted (0: none). */
-  static final int HIGHEST_SEEN = 4;
-  static final int DAILY = HIGHEST_SEEN + EVIDENCES;
+  /**
+   * Per surprise, where format 5 and earlier kept 1 + the highest bin ever counted, which bounded a flat
+   * stretch of the tail; the tail now extrapolates from the bins that hold counts, so these slots are neither
+   * read nor written, and go when the layout next changes.
+   */
+  static final int UNUSED_HIGHEST_SEEN = 4;
+  static final int DAILY = UNUSED_HIGHEST_SEEN + EVIDENCES;
   static final int HISTORY_MEAN = DAILY + DailyProfile.SIZE;
   static final int HISTORY_VARIANCE = HISTORY_MEAN + 1;
   static final int EPISODE_LEVEL = HISTORY_VARIANCE + 1;
@@ -114,15 +118,14 @@ public final class AnomalyLikelihood {
   /**
    * The smallest tail of the {@link #surprise}s, each under its own history, then the surprises folded
    * into the histories — after the warm-up: while the normaliser and the network settle, their errors say
-   * nothing of the sensor. A forged age or highest bin is clamped to the histograms' range.
+   * nothing of the sensor. A forged age is clamped to the histograms' range.
    */
   private double judge(float[] stats, char[] histograms, int at, int from, long n) {
     int age = (int) Math.max(0, Math.min(history.period(), stats[at + HISTORY_AGE]));
     double perUnit = history.surprisesPerUnit(age);
     double minTail = 1;
     for (int k = 0; k < EVIDENCES; k++) {
-      int highest = (int) Math.max(0, Math.min(EmpiricalTail.BINS, stats[at + HIGHEST_SEEN + k])) - 1;
-      double tail = history.tail(histograms, from + k * EmpiricalTail.BINS, perUnit, highest, surprise[k]);
+      double tail = history.tail(histograms, from + k * EmpiricalTail.BINS, perUnit, surprise[k]);
       minTail = Math.min(minTail, tail);
     }
     if (n > warmUpReadings) {
@@ -133,8 +136,7 @@ public final class AnomalyLikelihood {
       age++;
       int units = history.units(age);
       for (int k = 0; k < EVIDENCES; k++) {
-        int bin = history.add(histograms, from + k * EmpiricalTail.BINS, units, surprise[k]);
-        stats[at + HIGHEST_SEEN + k] = Math.max(stats[at + HIGHEST_SEEN + k], bin + 1);
+        history.add(histograms, from + k * EmpiricalTail.BINS, units, surprise[k]);
       }
       stats[at + HISTORY_AGE] = age;
     }

@@ -2,7 +2,6 @@ package io.streamlstm.detect;
 
 import io.streamlstm.lstm.Model;
 import io.streamlstm.lstm.StepKernels;
-import io.streamlstm.lstm.StepKernel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -17,7 +16,7 @@ import java.util.Arrays;
  * and the likelihood is 1 - combine(p_t over channels). A model reading one channel runs once per channel,
  * each with its own h and C; a model reading k channels runs once over all of them.
  *
- * <p>Not thread-safe (holds the step kernel's scratch): one instance per stream thread.
+ * <p>Not thread-safe (holds the predictor's scratch): one instance per stream thread.
  */
 public final class Detector {
 
@@ -27,12 +26,12 @@ public final class Detector {
 
   private final Model model;
   private final DetectorConfig config;
-  private final StepKernel kernel;
+  private final Predictor predictor;
   private final OnlineNormaliser normaliser;
   private final AnomalyLikelihood likelihood;
   private final int modelChannels;
   private final int stateSize;
-  // Scratch, reused every reading: the kernel's input and outputs, per-channel z and tail probabilities.
+  // Scratch, reused every reading: the predictor's input and outputs, per-channel z and tail probabilities.
   private final float[] x;
   private final float[] mean;
   private final float[] sigma;
@@ -40,16 +39,24 @@ public final class Detector {
   private double[] tails = new double[1];
 
   public Detector(Model model, DetectorConfig config) {
+    this(model, Predictor.of(StepKernels.create(model.network())), config);
+  }
+
+  /**
+   * A detector forecasting with {@code predictor} instead of the model's network (an ablation baseline); the
+   * model still gives the normalisation and the version.
+   */
+  public Detector(Model model, Predictor predictor, DetectorConfig config) {
     if (model.version().getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
       throw new IllegalArgumentException("model version longer than " + MAX_NAME_BYTES + " bytes");
     }
     this.model = model;
     this.config = config;
-    this.kernel = StepKernels.create(model.network());
+    this.predictor = predictor;
     this.normaliser = new OnlineNormaliser(model.normalisation());
     this.likelihood = new AnomalyLikelihood(config);
-    this.modelChannels = model.network().architecture().inputSize();
-    this.stateSize = model.network().architecture().stateSize();
+    this.modelChannels = predictor.inputSize();
+    this.stateSize = predictor.stateSize();
     this.x = new float[modelChannels];
     this.mean = new float[modelChannels];
     this.sigma = new float[modelChannels];
@@ -174,8 +181,9 @@ public final class Detector {
     double p = likelihood.combine(tails, k, shares);
     boolean warmingUp = n < config.warmUpReadings();
     double l = warmingUp ? 0 : 1 - p;
+    double surprise = warmingUp ? 0 : -Math.log10(p);
     return new Score(reading.timestampMillis(), reading.channels(), values.clone(), expected, lower, upper,
-        error, shares, l, !warmingUp && l >= config.anomalyThreshold(), warmingUp, model.version());
+        error, shares, l, surprise, !warmingUp && l >= config.anomalyThreshold(), warmingUp, model.version());
   }
 
   private void ensureScratch(int channels) {
@@ -187,20 +195,20 @@ public final class Detector {
 
   /**
    * Advances h and C by the normalised reading {@code z} and stores the prediction for the next one. A step
-   * whose result would not be finite leaves h, C and the prediction as they were (the kernel refuses it).
+   * whose result would not be finite leaves h, C and the prediction as they were (the predictor refuses it).
    */
   private void predict(SensorState state) {
     if (modelChannels == 1) {
       for (int c = 0; c < state.channels.length; c++) {
         x[0] = (float) z[c];
-        if (kernel.step(state.recurrent[c], x, mean, sigma)) {
+        if (predictor.step(state.recurrent[c], x, mean, sigma)) {
           state.predictedMean[c] = mean[0];
           state.predictedSigma[c] = sigma[0];
         }
       }
     } else {
       for (int c = 0; c < modelChannels; c++) x[c] = (float) z[c];
-      if (kernel.step(state.recurrent[0], x, mean, sigma)) {
+      if (predictor.step(state.recurrent[0], x, mean, sigma)) {
         System.arraycopy(mean, 0, state.predictedMean, 0, modelChannels);
         System.arraycopy(sigma, 0, state.predictedSigma, 0, modelChannels);
       }

@@ -18,8 +18,7 @@ package io.streamlstm.detect;
  * additions, one half-life rounded up, the bins are scaled back to age 0 (halved, rounded to nearest even,
  * so a lone old count fades to nothing as it would in a float). The unit is the largest that cannot
  * overflow: 11 units a surprise at a history half-life of 2000 additions, 2.1 at {@link #MAX_HALF_LIFE}.
- * Several histograms that count in step share one age. Where the tail starts to fall beyond the counts
- * is the highest bin ever counted, which the caller keeps.
+ * Several histograms that count in step share one age.
  */
 final class EmpiricalTail {
 
@@ -28,13 +27,15 @@ final class EmpiricalTail {
   /** Longest history half-life, in additions, the 16-bit counts resolve to a surprise. */
   static final double MAX_HALF_LIFE = 10_000;
 
-  private static final int MAX_UNITS = 0xFFFF;
-  /** {@code s = e^x - 1} at the top of each bin, for the fall beyond the largest surprise seen. */
-  private static final double[] TOP_SIZE = new double[BINS];
+  /** The upper share of a sensor's surprises whose mean excess scales the tail beyond the counts. */
+  static final double TAIL_SHARE = 0.05;
+  /**
+   * Smallest scale of that tail: one bin, since the counts cannot resolve a mean excess finer than their bins
+   * (all of a tame sensor's top surprises in one bin would otherwise say it declines infinitely fast).
+   */
+  static final double MIN_EXCESS_SCALE = WIDTH;
 
-  static {
-    for (int b = 0; b < BINS; b++) TOP_SIZE[b] = Math.expm1((b + 1) * WIDTH);
-  }
+  private static final int MAX_UNITS = 0xFFFF;
 
   private final int period;
   private final double renormalise;
@@ -79,36 +80,61 @@ final class EmpiricalTail {
    * The share of past surprises at or above {@code x} in the histogram at {@code bins[at..at+BINS)}, whose
    * units stand for {@code perUnit} surprises each ({@link #surprisesPerUnit}), counting the part of x's
    * bin above it (values spread evenly in a bin), with half a pseudo-count so an unseen surprise has a
-   * small, not zero, probability. Beyond the {@code highest} bin ever counted (-1: none), where counts say
-   * nothing, it falls exponentially in the size {@code s}: by e for each σ, spread or nat further, so among
-   * new records the larger is the rarer and a far record is far rarer (down to
-   * {@link AnomalyLikelihood#MIN_TAIL}).
+   * small, not zero, probability.
+   *
+   * <p>Beyond the top of the highest bin that holds counts, where counts can no longer rank, the tail is
+   * extrapolated as extreme-value theory does over a high threshold: exponential in x (a generalized Pareto
+   * tail of shape 0 in ln(1 + s), so a Pareto tail in the size s) with the mean excess of the sensor's own
+   * upper {@link #TAIL_SHARE} of surprises as its scale, from the pseudo-count's level at the top. So a larger
+   * surprise is always the rarer, a sensor whose big surprises spread far declines gently and a tame one
+   * steeply, and the probability stays far above {@link AnomalyLikelihood#MIN_TAIL} for any real error.
    */
-  double tail(char[] bins, int at, double perUnit, int highest, double x) {
+  double tail(char[] bins, int at, double perUnit, double x) {
     int bin = bin(x);
     long total = 0;
     long aboveBin = 0;
+    int top = -1;
     for (int b = 0; b < BINS; b++) {
       int count = bins[at + b];
       total += count;
       if (b > bin) aboveBin += count;
+      if (count > 0) top = b;
+    }
+    double topX = (top + 1) * WIDTH;
+    if (top >= 0 && x > topX) {
+      double atTop = 0.5 / (total * perUnit + 1);
+      return Math.max(atTop * Math.exp(-(x - topX) / excessScale(bins, at, total)), AnomalyLikelihood.MIN_TAIL);
     }
     double above = (aboveBin + bins[at + bin] * (1 - Math.min(1, (x - bin * WIDTH) / WIDTH))) * perUnit;
-    double p = (above + 0.5) / (total * perUnit + 1);
-    // Within the bins seen, skip the costly expm1: beyond can only be positive past the top of the highest.
-    if (highest < 0 || x <= (highest + 1) * WIDTH) return p;
-    double beyond = Math.expm1(x) - TOP_SIZE[highest];
-    return beyond > 0 ? Math.max(p * Math.exp(-beyond), AnomalyLikelihood.MIN_TAIL) : p;
+    return (above + 0.5) / (total * perUnit + 1);
+  }
+
+  /**
+   * The mean excess of the upper {@link #TAIL_SHARE} of the counts (bin centres) over the lower edge of the bin
+   * where that upper share starts, at least {@link #MIN_EXCESS_SCALE}.
+   */
+  private static double excessScale(char[] bins, int at, long total) {
+    long needed = (long) Math.ceil(TAIL_SHARE * total);
+    long counted = 0;
+    int from = BINS - 1;
+    while (from > 0 && counted + bins[at + from] < needed) counted += bins[at + from--];
+    double threshold = from * WIDTH;
+    double excess = 0;
+    long n = 0;
+    for (int b = from; b < BINS; b++) {
+      excess += bins[at + b] * ((b + 0.5) * WIDTH - threshold);
+      n += bins[at + b];
+    }
+    return Math.max(MIN_EXCESS_SCALE, excess / n);
   }
 
   /**
    * Counts {@code x} in the histogram at {@code bins[at..]} as {@code units} ({@link #units} of its age),
-   * after {@link #renormalise} when the previous addition was of age {@link #period()}; returns x's bin.
+   * after {@link #renormalise} when the previous addition was of age {@link #period()}.
    */
-  int add(char[] bins, int at, int units, double x) {
+  void add(char[] bins, int at, int units, double x) {
     int bin = bin(x);
     bins[at + bin] = (char) Math.min(MAX_UNITS, bins[at + bin] + units);
-    return bin;
   }
 
   /** Scales the counts of age {@link #period()} back to age 0. */

@@ -5,7 +5,7 @@ import io.streamlstm.detect.Score;
 
 /**
  * The wire form of a score, one JSON object per accepted reading:
- * {@code {"sensorId","timestamp","value","expected","lower","upper","likelihood","anomaly","warmingUp","modelVersion"}}.
+ * {@code {"sensorId","timestamp","value","expected","lower","upper","likelihood","surprise","anomaly","warmingUp","modelVersion"}}.
  * A multi-channel reading has objects keyed by channel instead ({@code "values":{"temp":..},"expected":{..}}
  * and so on) plus {@code "channelShares"}, each channel's part in the likelihood. Numbers that are not
  * finite (nothing predicted yet) are written as {@code null}: JSON has no NaN.
@@ -32,6 +32,7 @@ public final class ScoreJson {
           .field("channelShares", channels, score.channelShares());
     }
     return json.field("likelihood", score.likelihood())
+        .field("surprise", score.surprise())
         .field("anomaly", score.anomaly())
         .field("warmingUp", score.warmingUp())
         .field("modelVersion", score.modelVersion())

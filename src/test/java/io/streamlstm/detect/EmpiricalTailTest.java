@@ -8,12 +8,11 @@ import org.junit.jupiter.api.Test;
 
 class EmpiricalTailTest {
 
-  /** One histogram with its age and highest bin counted, added to as the likelihood does. */
+  /** One histogram with its age, added to as the likelihood does. */
   private static final class Histogram {
     final EmpiricalTail t;
     final char[] bins = new char[EmpiricalTail.BINS];
     int age;
-    int highest = -1;
 
     Histogram(double halfLife) {
       t = new EmpiricalTail(halfLife);
@@ -24,11 +23,11 @@ class EmpiricalTailTest {
         t.renormalise(bins, 0);
         age = 0;
       }
-      highest = Math.max(highest, t.add(bins, 0, t.units(++age), x));
+      t.add(bins, 0, t.units(++age), x);
     }
 
     double tail(double x) {
-      return t.tail(bins, 0, t.surprisesPerUnit(age), highest, x);
+      return t.tail(bins, 0, t.surprisesPerUnit(age), x);
     }
   }
 
@@ -40,8 +39,8 @@ class EmpiricalTailTest {
     assertEquals(0.575, h.tail(0.1), 1e-3);
     // Just at the top of everything seen: (0 + 0.5) / 4 = 0.125.
     assertEquals(0.125, h.tail(0.25), 1e-3);
-    // Beyond it, falling by e per unit of size: s = e^0.3 - 1 = 0.349859 against e^0.25 - 1 = 0.284025.
-    assertEquals(0.125 * Math.exp(-(0.349859 - 0.284025)), h.tail(0.3), 1e-3);
+    // Beyond it, falling by e per mean excess, here the floor: all counts sit in bin 0, 0.125 above its edge.
+    assertEquals(0.125 * Math.exp(-(0.3 - 0.25) / EmpiricalTail.MIN_EXCESS_SCALE), h.tail(0.3), 1e-3);
   }
 
   @Test
@@ -60,7 +59,7 @@ class EmpiricalTailTest {
   }
 
   @Test
-  void countsNeverOverflowAndAnOldSurpriseStaysSeen() {
+  void countsNeverOverflowAndAForgottenSurpriseNoLongerFlattensTheTail() {
     Histogram h = new Histogram(2000);
     h.add(5.0);
     for (int i = 0; i < 200_000; i++) h.add(0);
@@ -68,8 +67,9 @@ class EmpiricalTailTest {
     assertEquals(0, h.bins[20]);
     // All in bin 0 and the steady total of 1/(1 - keep) surprises: (0 + 0.5) / (2885.9 + 1) above bin 0.
     assertEquals(0.5 / 2886.9, h.tail(0.25), 1e-6);
-    // The record of 5.0 is forgotten as a count but still bounds where the exponential fall starts.
-    assertEquals(h.tail(0.25), h.tail(5.0));
+    // The record of 5.0 is forgotten: beyond the counts every larger surprise is strictly rarer, none alike.
+    assertTrue(h.tail(1.0) < h.tail(0.5));
+    assertTrue(h.tail(5.0) < h.tail(1.0));
     assertTrue(h.tail(5.5) < h.tail(5.0));
     // At the longest half-life allowed, with about 2 units a surprise, still no overflow and the right total.
     Histogram longest = new Histogram(EmpiricalTail.MAX_HALF_LIFE);
@@ -92,5 +92,19 @@ class EmpiricalTailTest {
     }
     // About 5% of |N(0,1)| lie above 1.96.
     assertEquals(0.05, h.tail(Math.log1p(1.96)), 0.015);
+  }
+
+  @Test
+  void theTailBeyondTheCountsKeepsRankingWhereAFloorWouldTie() {
+    Histogram h = new Histogram(2000);
+    SplittableRandom random = new SplittableRandom(11);
+    for (int i = 0; i < 20_000; i++) h.add(Math.log1p(Math.abs(TestSeries.gaussian(random))));
+    // Errors of 10, 100, 1000 and 10^5 σ: each strictly rarer than the one before, none at the floor.
+    double previous = h.tail(Math.log1p(6));
+    for (double size : new double[] {10, 100, 1000, 1e5}) {
+      double p = h.tail(Math.log1p(size));
+      assertTrue(p < previous && p > 1e-300, size + " σ: " + p + " after " + previous);
+      previous = p;
+    }
   }
 }

@@ -30,7 +30,7 @@ class ScoreJsonTest {
       shares[c] = 1.0 / n;
     }
     return new Score(1_767_225_600_123L, channels, values, expected, lower, upper, new double[n], shares, likelihood,
-        likelihood > 0.5, false, "0071ba0c124a");
+        -Math.log10(1 - likelihood), likelihood > 0.5, false, "0071ba0c124a");
   }
 
   private static JsonNode read(byte[] bytes) throws IOException {
@@ -55,8 +55,9 @@ class ScoreJsonTest {
   @Test
   void singleChannelFieldsAreAllThere() throws IOException {
     final JsonNode node = read(ScoreJson.write("pump-7", score(new String[] {Reading.VALUE}, new double[] {2.5}, 0.999)));
-    assertEquals(List.of("sensorId", "timestamp", "value", "expected", "lower", "upper", "likelihood", "anomaly",
-        "warmingUp", "modelVersion"), fieldNames(node));
+    assertEquals(List.of("sensorId", "timestamp", "value", "expected", "lower", "upper", "likelihood", "surprise",
+        "anomaly", "warmingUp", "modelVersion"), fieldNames(node));
+    assertEquals(-Math.log10(1 - 0.999), node.get("surprise").asDouble());
     assertEquals("pump-7", node.get("sensorId").asText());
     assertEquals("2026-01-01T00:00:00.123Z", node.get("timestamp").asText());
     assertEquals(2.25, node.get("expected").asDouble());
@@ -68,7 +69,7 @@ class ScoreJsonTest {
   void notFiniteNumbersAreNull() throws IOException {
     final Score warmingUp = new Score(0, new String[] {Reading.VALUE}, new double[] {1}, new double[] {Double.NaN},
         new double[] {Double.NEGATIVE_INFINITY}, new double[] {Double.POSITIVE_INFINITY}, new double[] {Double.NaN},
-        new double[] {1}, 0, false, true, "m");
+        new double[] {1}, 0, 0, false, true, "m");
     final JsonNode node = read(ScoreJson.write("s", warmingUp));
     assertTrue(node.get("expected").isNull());
     assertTrue(node.get("lower").isNull());

@@ -51,7 +51,7 @@ class MetricsEndpointTest {
   private static Score score(double value, double expected, double likelihood, boolean anomaly) {
     return new Score(0L, new String[] {"value"}, new double[] {value}, new double[] {expected},
         new double[] {expected - 1}, new double[] {expected + 1}, new double[] {value - expected},
-        new double[] {1.0}, likelihood, anomaly, false, "m1");
+        new double[] {1.0}, likelihood, -Math.log10(1 - likelihood), anomaly, false, "m1");
   }
 
   @Test

@@ -43,7 +43,7 @@ public class ScoringObserverBench {
       double value = random.nextGaussian();
       scores[i] = new Score(0L, new String[] {"value"}, new double[] {value}, new double[] {0.0},
           new double[] {-3.0}, new double[] {3.0}, new double[] {value}, new double[] {1.0}, likelihood,
-          likelihood > 0.999, false, "bench");
+          -Math.log10(1 - likelihood), likelihood > 0.999, false, "bench");
     }
   }
 
