@@ -3,6 +3,7 @@ package io.streamlstm.app;
 import io.streamlstm.detect.Detector;
 import io.streamlstm.detect.DetectorConfig;
 import io.streamlstm.detect.Outcome;
+import io.streamlstm.detect.PersistencePredictor;
 import io.streamlstm.detect.Reading;
 import io.streamlstm.detect.SensorState;
 import io.streamlstm.detect.nab.NabFile;
@@ -10,6 +11,8 @@ import io.streamlstm.detect.nab.NabProfile;
 import io.streamlstm.detect.nab.NabReport;
 import io.streamlstm.detect.nab.NabScorer;
 import io.streamlstm.detect.nab.NabWindows;
+import io.streamlstm.detect.nab.TopScoreLocation;
+import io.streamlstm.detect.nab.WindowEvents;
 import io.streamlstm.lstm.Model;
 import io.streamlstm.lstm.ModelFile;
 import io.streamlstm.lstm.Models;
@@ -62,11 +65,15 @@ public final class NabCommand implements Callable<Integer> {
   @Option(names = "--model", description = "Model file to use instead of the default model.")
   Path modelFile;
 
+  @Option(names = "--predictor", defaultValue = "network",
+      description = "network (the model's) or persistence (next = last reading: the ablation baseline); default ${DEFAULT-VALUE}.")
+  String predictor;
+
   @Option(names = "--threads", defaultValue = "2", description = "Files scored in parallel (default ${DEFAULT-VALUE}).")
   int threads;
 
-  /** One file's run: its NAB name ("category/name.csv"), its readings, the anomaly score per row. */
-  private record Run(String name, SeriesCsv.Series series, double[] scores) {}
+  /** One file's run: its NAB name ("category/name.csv"), its readings, the anomaly score and surprise per row. */
+  private record Run(String name, SeriesCsv.Series series, double[] scores, double[] surprises) {}
 
   @Override
   public Integer call() throws Exception {
@@ -80,19 +87,29 @@ public final class NabCommand implements Callable<Integer> {
     double seconds = (System.nanoTime() - start) / 1e9;
 
     List<NabFile> corpus = new ArrayList<>();
+    List<NabFile> bySurprise = new ArrayList<>();
     long rows = 0;
     for (Run run : runs) {
       int[][] rowWindows = NabWindows.rows(run.series().timestamps(), windows.of(run.name()));
       corpus.add(new NabFile(run.name(), run.scores(), rowWindows));
+      bySurprise.add(new NabFile(run.name(), run.surprises(), rowWindows));
       writeResults(run, rowWindows);
       rows += run.series().length();
     }
     NabScorer scorer = new NabScorer(corpus);
     List<NabScorer.ProfileScore> scores = NabProfile.ALL.stream().map(scorer::score).toList();
 
+    WindowEvents events = WindowEvents.count(corpus, config.anomalyThreshold());
+    TopScoreLocation located = TopScoreLocation.count(bySurprise);
     String report = String.format(Locale.ROOT,
-        "# NAB scores of %s (model %s)%n%n%d files, %d rows in %.1f s: %.0f rows/s on %d thread(s).%n%n%s",
-        DETECTOR, model.version(), runs.size(), rows, seconds, rows / seconds, threads, NabReport.markdown(scores));
+        "# NAB scores of %s (model %s, predictor %s)%n%n%d files, %d rows in %.1f s: %.0f rows/s on %d thread(s).%n%n"
+            + "Per window at the default alarm level %s: %d of %d windows found (recall %.3f), %d of %d events false"
+            + " (precision %.3f), F0.5 %.3f.%n"
+            + "Highest surprise within %d rows of the window, in files with one window: %d of %d (%.3f).%n%n%s",
+        DETECTOR, model.version(), predictor, runs.size(), rows, seconds, rows / seconds, threads,
+        config.anomalyThreshold(), events.found(), events.windows(), events.recall(), events.falseEvents(),
+        events.events(), events.precision(), events.fScore(0.5),
+        TopScoreLocation.TOLERANCE, located.located(), located.files(), located.share(), NabReport.markdown(scores));
     Files.createDirectories(out);
     Files.writeString(out.resolve("scores.md"), report);
     System.out.print(report);
@@ -132,15 +149,23 @@ public final class NabCommand implements Callable<Integer> {
    */
   private Run run(Path file, Model model, DetectorConfig config) {
     SeriesCsv.Series series = SeriesCsv.read(file);
-    Detector detector = new Detector(model, config);
+    Detector detector = switch (predictor) {
+      case "network" -> new Detector(model, config);
+      case "persistence" -> new Detector(model, new PersistencePredictor(), config);
+      default -> throw new IllegalArgumentException("--predictor must be network or persistence, got " + predictor);
+    };
     SensorState state = detector.newState();
     double[] scores = new double[series.length()];
+    double[] surprises = new double[series.length()];
     for (int t = 0; t < scores.length; t++) {
       Outcome outcome = detector.process(state, new Reading(series.timestamps()[t], series.channels(), series.values()[t]));
-      scores[t] = outcome.accepted() && !outcome.score().warmingUp() ? outcome.score().likelihood() : 0;
+      if (outcome.accepted() && !outcome.score().warmingUp()) {
+        scores[t] = outcome.score().likelihood();
+        surprises[t] = outcome.score().surprise();
+      }
     }
     String name = data.resolve("data").relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-    return new Run(name, series, scores);
+    return new Run(name, series, scores, surprises);
   }
 
   /** NAB's results layout: {@code <out>/<detector>/<category>/<detector>_<name>.csv}. */
