@@ -34,10 +34,11 @@ public final class SensorState {
   private static final byte MAGIC = 'S';
   /**
    * Version of the binary form. 1 and 2 held the statistics as doubles (2 without their zeros), 3 had no
-   * history mean and variance for the level, 4 no episode-scale level; they are refused like any other version, and the stream then
-   * starts the sensor over (see {@code ReadingScorer}).
+   * history mean and variance for the level, 4 no episode-scale level; {@link SensorStateMigration} reads
+   * each into this one. The rule: every change of the format ships with the reader of the format before
+   * it, and with a fixture of that format made by the build that wrote it.
    */
-  private static final byte FORMAT = 5;
+  static final byte FORMAT = 5;
   // The arrays go straight between the bytes and the fields (one move each, no ByteBuffer bookkeeping).
   private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle CHARS = MethodHandles.byteArrayViewVarHandle(char[].class, ByteOrder.LITTLE_ENDIAN);
@@ -199,23 +200,31 @@ public final class SensorState {
     ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     if (in.get() != MAGIC) throw invalid("does not start with the sensor state marker");
     byte format = in.get();
-    if (format != FORMAT) throw invalid("unknown format version " + format + " (this build reads " + FORMAT + ")");
+    if (format == FORMAT) {
+      readLittleEndian(in, into, AnomalyLikelihood.STATS, AnomalyLikelihood.HISTOGRAMS);
+    } else {
+      SensorStateMigration.decodeInto(in, format, into);
+    }
+  }
+
+  /**
+   * Reads the little-endian body that formats 3 to 5 share (and the float layout a build of format 2
+   * wrote), from after the format byte, with {@code statsPerChannel} likelihood floats and {@code
+   * histogramsPerChannel} counts per channel: the current format's, or an older one's for {@link
+   * SensorStateMigration} to map onto the current layout.
+   */
+  static void readLittleEndian(ByteBuffer in, SensorState into, int statsPerChannel, int histogramsPerChannel) {
+    byte[] bytes = in.array();
     try {
       SensorState s = into;
       int versionLength = length(in, Detector.MAX_NAME_BYTES, "model version");
       if (!sameBytes(in, versionLength, s.modelVersionUtf8)) s.setModelVersion(string(in, versionLength));
       in.position(in.position() + versionLength);
       int k = length(in, Detector.MAX_CHANNELS, "channels");
-      if (s.channels.length != k) {
-        s.channels = new String[k];
-        s.channelsUtf8 = new byte[k][];
-      }
+      s.resizeChannels(k);
       for (int c = 0; c < k; c++) {
         int length = length(in, Detector.MAX_NAME_BYTES, "channel name");
-        if (!sameBytes(in, length, s.channelsUtf8[c])) {
-          s.channels[c] = string(in, length);
-          s.channelsUtf8[c] = s.channels[c].getBytes(StandardCharsets.UTF_8);
-        }
+        if (!sameBytes(in, length, s.channelsUtf8[c])) s.setChannel(c, string(in, length));
         in.position(in.position() + length);
       }
       s.readings = getVar(in);
@@ -223,22 +232,14 @@ public final class SensorState {
       s.lastTimestampMillis = in.getLong();
       int lanes = length(in, Detector.MAX_CHANNELS, "recurrent states");
       int stateSize = length(in, Integer.MAX_VALUE, "state size");
-      if ((long) lanes * stateSize > in.remaining() / 4) {
-        throw invalid(lanes + " recurrent states of " + stateSize + " floats exceed the " + bytes.length + " bytes");
-      }
-      if (k == 0 && lanes != 0) throw invalid("recurrent state without channels");
-      if (lanes == 0 && stateSize != 0) throw invalid("state size " + stateSize + " without recurrent states");
-      if (s.recurrent.length != lanes) s.recurrent = new float[lanes][];
-      for (int lane = 0; lane < lanes; lane++) {
-        s.recurrent[lane] = getFloats(in, sized(s.recurrent[lane], stateSize), stateSize, "h/C");
-      }
+      s.readRecurrent(in, k, lanes, stateSize);
       s.predictedMean = getFloats(in, sized(s.predictedMean, k), k, "predicted mean");
       s.predictedSigma = getFloats(in, sized(s.predictedSigma, k), k, "predicted sigma");
       s.normaliser = getDoubles(in, sized(s.normaliser, 2 * k), "normaliser");
       s.origin = getDoubles(in, sized(s.origin, k), "origin");
-      int stats = AnomalyLikelihood.STATS * k;
+      int stats = statsPerChannel * k;
       s.likelihood = getFloats(in, sized(s.likelihood, stats), stats, "likelihood");
-      int histogramsLength = AnomalyLikelihood.HISTOGRAMS * k;
+      int histogramsLength = histogramsPerChannel * k;
       if (histogramsLength > in.remaining() / 2) throw new BufferUnderflowException();
       if (s.histograms.length != histogramsLength) s.histograms = new char[histogramsLength];
       int at = in.position();
@@ -259,15 +260,41 @@ public final class SensorState {
     }
   }
 
+  /** Channel names for {@code k} channels, the old ones kept when the count is unchanged. */
+  void resizeChannels(int k) {
+    if (channels.length != k) {
+      channels = new String[k];
+      channelsUtf8 = new byte[k][];
+    }
+  }
+
+  void setChannel(int c, String name) {
+    channels[c] = name;
+    channelsUtf8[c] = name.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** {@code lanes} recurrent states of {@code stateSize} floats each, h then C, checked against what is left. */
+  void readRecurrent(ByteBuffer in, int k, int lanes, int stateSize) {
+    if ((long) lanes * stateSize > in.remaining() / 4) {
+      throw invalid(lanes + " recurrent states of " + stateSize + " floats exceed the " + in.limit() + " bytes");
+    }
+    if (k == 0 && lanes != 0) throw invalid("recurrent state without channels");
+    if (lanes == 0 && stateSize != 0) throw invalid("state size " + stateSize + " without recurrent states");
+    if (recurrent.length != lanes) recurrent = new float[lanes][];
+    for (int lane = 0; lane < lanes; lane++) {
+      recurrent[lane] = getFloats(in, sized(recurrent[lane], stateSize), stateSize, "h/C");
+    }
+  }
+
   private int stateSize() {
     return recurrent.length == 0 ? 0 : recurrent[0].length;
   }
 
-  private static IllegalArgumentException invalid(String why) {
+  static IllegalArgumentException invalid(String why) {
     return new IllegalArgumentException("not a valid sensor state: " + why);
   }
 
-  private static float[] sized(float[] reused, int length) {
+  static float[] sized(float[] reused, int length) {
     return reused != null && reused.length == length ? reused : new float[length];
   }
 
@@ -335,7 +362,7 @@ public final class SensorState {
   }
 
   /** The first {@code n} floats of {@code into} read, each checked finite. */
-  private static float[] getFloats(ByteBuffer in, float[] into, int n, String what) {
+  static float[] getFloats(ByteBuffer in, float[] into, int n, String what) {
     if (n > in.remaining() / 4) throw new BufferUnderflowException();
     byte[] bytes = in.array();
     int at = in.position();
