@@ -54,6 +54,8 @@ final class DoubleStatsFormats {
       s.readings = in.getLong();
       if (s.readings < 0) throw SensorState.invalid("negative reading count " + s.readings);
       s.lastTimestampMillis = in.getLong();
+      s.backwardsRun = 0;
+      s.lastBackwardsMillis = Long.MIN_VALUE;
       int lanes = Byte.toUnsignedInt(in.get());
       int stateSize = in.getInt();
       if (stateSize < 0) throw SensorState.invalid("negative state size " + stateSize);

@@ -34,11 +34,12 @@ public final class SensorState {
   private static final byte MAGIC = 'S';
   /**
    * Version of the binary form. 1 and 2 held the statistics as doubles (2 without their zeros), 3 had no
-   * history mean and variance for the level, 4 no episode-scale level; {@link SensorStateMigration} reads
+   * history mean and variance for the level, 4 no episode-scale level, 5 no count of readings before the last
+   * one (a clock set back); {@link SensorStateMigration} reads
    * each into this one. The rule: every change of the format ships with the reader of the format before
    * it, and with a fixture of that format made by the build that wrote it.
    */
-  static final byte FORMAT = 5;
+  static final byte FORMAT = 6;
   // The arrays go straight between the bytes and the fields (one move each, no ByteBuffer bookkeeping).
   private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle CHARS = MethodHandles.byteArrayViewVarHandle(char[].class, ByteOrder.LITTLE_ENDIAN);
@@ -49,6 +50,10 @@ public final class SensorState {
   private byte[][] channelsUtf8 = {};
   long readings;
   long lastTimestampMillis = Long.MIN_VALUE;
+  /** Readings in a row earlier than the last accepted one, each at or after the one before (a clock set back). */
+  int backwardsRun;
+  /** The last of them, {@link Long#MIN_VALUE} while there are none. */
+  long lastBackwardsMillis = Long.MIN_VALUE;
   float[][] recurrent = {};
   float[] predictedMean = {};
   float[] predictedSigma = {};
@@ -130,8 +135,9 @@ public final class SensorState {
 
   /**
    * Compact versioned binary form; {@link #decode} of it gives back an equal state. Layout (little-endian;
-   * "var" is an unsigned LEB128 varint): magic 'S', format 5, model version (var length + UTF-8), k (var),
-   * k channel names (var length + UTF-8), readings (var), last timestamp (i64), lanes (var), state size
+   * "var" is an unsigned LEB128 varint): magic 'S', format 6, model version (var length + UTF-8), k (var),
+   * k channel names (var length + UTF-8), readings (var), last timestamp (i64), backwards run (var) and, when
+   * it is not 0, the last backwards timestamp (i64), lanes (var), state size
    * (var), lanes·size f32 h/C, μ and σ (k f32 each), normaliser (2k f64), origin (k f64), likelihood
    * (STATS·k f32), histograms (HISTOGRAMS·k u16), slot counts (SLOTS·k u8), recent capacity (var),
    * count (var), count·k f32.
@@ -148,7 +154,8 @@ public final class SensorState {
     int stateSize = stateSize();
     int size = 2 + varSize(modelVersionUtf8.length) + modelVersionUtf8.length + varSize(k);
     for (byte[] name : channelsUtf8) size += varSize(name.length) + name.length;
-    size += varSize(readings) + 8 + varSize(recurrent.length) + varSize(stateSize);
+    size += varSize(readings) + 8 + varSize(backwardsRun) + (backwardsRun == 0 ? 0 : 8);
+    size += varSize(recurrent.length) + varSize(stateSize);
     size += 4 * (recurrent.length * stateSize + 2 * k + likelihood.length + recentCount * k);
     size += 8 * (normaliser.length + origin.length) + 2 * histograms.length + slotCounts.length;
     return size + varSize(recentCapacity()) + varSize(recentCount);
@@ -163,6 +170,8 @@ public final class SensorState {
     for (byte[] name : channelsUtf8) putBytes(b, name);
     putVar(b, readings);
     b.putLong(lastTimestampMillis);
+    putVar(b, backwardsRun);
+    if (backwardsRun != 0) b.putLong(lastBackwardsMillis);
     putVar(b, recurrent.length);
     putVar(b, stateSize());
     for (float[] lane : recurrent) putFloats(b, lane, lane.length);
@@ -201,19 +210,20 @@ public final class SensorState {
     if (in.get() != MAGIC) throw invalid("does not start with the sensor state marker");
     byte format = in.get();
     if (format == FORMAT) {
-      readLittleEndian(in, into, AnomalyLikelihood.STATS, AnomalyLikelihood.HISTOGRAMS);
+      readLittleEndian(in, into, AnomalyLikelihood.STATS, AnomalyLikelihood.HISTOGRAMS, true);
     } else {
       SensorStateMigration.decodeInto(in, format, into);
     }
   }
 
   /**
-   * Reads the little-endian body that formats 3 to 5 share (and the float layout a build of format 2
+   * Reads the little-endian body that formats 3 to 6 share (and the float layout a build of format 2
    * wrote), from after the format byte, with {@code statsPerChannel} likelihood floats and {@code
-   * histogramsPerChannel} counts per channel: the current format's, or an older one's for {@link
-   * SensorStateMigration} to map onto the current layout.
+   * histogramsPerChannel} counts per channel, and the backwards run when the format has it: the current
+   * format's, or an older one's for {@link SensorStateMigration} to map onto the current layout.
    */
-  static void readLittleEndian(ByteBuffer in, SensorState into, int statsPerChannel, int histogramsPerChannel) {
+  static void readLittleEndian(ByteBuffer in, SensorState into, int statsPerChannel, int histogramsPerChannel,
+      boolean withBackwardsRun) {
     byte[] bytes = in.array();
     try {
       SensorState s = into;
@@ -230,6 +240,8 @@ public final class SensorState {
       s.readings = getVar(in);
       if (s.readings < 0) throw invalid("negative reading count " + s.readings);
       s.lastTimestampMillis = in.getLong();
+      s.backwardsRun = withBackwardsRun ? length(in, Integer.MAX_VALUE, "backwards run") : 0;
+      s.lastBackwardsMillis = s.backwardsRun == 0 ? Long.MIN_VALUE : in.getLong();
       int lanes = length(in, Detector.MAX_CHANNELS, "recurrent states");
       int stateSize = length(in, Integer.MAX_VALUE, "state size");
       s.readRecurrent(in, k, lanes, stateSize);
@@ -393,6 +405,8 @@ public final class SensorState {
         && Arrays.equals(channels, s.channels)
         && readings == s.readings
         && lastTimestampMillis == s.lastTimestampMillis
+        && backwardsRun == s.backwardsRun
+        && lastBackwardsMillis == s.lastBackwardsMillis
         && Arrays.deepEquals(recurrent, s.recurrent)
         && Arrays.equals(predictedMean, s.predictedMean)
         && Arrays.equals(predictedSigma, s.predictedSigma)

@@ -13,7 +13,8 @@ import java.nio.ByteBuffer;
  *   <li>the episode-scale level (before format 5): the short level average, as a new sensor's first reading
  *       sets both alike;</li>
  *   <li>a surprise histogram the format did not count: empty, as after a warm-up;</li>
- *   <li>the channel origin the float statistics are relative to (formats 1 and 2): the normaliser's mean.</li>
+ *   <li>the channel origin the float statistics are relative to (formats 1 and 2): the normaliser's mean;</li>
+ *   <li>the run of readings earlier than the last accepted one (before format 6): none.</li>
  * </ul>
  * Formats 1 and 2 are read by {@link DoubleStatsFormats}; the little-endian ones, which share the current
  * body and differ in their statistics, here.
@@ -43,6 +44,7 @@ final class SensorStateMigration {
   /** Formats 3 and 4, and the first float layout, which a build wrote as format 2. */
   private static final StatsLayout FOUR_EVIDENCES = new StatsLayout(4, false, false);
   private static final StatsLayout WITH_HISTORY_LEVEL = new StatsLayout(4, true, false);
+  private static final StatsLayout WITH_EPISODE_LEVEL = new StatsLayout(5, true, true);
 
   private SensorStateMigration() {}
 
@@ -61,13 +63,15 @@ final class SensorStateMigration {
       }
       case 3 -> readLittleEndian(in, into, FOUR_EVIDENCES);
       case 4 -> readLittleEndian(in, into, WITH_HISTORY_LEVEL);
+      // Format 6 added the run of readings earlier than the last: none yet.
+      case 5 -> readLittleEndian(in, into, WITH_EPISODE_LEVEL);
       default -> throw SensorState.invalid("unknown format version " + format + " (this build reads 1 to "
           + SensorState.FORMAT + ")");
     }
   }
 
   private static void readLittleEndian(ByteBuffer in, SensorState into, StatsLayout old) {
-    SensorState.readLittleEndian(in, into, old.size(), old.histograms());
+    SensorState.readLittleEndian(in, into, old.size(), old.histograms(), false);
     int k = into.channels.length;
     float[] oldStats = into.likelihood;
     char[] oldHistograms = into.histograms;

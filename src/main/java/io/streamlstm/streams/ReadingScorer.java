@@ -68,6 +68,7 @@ public final class ReadingScorer {
       return deadLetter(sensorId, DeadLetters.SCORING_FAILED, e.toString());
     }
     if (!outcome.accepted()) {
+      if (outcome.stateChanged()) saveState.accept(sensorId, state.encode()); // counted toward a clock set back
       return deadLetter(sensorId, outcome.rejection().reason().name(), outcome.rejection().detail());
     }
     saveState.accept(sensorId, state.encode());

@@ -29,7 +29,7 @@ class SensorStateMigrationTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"state-format-1", "state-format-1-histograms", "state-format-2", "state-format-2-floats",
-      "state-format-3", "state-format-4"})
+      "state-format-3", "state-format-4", "state-format-5"})
   void everyOldFormatKeepsWhatItHeldAndScoresOn(String fixture) throws IOException {
     for (String name : new String[] {fixture, fixture + "-two-channel"}) {
       Properties written = dump(name);
@@ -64,6 +64,8 @@ class SensorStateMigrationTest {
         } else {
           assertEquals(SensorState.narrow(old[1]), state.likelihood[at + AnomalyLikelihood.LEVEL], name + " level");
           assertEquals(SensorState.narrow(old[2]), state.likelihood[at + AnomalyLikelihood.RECENT_PEAK], name + " peak");
+        }
+        if (oldPerChannel != 5 && oldPerChannel != AnomalyLikelihood.STATS) {
           assertEquals(state.likelihood[at + AnomalyLikelihood.LEVEL], state.likelihood[at + AnomalyLikelihood.EPISODE_LEVEL],
               name + " episode level starts at the level");
         }
@@ -72,7 +74,7 @@ class SensorStateMigrationTest {
         } else {
           assertFloatStatisticsKept(name, written, state, c, oldPerChannel);
         }
-        if (oldPerChannel != 58) {
+        if (oldPerChannel != 58 && oldPerChannel != AnomalyLikelihood.STATS) {
           // No history of the level yet: measured against the normaliser's mean and spread.
           assertEquals(SensorState.narrow(state.normaliser[2 * c + 1]),
               state.likelihood[at + AnomalyLikelihood.HISTORY_VARIANCE], name);
@@ -117,17 +119,14 @@ class SensorStateMigrationTest {
     }
   }
 
-  /** Formats 3 and 4: statistics, histograms, slot counts and origin move over as they were. */
+  /** Formats 3 to 5: statistics, histograms, slot counts and origin move over as they were. */
   private static void assertFloatStatisticsKept(String name, Properties written, SensorState state, int c, int oldPerChannel) {
     int at = c * AnomalyLikelihood.STATS;
     float[] old = Arrays.copyOfRange(floats(written.getProperty("likelihood")), c * oldPerChannel, (c + 1) * oldPerChannel);
-    assertArrayEquals(Arrays.copyOfRange(old, 0, 8), Arrays.copyOfRange(state.likelihood, at, at + 8), name);
-    assertEquals(0, state.likelihood[at + AnomalyLikelihood.HIGHEST_SEEN + 4], name + ": no episode histogram yet");
-    assertArrayEquals(Arrays.copyOfRange(old, 8, 8 + DailyProfile.SIZE),
-        Arrays.copyOfRange(state.likelihood, at + AnomalyLikelihood.DAILY, at + AnomalyLikelihood.DAILY + DailyProfile.SIZE), name);
-    if (oldPerChannel == 58) {
-      assertArrayEquals(Arrays.copyOfRange(old, 56, 58), Arrays.copyOfRange(state.likelihood,
-          at + AnomalyLikelihood.HISTORY_MEAN, at + AnomalyLikelihood.HISTORY_MEAN + 2), name);
+    if (oldPerChannel == AnomalyLikelihood.STATS) {
+      assertArrayEquals(old, Arrays.copyOfRange(state.likelihood, at, at + AnomalyLikelihood.STATS), name);
+    } else {
+      assertFourEvidencesMoved(name, old, state, at, oldPerChannel);
     }
     int[] histograms = ints(written.getProperty("histograms"));
     int oldHistograms = histograms.length / state.channels.length;
@@ -139,6 +138,19 @@ class SensorStateMigrationTest {
       assertEquals(slots[c * DailyProfile.SLOTS + j], Byte.toUnsignedInt(state.slotCounts[c * DailyProfile.SLOTS + j]), name);
     }
     assertEquals(doubles(written.getProperty("origin"))[c], state.origin[c], name);
+    assertEquals(0, state.backwardsRun, name);
+  }
+
+  /** Formats 3 and 4 judged four surprises: their highest bins and daily profile move to the current offsets. */
+  private static void assertFourEvidencesMoved(String name, float[] old, SensorState state, int at, int oldPerChannel) {
+    assertArrayEquals(Arrays.copyOfRange(old, 0, 8), Arrays.copyOfRange(state.likelihood, at, at + 8), name);
+    assertEquals(0, state.likelihood[at + AnomalyLikelihood.HIGHEST_SEEN + 4], name + ": no episode histogram yet");
+    assertArrayEquals(Arrays.copyOfRange(old, 8, 8 + DailyProfile.SIZE),
+        Arrays.copyOfRange(state.likelihood, at + AnomalyLikelihood.DAILY, at + AnomalyLikelihood.DAILY + DailyProfile.SIZE), name);
+    if (oldPerChannel == 58) {
+      assertArrayEquals(Arrays.copyOfRange(old, 56, 58), Arrays.copyOfRange(state.likelihood,
+          at + AnomalyLikelihood.HISTORY_MEAN, at + AnomalyLikelihood.HISTORY_MEAN + 2), name);
+    }
   }
 
   /**

@@ -127,8 +127,9 @@ class SensorStateTest {
   void aNanInsideTheRecurrentStateIsRefused() {
     SensorState state = scored(TestSeries.model(1, 8, 1, 1, "m"), 10, "value");
     byte[] bytes = state.encode();
-    // h[0] follows magic, format, version (1+1), k, "value" (1+5), readings, timestamp, lanes, state size.
-    int at = 2 + 2 + 1 + 6 + 1 + 8 + 1 + 1;
+    // h[0] follows magic, format, version (1+1), k, "value" (1+5), readings, timestamp, backwards run (0), lanes,
+    // state size.
+    int at = 2 + 2 + 1 + 6 + 1 + 8 + 1 + 1 + 1;
     ByteBuffer little = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     assertEquals(state.recurrent[0][0], little.getFloat(at));
     little.putFloat(at, Float.NaN);
