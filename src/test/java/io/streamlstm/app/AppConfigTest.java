@@ -11,6 +11,7 @@ import io.streamlstm.streams.StreamSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -90,6 +91,8 @@ class AppConfigTest {
     final AppConfig config = AppConfig.load(file("streamlstm.input.topic=from-file", "bootstrap.servers=file:9092"),
         Map.of("STREAMLSTM_INPUT_TOPIC", "from-env",
             "STREAMLSTM_DETECTOR_WARM_UP_READINGS", "11",
+            "STREAMLSTM_STATE_TTL", "P90D",
+            "STREAMLSTM_FUTURE_TOLERANCE", "PT6H",
             "KAFKA_BOOTSTRAP_SERVERS", "env:9092",
             "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
             "KAFKA_PRODUCER_LINGER_MS", "5",
@@ -98,6 +101,8 @@ class AppConfigTest {
             "PATH", "/usr/bin"));
     assertEquals("from-env", config.settings().inputTopic());
     assertEquals(11, config.settings().detector().warmUpReadings());
+    assertEquals(Duration.ofDays(90), config.settings().stateExpiry().ttl());
+    assertEquals(Duration.ofHours(6), config.settings().futureTolerance());
     assertEquals("env:9092", config.kafka().getProperty("bootstrap.servers"));
     assertEquals("SCRAM-SHA-512", config.kafka().getProperty("sasl.mechanism"));
     assertEquals("5", config.kafka().getProperty("producer.linger.ms"));
@@ -113,6 +118,12 @@ class AppConfigTest {
     final Path badDetector = file("detector.warmUpReadings=many");
     assertTrue(assertThrows(IllegalArgumentException.class, () -> AppConfig.load(badDetector, Map.of()))
         .getMessage().contains("detector.warmUpReadings"));
+    final Path badTtl = file("streamlstm.state.ttl=30");
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> AppConfig.load(badTtl, Map.of()))
+        .getMessage().contains("streamlstm.state.ttl: '30' (an ISO-8601 duration such as P30D or PT12H)"));
+    final Path negative = file("streamlstm.future.tolerance=-PT1H");
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> AppConfig.load(negative, Map.of()))
+        .getMessage().contains("streamlstm.future.tolerance"));
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> AppConfig.load(dir.resolve("missing.properties"), Map.of())).getMessage().contains("missing.properties"));
   }
