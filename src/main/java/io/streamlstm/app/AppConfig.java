@@ -197,10 +197,13 @@ public record AppConfig(
     if (text == null) return fallback;
     try {
       final Duration value = Duration.parse(text);
-      if (value.isNegative()) throw new IllegalArgumentException("bad value for " + key + ": '" + text + "' is negative");
+      if (value.isNegative()) {
+        throw new IllegalArgumentException("bad value for " + key + ": '" + text + "' is negative");
+      }
       return value;
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("bad value for " + key + ": '" + text + "' (an ISO-8601 duration such as P30D or PT12H)");
+      throw new IllegalArgumentException(
+          "bad value for " + key + ": '" + text + "' (an ISO-8601 duration such as P30D or PT12H)");
     }
   }
 

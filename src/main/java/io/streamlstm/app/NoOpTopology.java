@@ -32,7 +32,8 @@ final class NoOpTopology {
     final Serde<byte[]> bytes = Serdes.ByteArray();
     final StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), text, bytes));
-    builder.stream(input, Consumed.with(text, bytes).withTimestampExtractor(new ReadingTimestampExtractor(StreamSettings.DEFAULT_FUTURE_TOLERANCE)))
+    final ReadingTimestampExtractor readingTime = new ReadingTimestampExtractor(StreamSettings.DEFAULT_FUTURE_TOLERANCE);
+    builder.stream(input, Consumed.with(text, bytes).withTimestampExtractor(readingTime))
         .process(() -> new Pass(stateBytes, scoreBytes), STORE)
         .to(output, Produced.with(text, bytes));
     return builder.build();

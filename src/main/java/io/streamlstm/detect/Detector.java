@@ -127,7 +127,8 @@ public final class Detector {
    */
   private Outcome backwards(SensorState state, long timestampMillis) {
     boolean inRun = state.backwardsRun > 0 && timestampMillis >= state.lastBackwardsMillis;
-    int run = inRun ? state.backwardsRun + 1 : 1;
+    // Saturating: with clockSetBackReadings 0 a run never ends by acceptance.
+    int run = !inRun ? 1 : state.backwardsRun == Integer.MAX_VALUE ? Integer.MAX_VALUE : state.backwardsRun + 1;
     int setBack = config.clockSetBackReadings();
     if (setBack > 0 && run >= setBack) return null;
     state.backwardsRun = run;

@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  *   <li>format 1 as first written: 5 doubles, the short average of e² and a Gaussian history of its cube
  *       root, which nothing now uses;</li>
  *   <li>format 1 as written once the histograms came, and format 2 without its zeros (a bitmap of ⌈n/8⌉
- *       bytes, bit j of byte j/8 low first, marks the non-zero ones): {@value #HISTOGRAM_STATS} doubles, the
+ *       bytes, bit j of byte j/8 low first, marks the non-zero ones): 175 doubles, the
  *       short averages of e² and of the level, the recent peak, four histograms of 1 + 24 doubles (a forgetful
  *       total, then the bins) and per hour slot the readings seen, mean and variance.</li>
  * </ul>
@@ -27,7 +27,7 @@ final class DoubleStatsFormats {
   private static final int OLD_HISTOGRAM_SIZE = 1 + EmpiricalTail.BINS;
   private static final int OLD_EVIDENCES = 4;
   private static final int DAILY_AT = HISTOGRAMS_AT + OLD_EVIDENCES * OLD_HISTOGRAM_SIZE;
-  static final int HISTOGRAM_STATS = DAILY_AT + 3 * DailyProfile.SLOTS;
+  private static final int HISTOGRAM_STATS = DAILY_AT + 3 * DailyProfile.SLOTS;
   /**
    * Units of a 16-bit count one surprise stood for in a double histogram, at the shipped history half-life:
    * the old histograms forgot with it. The tail is a ratio of counts, so another configured half-life only
@@ -39,11 +39,11 @@ final class DoubleStatsFormats {
   private DoubleStatsFormats() {}
 
   /**
-   * Reads format 1 or 2 from {@code in}, positioned after the format byte. Format 1's statistics are the
-   * Gaussian ones or the histograms, whichever fits the bytes exactly.
+   * Reads {@code bytes} of format 1 or 2. Format 1's statistics are the Gaussian ones or the histograms,
+   * whichever fits the bytes exactly.
    */
-  static void read(ByteBuffer in, int format, SensorState s) {
-    in.order(ByteOrder.BIG_ENDIAN);
+  static void read(byte[] bytes, int format, SensorState s) {
+    ByteBuffer in = ByteBuffer.wrap(bytes, 2, bytes.length - 2).order(ByteOrder.BIG_ENDIAN);
     try {
       s.setModelVersion(string(in, Detector.MAX_NAME_BYTES, "model version"));
       int k = Byte.toUnsignedInt(in.get());
@@ -60,7 +60,8 @@ final class DoubleStatsFormats {
       int stateSize = in.getInt();
       if (stateSize < 0) throw SensorState.invalid("negative state size " + stateSize);
       if ((long) lanes * stateSize > in.remaining() / 4) {
-        throw SensorState.invalid(lanes + " recurrent states of " + stateSize + " floats exceed the " + in.limit() + " bytes");
+        throw SensorState.invalid(
+            lanes + " recurrent states of " + stateSize + " floats exceed the " + in.limit() + " bytes");
       }
       if ((k == 0) != (lanes == 0)) throw SensorState.invalid(lanes + " recurrent states for " + k + " channels");
       s.recurrent = new float[lanes][];
@@ -86,7 +87,8 @@ final class DoubleStatsFormats {
         s.origin[c] = s.normaliser[2 * c];
         SensorStateMigration.seedHistoryLevel(s, c);
         if (perChannel == GAUSSIAN_STATS) {
-          s.likelihood[c * AnomalyLikelihood.STATS + AnomalyLikelihood.MEAN_SQUARE] = SensorState.narrow(old[c * perChannel]);
+          s.likelihood[c * AnomalyLikelihood.STATS + AnomalyLikelihood.MEAN_SQUARE] =
+              SensorState.narrow(old[c * perChannel]);
         } else {
           fromHistogramStats(old, c * perChannel, s, c);
         }
@@ -104,7 +106,8 @@ final class DoubleStatsFormats {
       int count = Byte.toUnsignedInt(in.get((int) ringAt + 1));
       if (ringAt + 2 + 8L * count * k == in.limit()) return perChannel;
     }
-    throw SensorState.invalid("format 1 statistics fit neither the 5 nor the " + HISTOGRAM_STATS + " doubles a channel");
+    throw SensorState.invalid(
+        "format 1 statistics fit neither the 5 nor the " + HISTOGRAM_STATS + " doubles a channel");
   }
 
   /** The short averages, peak, histograms and daily profile of channel {@code c} at {@code old[from..]}. */

@@ -35,9 +35,9 @@ public final class SensorState {
   /**
    * Version of the binary form. 1 and 2 held the statistics as doubles (2 without their zeros), 3 had no
    * history mean and variance for the level, 4 no episode-scale level, 5 no count of readings before the last
-   * one (a clock set back); {@link SensorStateMigration} reads
-   * each into this one. The rule: every change of the format ships with the reader of the format before
-   * it, and with a fixture of that format made by the build that wrote it.
+   * one (a clock set back); {@link SensorStateMigration} reads each into this one. The rule: every change of
+   * the format ships with the reader of the format before it, and with a fixture of that format made by the
+   * build that wrote it.
    */
   static final byte FORMAT = 6;
   // The arrays go straight between the bytes and the fields (one move each, no ByteBuffer bookkeeping).
@@ -206,25 +206,24 @@ public final class SensorState {
    */
   public static void decodeInto(byte[] bytes, SensorState into) {
     if (bytes == null || bytes.length < 2) throw invalid("too short (" + (bytes == null ? 0 : bytes.length) + " bytes)");
-    ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    if (in.get() != MAGIC) throw invalid("does not start with the sensor state marker");
-    byte format = in.get();
+    if (bytes[0] != MAGIC) throw invalid("does not start with the sensor state marker");
+    byte format = bytes[1];
     if (format == FORMAT) {
-      readLittleEndian(in, into, AnomalyLikelihood.STATS, AnomalyLikelihood.HISTOGRAMS, true);
+      readLittleEndian(bytes, into, AnomalyLikelihood.STATS, AnomalyLikelihood.HISTOGRAMS, true);
     } else {
-      SensorStateMigration.decodeInto(in, format, into);
+      SensorStateMigration.decodeInto(bytes, format, into);
     }
   }
 
   /**
    * Reads the little-endian body that formats 3 to 6 share (and the float layout a build of format 2
-   * wrote), from after the format byte, with {@code statsPerChannel} likelihood floats and {@code
+   * wrote), after the magic and format bytes, with {@code statsPerChannel} likelihood floats and {@code
    * histogramsPerChannel} counts per channel, and the backwards run when the format has it: the current
    * format's, or an older one's for {@link SensorStateMigration} to map onto the current layout.
    */
-  static void readLittleEndian(ByteBuffer in, SensorState into, int statsPerChannel, int histogramsPerChannel,
+  static void readLittleEndian(byte[] bytes, SensorState into, int statsPerChannel, int histogramsPerChannel,
       boolean withBackwardsRun) {
-    byte[] bytes = in.array();
+    ByteBuffer in = ByteBuffer.wrap(bytes, 2, bytes.length - 2).order(ByteOrder.LITTLE_ENDIAN);
     try {
       SensorState s = into;
       int versionLength = length(in, Detector.MAX_NAME_BYTES, "model version");

@@ -1,7 +1,5 @@
 package io.streamlstm.detect;
 
-import java.nio.ByteBuffer;
-
 /**
  * Reads the sensor-state formats that earlier builds wrote into the current {@link SensorState}, so an
  * upgrade keeps every sensor's h, C and statistics instead of starting it over. What an old format did
@@ -48,30 +46,30 @@ final class SensorStateMigration {
 
   private SensorStateMigration() {}
 
-  /** Reads format {@code format} (not the current one) from {@code in}, positioned after the format byte. */
-  static void decodeInto(ByteBuffer in, byte format, SensorState into) {
+  /** Reads {@code bytes} of format {@code format}, not the current one. */
+  static void decodeInto(byte[] bytes, byte format, SensorState into) {
     switch (format) {
-      case 1 -> DoubleStatsFormats.read(in, 1, into);
+      case 1 -> DoubleStatsFormats.read(bytes, 1, into);
       // Format 2 was written twice: big-endian doubles, whose model version starts with the high byte of a
       // 16-bit length (0 for any version name), and the floats that became format 3, whose varint length is not 0.
       case 2 -> {
-        if (in.get(in.position()) == 0) {
-          DoubleStatsFormats.read(in, 2, into);
+        if (bytes.length > 2 && bytes[2] == 0) {
+          DoubleStatsFormats.read(bytes, 2, into);
         } else {
-          readLittleEndian(in, into, FOUR_EVIDENCES);
+          readLittleEndian(bytes, into, FOUR_EVIDENCES);
         }
       }
-      case 3 -> readLittleEndian(in, into, FOUR_EVIDENCES);
-      case 4 -> readLittleEndian(in, into, WITH_HISTORY_LEVEL);
+      case 3 -> readLittleEndian(bytes, into, FOUR_EVIDENCES);
+      case 4 -> readLittleEndian(bytes, into, WITH_HISTORY_LEVEL);
       // Format 6 added the run of readings earlier than the last: none yet.
-      case 5 -> readLittleEndian(in, into, WITH_EPISODE_LEVEL);
+      case 5 -> readLittleEndian(bytes, into, WITH_EPISODE_LEVEL);
       default -> throw SensorState.invalid("unknown format version " + format + " (this build reads 1 to "
           + SensorState.FORMAT + ")");
     }
   }
 
-  private static void readLittleEndian(ByteBuffer in, SensorState into, StatsLayout old) {
-    SensorState.readLittleEndian(in, into, old.size(), old.histograms(), false);
+  private static void readLittleEndian(byte[] bytes, SensorState into, StatsLayout old) {
+    SensorState.readLittleEndian(bytes, into, old.size(), old.histograms(), false);
     int k = into.channels.length;
     float[] oldStats = into.likelihood;
     char[] oldHistograms = into.histograms;
@@ -99,7 +97,8 @@ final class SensorStateMigration {
   /** The history mean (relative to the origin) and variance of channel {@code c} from its normaliser. */
   static void seedHistoryLevel(SensorState state, int c) {
     int at = c * AnomalyLikelihood.STATS;
-    state.likelihood[at + AnomalyLikelihood.HISTORY_MEAN] = SensorState.narrow(state.normaliser[2 * c] - state.origin[c]);
+    state.likelihood[at + AnomalyLikelihood.HISTORY_MEAN] =
+        SensorState.narrow(state.normaliser[2 * c] - state.origin[c]);
     state.likelihood[at + AnomalyLikelihood.HISTORY_VARIANCE] = SensorState.narrow(state.normaliser[2 * c + 1]);
   }
 }

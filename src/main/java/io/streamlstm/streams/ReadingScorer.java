@@ -33,7 +33,7 @@ public final class ReadingScorer {
   /** Decoded into again for each reading, so scoring a reading builds no new state object. */
   private SensorState reusable;
 
-  /** {@code saveState} with a null state deletes it; of {@code settings}, the future tolerance and state expiry count. */
+  /** {@code saveState} with a null state deletes it; of {@code settings}, the future tolerance and expiry count. */
   public ReadingScorer(ActiveModel models, StreamSettings settings, ScoringObserver observer,
       Function<String, byte[]> loadState, BiConsumer<String, byte[]> saveState) {
     this.models = models;
@@ -59,8 +59,8 @@ public final class ReadingScorer {
     final String sensorId = parsed.sensorId();
     final long readingMillis = parsed.reading().timestampMillis();
     if (FutureTimestamps.tooFarAhead(readingMillis, recordTimestampMillis, futureToleranceMillis)) {
-      return deadLetter(sensorId, DeadLetters.FUTURE_TIMESTAMP, Timestamps.format(readingMillis)
-          + " is more than " + futureToleranceMillis + " ms after its record's time " + Timestamps.format(recordTimestampMillis));
+      return deadLetter(sensorId, DeadLetters.FUTURE_TIMESTAMP, Timestamps.format(readingMillis) + " is more than "
+          + futureToleranceMillis + " ms after its record's time " + Timestamps.format(recordTimestampMillis));
     }
     final Detector detector = detectorForCurrentModel();
     final byte[] stored = loadState.apply(sensorId);

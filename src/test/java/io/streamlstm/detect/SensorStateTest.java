@@ -136,4 +136,30 @@ class SensorStateTest {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> SensorState.decode(bytes))
         .getMessage().contains("h/C"));
   }
+
+  /**
+   * The stream decodes each reading's state into one reused object and encodes it back into its bytes: for
+   * the current format neither may allocate once compiled (a stray allocation in a round is tolerated, one
+   * per call is not: at least 16 bytes × CALLS).
+   */
+  @Test
+  void decodingTheCurrentFormatIntoAReusedStateAndEncodingItAllocateNothing() {
+    final int calls = 20_000;
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    SensorState state = scored(TestSeries.model(1, 32, 1, 1, VERSION), 300, "value");
+    byte[] bytes = state.encode();
+    SensorState reused = SensorState.decode(bytes);
+    long allocated = Long.MAX_VALUE;
+    for (int round = 0; round < 50 && allocated >= calls; round++) {
+      long before = threads.getCurrentThreadAllocatedBytes();
+      for (int k = 0; k < calls; k++) {
+        SensorState.decodeInto(bytes, reused);
+        reused.encodeInto(bytes);
+      }
+      allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    }
+    assertTrue(allocated < calls, "still " + allocated + " bytes over " + calls + " decodes and encodes");
+    assertEquals(state, reused);
+  }
 }
