@@ -112,19 +112,18 @@ class AppConfigTest {
 
   @Test
   void mistypedOrBadSettingsAreRefusedWithTheirName() throws IOException {
-    final Path typo = file("streamlstm.input.topics=x");
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> AppConfig.load(typo, Map.of()))
-        .getMessage().contains("streamlstm.input.topics"));
-    final Path badDetector = file("detector.warmUpReadings=many");
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> AppConfig.load(badDetector, Map.of()))
-        .getMessage().contains("detector.warmUpReadings"));
-    final Path badTtl = file("streamlstm.state.ttl=30");
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> AppConfig.load(badTtl, Map.of()))
-        .getMessage().contains("streamlstm.state.ttl: '30' (an ISO-8601 duration such as P30D or PT12H)"));
-    final Path negative = file("streamlstm.future.tolerance=-PT1H");
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> AppConfig.load(negative, Map.of()))
-        .getMessage().contains("streamlstm.future.tolerance"));
+    assertRefusal("streamlstm.input.topics=x", "streamlstm.input.topics");
+    assertRefusal("detector.warmUpReadings=many", "detector.warmUpReadings");
+    assertRefusal("streamlstm.state.ttl=30", "streamlstm.state.ttl: '30' (an ISO-8601 duration such as P30D or PT12H)");
+    assertRefusal("streamlstm.future.tolerance=-PT1H", "streamlstm.future.tolerance");
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> AppConfig.load(dir.resolve("missing.properties"), Map.of())).getMessage().contains("missing.properties"));
+  }
+
+  /** A file of this one line is refused with a message holding {@code named}. */
+  private void assertRefusal(String line, String named) throws IOException {
+    final Path bad = file(line);
+    final String message = assertThrows(IllegalArgumentException.class, () -> AppConfig.load(bad, Map.of())).getMessage();
+    assertTrue(message.contains(named), message);
   }
 }

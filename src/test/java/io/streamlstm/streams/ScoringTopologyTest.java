@@ -402,14 +402,16 @@ class ScoringTopologyTest {
     final Run run = new Run();
     final long year2999 = Timestamps.parse("2999-01-01T00:00:00Z");
     run.send("pump-7", reading("pump-7", year2999, 20));
+    run.send(null, reading("pump-7", year2999, 20)); // key-less: through the repartition topic at its record's time
 
     final List<TestRecord<String, byte[]>> letters = run.deadLetters.readRecordsToList();
-    assertEquals(1, letters.size());
+    assertEquals(2, letters.size());
+    assertEquals(DeadLetters.FUTURE_TIMESTAMP, header(letters.get(1), DeadLetters.REASON));
     assertEquals(DeadLetters.FUTURE_TIMESTAMP, header(letters.get(0), DeadLetters.REASON));
     assertTrue(header(letters.get(0), DeadLetters.DETAIL).startsWith("2999-01-01T00:00:00Z is more than 86400000 ms"),
         header(letters.get(0), DeadLetters.DETAIL));
     assertTrue(letters.get(0).timestamp() < year2999, "the dead letter keeps its record's time, not the reading's");
-    assertEquals(List.of(DeadLetters.FUTURE_TIMESTAMP), observer.deadLetterReasons);
+    assertEquals(List.of(DeadLetters.FUTURE_TIMESTAMP, DeadLetters.FUTURE_TIMESTAMP), observer.deadLetterReasons);
     assertNull(run.states().get("pump-7"), "the state is left alone");
 
     for (int t = 0; t < values.length; t++) run.send("pump-7", reading("pump-7", minute(t), values[t]));
