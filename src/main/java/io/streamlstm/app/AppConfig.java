@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -49,9 +51,13 @@ public record AppConfig(
   /** Create missing topics at start (the model topic compacted); off where topics are managed elsewhere. */
   public static final String CREATE_TOPICS = "streamlstm.topics.create";
   public static final String TOPIC_PARTITIONS = "streamlstm.topics.partitions";
+  /** How far a reading's time may be ahead of its Kafka record's (ISO-8601 duration, e.g. P1D, PT6H). */
+  public static final String FUTURE_TOLERANCE = "streamlstm.future.tolerance";
+  /** How long a silent sensor's state is kept (ISO-8601 duration, e.g. P30D; PT0S keeps it for ever). */
+  public static final String STATE_TTL = "streamlstm.state.ttl";
 
   public static final List<String> KEYS = List.of(INPUT_TOPIC, SCORES_TOPIC, ANOMALIES_TOPIC, DLQ_TOPIC,
-      MODEL_TOPIC, MODEL_NAME, MODEL_FILE, CREATE_TOPICS, TOPIC_PARTITIONS);
+      MODEL_TOPIC, MODEL_NAME, MODEL_FILE, CREATE_TOPICS, TOPIC_PARTITIONS, FUTURE_TOLERANCE, STATE_TTL);
 
   private static final String DETECTOR_PREFIX = "detector.";
 
@@ -95,7 +101,9 @@ public record AppConfig(
         own.getOrDefault(DLQ_TOPIC, defaults.deadLetterTopic()),
         own.getOrDefault(MODEL_TOPIC, defaults.modelTopic()),
         own.getOrDefault(MODEL_NAME, defaults.modelName()),
-        DetectorConfig.fromProperties(detector));
+        DetectorConfig.fromProperties(detector),
+        duration(FUTURE_TOLERANCE, own, defaults.futureTolerance()),
+        defaults.stateExpiry().withTtl(duration(STATE_TTL, own, defaults.stateExpiry().ttl())));
     final Path modelFile = own.containsKey(MODEL_FILE) ? Path.of(own.get(MODEL_FILE)) : null;
     return new AppConfig(settings, kafka, modelFile,
         Boolean.parseBoolean(own.getOrDefault(CREATE_TOPICS, "true")),
@@ -182,6 +190,21 @@ public record AppConfig(
       if (!words[k].isEmpty()) out.append(Character.toUpperCase(words[k].charAt(0))).append(words[k].substring(1));
     }
     return out.toString();
+  }
+
+  private static Duration duration(String key, Map<String, String> own, Duration fallback) {
+    final String text = own.get(key);
+    if (text == null) return fallback;
+    try {
+      final Duration value = Duration.parse(text);
+      if (value.isNegative()) {
+        throw new IllegalArgumentException("bad value for " + key + ": '" + text + "' is negative");
+      }
+      return value;
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "bad value for " + key + ": '" + text + "' (an ISO-8601 duration such as P30D or PT12H)");
+    }
   }
 
   private static int parseInt(String key, String text) {

@@ -13,6 +13,7 @@ import io.streamlstm.lstm.Models;
 import io.streamlstm.streams.ScoreJson;
 import io.streamlstm.streams.ScoringObserver;
 import io.streamlstm.streams.ScoringTopology;
+import io.streamlstm.streams.StateExpiry;
 import io.streamlstm.streams.StreamSettings;
 import io.streamlstm.streams.Timestamps;
 import io.streamlstm.streams.Topics;
@@ -427,7 +428,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   private StreamSettings settings(String input, String prefix) {
     return new StreamSettings(input, prefix + "-scores", prefix + "-anomalies", prefix + "-dlq", prefix + "-models",
-        StreamSettings.DEFAULT_MODEL_NAME, DetectorConfig.defaults());
+        StreamSettings.DEFAULT_MODEL_NAME, DetectorConfig.defaults(), StreamSettings.DEFAULT_FUTURE_TOLERANCE,
+        StateExpiry.DEFAULT);
   }
 
   private void ensureTopics(StreamSettings settings) {

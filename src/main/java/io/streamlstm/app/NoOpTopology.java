@@ -3,6 +3,7 @@ package io.streamlstm.app;
 import io.streamlstm.streams.BadReadingException;
 import io.streamlstm.streams.ReadingJson;
 import io.streamlstm.streams.ReadingTimestampExtractor;
+import io.streamlstm.streams.StreamSettings;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -31,7 +32,8 @@ final class NoOpTopology {
     final Serde<byte[]> bytes = Serdes.ByteArray();
     final StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), text, bytes));
-    builder.stream(input, Consumed.with(text, bytes).withTimestampExtractor(new ReadingTimestampExtractor()))
+    final ReadingTimestampExtractor readingTime = new ReadingTimestampExtractor(StreamSettings.DEFAULT_FUTURE_TOLERANCE);
+    builder.stream(input, Consumed.with(text, bytes).withTimestampExtractor(readingTime))
         .process(() -> new Pass(stateBytes, scoreBytes), STORE)
         .to(output, Produced.with(text, bytes));
     return builder.build();

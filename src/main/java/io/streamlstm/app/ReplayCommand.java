@@ -92,13 +92,15 @@ public final class ReplayCommand implements Callable<Integer> {
           ScoringObserver.NONE);
       if (model == null) latestPublished(consumer, appConfig, models);
       final Map<String, byte[]> states = new HashMap<>();
-      final ReadingScorer scorer = new ReadingScorer(models, ScoringObserver.NONE, states::get, states::put);
+      final ReadingScorer scorer =
+          new ReadingScorer(models, appConfig.settings(), ScoringObserver.NONE, states::get, states::put);
       final Map<String, List<Score>> bySensor = new LinkedHashMap<>(); // kept only for the report
       csv.write(HEADER);
       csv.newLine();
       final long records = TopicRange.read(consumer, readingsTopic, fromMillis, toMillis, record -> {
         final String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        final Verdict verdict = scorer.score(key, record.value());
+        // Against the record's own Kafka time, as the service's timestamp extractor and scorer judge it.
+        final Verdict verdict = scorer.score(key, record.value(), record.timestamp());
         if (verdict.isScored()) {
           rows[0] += write(csv, verdict.sensorId(), verdict.score());
           if (report != null) bySensor.computeIfAbsent(verdict.sensorId(), id -> new ArrayList<>()).add(verdict.score());

@@ -123,11 +123,25 @@ public final class Detector {
         }
       }
     }
-    if (reading.timestampMillis() < state.lastTimestampMillis) {
-      return Outcome.rejected(Rejection.Reason.TIME_BACKWARDS,
-          reading.timestampMillis() + " < last " + state.lastTimestampMillis);
-    }
+    if (reading.timestampMillis() < state.lastTimestampMillis) return backwards(state, reading.timestampMillis());
     return null;
+  }
+
+  /**
+   * A reading earlier than the sensor's last accepted one: refused, and counted. When it is the {@link
+   * DetectorConfig#clockSetBackReadings()}-th in a row, each at or after the one before, the sensor's clock
+   * was set back for good: it is accepted (null), and the sensor goes on from its new clock.
+   */
+  private Outcome backwards(SensorState state, long timestampMillis) {
+    boolean inRun = state.backwardsRun > 0 && timestampMillis >= state.lastBackwardsMillis;
+    // Saturating: with clockSetBackReadings 0 a run never ends by acceptance.
+    int run = !inRun ? 1 : state.backwardsRun == Integer.MAX_VALUE ? Integer.MAX_VALUE : state.backwardsRun + 1;
+    int setBack = config.clockSetBackReadings();
+    if (setBack > 0 && run >= setBack) return null;
+    state.backwardsRun = run;
+    state.lastBackwardsMillis = timestampMillis;
+    return Outcome.rejectedCounting(Rejection.Reason.TIME_BACKWARDS,
+        timestampMillis + " < last " + state.lastTimestampMillis + " (" + run + " in a row)");
   }
 
   /** Whether h and C are shaped for this model (a state of the same version always is, unless forged). */
@@ -177,6 +191,8 @@ public final class Detector {
     state.remember(values);
     state.readings = n + 1;
     state.lastTimestampMillis = reading.timestampMillis();
+    state.backwardsRun = 0;
+    state.lastBackwardsMillis = Long.MIN_VALUE;
 
     double p = likelihood.combine(tails, k, shares);
     boolean warmingUp = n < config.warmUpReadings();

@@ -25,6 +25,9 @@ import java.util.function.Function;
  *     mean and spread the level is measured against: how quickly a lasting change (a new level, new noise)
  *     stops looking anomalous; at most 10,000, which the state's 16-bit histogram counts still resolve
  * @param combination how the tail probabilities of several channels become one
+ * @param clockSetBackReadings a sensor whose clock was set back for good: the n-th reading in a row that is
+ *     earlier than the sensor's last accepted one, each at or after the one before it, is accepted, and the
+ *     sensor goes on from its new clock; the n - 1 before it are refused as {@code TIME_BACKWARDS}. 0: never
  */
 public record DetectorConfig(
     int warmUpReadings,
@@ -34,7 +37,8 @@ public record DetectorConfig(
     double shortHalfLife,
     double adaptHalfLife,
     double historyHalfLife,
-    Combination combination) {
+    Combination combination,
+    int clockSetBackReadings) {
 
   /** Ways to combine per-channel tail probabilities p_c into one. */
   public enum Combination {
@@ -55,11 +59,12 @@ public record DetectorConfig(
     require(historyHalfLife >= adaptHalfLife && historyHalfLife <= EmpiricalTail.MAX_HALF_LIFE,
         "historyHalfLife must be >= adaptHalfLife and <= " + EmpiricalTail.MAX_HALF_LIFE + ", got " + historyHalfLife);
     require(combination != null, "combination is required");
+    require(clockSetBackReadings >= 0, "clockSetBackReadings must be >= 0, got " + clockSetBackReadings);
   }
 
   /** The contract's first three settings; the rest at their defaults. */
   public DetectorConfig(int warmUpReadings, double anomalyThreshold, double bandSigmas) {
-    this(warmUpReadings, anomalyThreshold, bandSigmas, 16, 3, 100, 2000, Combination.MAX);
+    this(warmUpReadings, anomalyThreshold, bandSigmas, 16, 3, 100, 2000, Combination.MAX, 10);
   }
 
   public static DetectorConfig defaults() {
@@ -92,13 +97,14 @@ public record DetectorConfig(
         get(set, "shortHalfLife", Double::parseDouble, d.shortHalfLife),
         get(set, "adaptHalfLife", Double::parseDouble, d.adaptHalfLife),
         get(set, "historyHalfLife", Double::parseDouble, d.historyHalfLife),
-        get(set, "combination", s -> Combination.valueOf(s.toUpperCase(Locale.ROOT)), d.combination));
+        get(set, "combination", s -> Combination.valueOf(s.toUpperCase(Locale.ROOT)), d.combination),
+        get(set, "clockSetBackReadings", Integer::parseInt, d.clockSetBackReadings));
   }
 
   private static final String PREFIX = "detector.";
   private static final List<String> FIELDS = List.of(
       "warmUpReadings", "anomalyThreshold", "bandSigmas", "replayReadings", "shortHalfLife",
-      "adaptHalfLife", "historyHalfLife", "combination");
+      "adaptHalfLife", "historyHalfLife", "combination", "clockSetBackReadings");
 
   private static <T> T get(Map<String, String> set, String field, Function<String, T> parse, T fallback) {
     String text = set.get(field);

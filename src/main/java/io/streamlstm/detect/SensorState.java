@@ -34,10 +34,12 @@ public final class SensorState {
   private static final byte MAGIC = 'S';
   /**
    * Version of the binary form. 1 and 2 held the statistics as doubles (2 without their zeros), 3 had no
-   * history mean and variance for the level, 4 no episode-scale level; they are refused like any other version, and the stream then
-   * starts the sensor over (see {@code ReadingScorer}).
+   * history mean and variance for the level, 4 no episode-scale level, 5 no count of readings before the last
+   * one (a clock set back); {@link SensorStateMigration} reads each into this one. The rule: every change of
+   * the format ships with the reader of the format before it, and with a fixture of that format made by the
+   * build that wrote it.
    */
-  private static final byte FORMAT = 5;
+  static final byte FORMAT = 6;
   // The arrays go straight between the bytes and the fields (one move each, no ByteBuffer bookkeeping).
   private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle CHARS = MethodHandles.byteArrayViewVarHandle(char[].class, ByteOrder.LITTLE_ENDIAN);
@@ -48,6 +50,10 @@ public final class SensorState {
   private byte[][] channelsUtf8 = {};
   long readings;
   long lastTimestampMillis = Long.MIN_VALUE;
+  /** Readings in a row earlier than the last accepted one, each at or after the one before (a clock set back). */
+  int backwardsRun;
+  /** The last of them, {@link Long#MIN_VALUE} while there are none. */
+  long lastBackwardsMillis = Long.MIN_VALUE;
   float[][] recurrent = {};
   float[] predictedMean = {};
   float[] predictedSigma = {};
@@ -129,8 +135,9 @@ public final class SensorState {
 
   /**
    * Compact versioned binary form; {@link #decode} of it gives back an equal state. Layout (little-endian;
-   * "var" is an unsigned LEB128 varint): magic 'S', format 5, model version (var length + UTF-8), k (var),
-   * k channel names (var length + UTF-8), readings (var), last timestamp (i64), lanes (var), state size
+   * "var" is an unsigned LEB128 varint): magic 'S', format 6, model version (var length + UTF-8), k (var),
+   * k channel names (var length + UTF-8), readings (var), last timestamp (i64), backwards run (var) and, when
+   * it is not 0, the last backwards timestamp (i64), lanes (var), state size
    * (var), lanes·size f32 h/C, μ and σ (k f32 each), normaliser (2k f64), origin (k f64), likelihood
    * (STATS·k f32), histograms (HISTOGRAMS·k u16), slot counts (SLOTS·k u8), recent capacity (var),
    * count (var), count·k f32.
@@ -147,7 +154,8 @@ public final class SensorState {
     int stateSize = stateSize();
     int size = 2 + varSize(modelVersionUtf8.length) + modelVersionUtf8.length + varSize(k);
     for (byte[] name : channelsUtf8) size += varSize(name.length) + name.length;
-    size += varSize(readings) + 8 + varSize(recurrent.length) + varSize(stateSize);
+    size += varSize(readings) + 8 + varSize(backwardsRun) + (backwardsRun == 0 ? 0 : 8);
+    size += varSize(recurrent.length) + varSize(stateSize);
     size += 4 * (recurrent.length * stateSize + 2 * k + likelihood.length + recentCount * k);
     size += 8 * (normaliser.length + origin.length) + 2 * histograms.length + slotCounts.length;
     return size + varSize(recentCapacity()) + varSize(recentCount);
@@ -162,6 +170,8 @@ public final class SensorState {
     for (byte[] name : channelsUtf8) putBytes(b, name);
     putVar(b, readings);
     b.putLong(lastTimestampMillis);
+    putVar(b, backwardsRun);
+    if (backwardsRun != 0) b.putLong(lastBackwardsMillis);
     putVar(b, recurrent.length);
     putVar(b, stateSize());
     for (float[] lane : recurrent) putFloats(b, lane, lane.length);
@@ -196,49 +206,51 @@ public final class SensorState {
    */
   public static void decodeInto(byte[] bytes, SensorState into) {
     if (bytes == null || bytes.length < 2) throw invalid("too short (" + (bytes == null ? 0 : bytes.length) + " bytes)");
-    ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    if (in.get() != MAGIC) throw invalid("does not start with the sensor state marker");
-    byte format = in.get();
-    if (format != FORMAT) throw invalid("unknown format version " + format + " (this build reads " + FORMAT + ")");
+    if (bytes[0] != MAGIC) throw invalid("does not start with the sensor state marker");
+    byte format = bytes[1];
+    if (format == FORMAT) {
+      readLittleEndian(bytes, into, AnomalyLikelihood.STATS, AnomalyLikelihood.HISTOGRAMS, true);
+    } else {
+      SensorStateMigration.decodeInto(bytes, format, into);
+    }
+  }
+
+  /**
+   * Reads the little-endian body that formats 3 to 6 share (and the float layout a build of format 2
+   * wrote), after the magic and format bytes, with {@code statsPerChannel} likelihood floats and {@code
+   * histogramsPerChannel} counts per channel, and the backwards run when the format has it: the current
+   * format's, or an older one's for {@link SensorStateMigration} to map onto the current layout.
+   */
+  static void readLittleEndian(byte[] bytes, SensorState into, int statsPerChannel, int histogramsPerChannel,
+      boolean withBackwardsRun) {
+    ByteBuffer in = ByteBuffer.wrap(bytes, 2, bytes.length - 2).order(ByteOrder.LITTLE_ENDIAN);
     try {
       SensorState s = into;
       int versionLength = length(in, Detector.MAX_NAME_BYTES, "model version");
       if (!sameBytes(in, versionLength, s.modelVersionUtf8)) s.setModelVersion(string(in, versionLength));
       in.position(in.position() + versionLength);
       int k = length(in, Detector.MAX_CHANNELS, "channels");
-      if (s.channels.length != k) {
-        s.channels = new String[k];
-        s.channelsUtf8 = new byte[k][];
-      }
+      s.resizeChannels(k);
       for (int c = 0; c < k; c++) {
         int length = length(in, Detector.MAX_NAME_BYTES, "channel name");
-        if (!sameBytes(in, length, s.channelsUtf8[c])) {
-          s.channels[c] = string(in, length);
-          s.channelsUtf8[c] = s.channels[c].getBytes(StandardCharsets.UTF_8);
-        }
+        if (!sameBytes(in, length, s.channelsUtf8[c])) s.setChannel(c, string(in, length));
         in.position(in.position() + length);
       }
       s.readings = getVar(in);
       if (s.readings < 0) throw invalid("negative reading count " + s.readings);
       s.lastTimestampMillis = in.getLong();
+      s.backwardsRun = withBackwardsRun ? length(in, Integer.MAX_VALUE, "backwards run") : 0;
+      s.lastBackwardsMillis = s.backwardsRun == 0 ? Long.MIN_VALUE : in.getLong();
       int lanes = length(in, Detector.MAX_CHANNELS, "recurrent states");
       int stateSize = length(in, Integer.MAX_VALUE, "state size");
-      if ((long) lanes * stateSize > in.remaining() / 4) {
-        throw invalid(lanes + " recurrent states of " + stateSize + " floats exceed the " + bytes.length + " bytes");
-      }
-      if (k == 0 && lanes != 0) throw invalid("recurrent state without channels");
-      if (lanes == 0 && stateSize != 0) throw invalid("state size " + stateSize + " without recurrent states");
-      if (s.recurrent.length != lanes) s.recurrent = new float[lanes][];
-      for (int lane = 0; lane < lanes; lane++) {
-        s.recurrent[lane] = getFloats(in, sized(s.recurrent[lane], stateSize), stateSize, "h/C");
-      }
+      s.readRecurrent(in, k, lanes, stateSize);
       s.predictedMean = getFloats(in, sized(s.predictedMean, k), k, "predicted mean");
       s.predictedSigma = getFloats(in, sized(s.predictedSigma, k), k, "predicted sigma");
       s.normaliser = getDoubles(in, sized(s.normaliser, 2 * k), "normaliser");
       s.origin = getDoubles(in, sized(s.origin, k), "origin");
-      int stats = AnomalyLikelihood.STATS * k;
+      int stats = statsPerChannel * k;
       s.likelihood = getFloats(in, sized(s.likelihood, stats), stats, "likelihood");
-      int histogramsLength = AnomalyLikelihood.HISTOGRAMS * k;
+      int histogramsLength = histogramsPerChannel * k;
       if (histogramsLength > in.remaining() / 2) throw new BufferUnderflowException();
       if (s.histograms.length != histogramsLength) s.histograms = new char[histogramsLength];
       int at = in.position();
@@ -259,15 +271,41 @@ public final class SensorState {
     }
   }
 
+  /** Channel names for {@code k} channels, the old ones kept when the count is unchanged. */
+  void resizeChannels(int k) {
+    if (channels.length != k) {
+      channels = new String[k];
+      channelsUtf8 = new byte[k][];
+    }
+  }
+
+  void setChannel(int c, String name) {
+    channels[c] = name;
+    channelsUtf8[c] = name.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** {@code lanes} recurrent states of {@code stateSize} floats each, h then C, checked against what is left. */
+  void readRecurrent(ByteBuffer in, int k, int lanes, int stateSize) {
+    if ((long) lanes * stateSize > in.remaining() / 4) {
+      throw invalid(lanes + " recurrent states of " + stateSize + " floats exceed the " + in.limit() + " bytes");
+    }
+    if (k == 0 && lanes != 0) throw invalid("recurrent state without channels");
+    if (lanes == 0 && stateSize != 0) throw invalid("state size " + stateSize + " without recurrent states");
+    if (recurrent.length != lanes) recurrent = new float[lanes][];
+    for (int lane = 0; lane < lanes; lane++) {
+      recurrent[lane] = getFloats(in, sized(recurrent[lane], stateSize), stateSize, "h/C");
+    }
+  }
+
   private int stateSize() {
     return recurrent.length == 0 ? 0 : recurrent[0].length;
   }
 
-  private static IllegalArgumentException invalid(String why) {
+  static IllegalArgumentException invalid(String why) {
     return new IllegalArgumentException("not a valid sensor state: " + why);
   }
 
-  private static float[] sized(float[] reused, int length) {
+  static float[] sized(float[] reused, int length) {
     return reused != null && reused.length == length ? reused : new float[length];
   }
 
@@ -335,7 +373,7 @@ public final class SensorState {
   }
 
   /** The first {@code n} floats of {@code into} read, each checked finite. */
-  private static float[] getFloats(ByteBuffer in, float[] into, int n, String what) {
+  static float[] getFloats(ByteBuffer in, float[] into, int n, String what) {
     if (n > in.remaining() / 4) throw new BufferUnderflowException();
     byte[] bytes = in.array();
     int at = in.position();
@@ -366,6 +404,8 @@ public final class SensorState {
         && Arrays.equals(channels, s.channels)
         && readings == s.readings
         && lastTimestampMillis == s.lastTimestampMillis
+        && backwardsRun == s.backwardsRun
+        && lastBackwardsMillis == s.lastBackwardsMillis
         && Arrays.deepEquals(recurrent, s.recurrent)
         && Arrays.equals(predictedMean, s.predictedMean)
         && Arrays.equals(predictedSigma, s.predictedSigma)

@@ -20,6 +20,8 @@ public final class DeadLetters {
 
   /** The sensor's stored state could not be decoded; the sensor starts over with its next reading. */
   public static final String STATE_UNREADABLE = "STATE_UNREADABLE";
+  /** The reading's time is further ahead of its Kafka record's than the tolerance: a sensor clock gone wrong. */
+  public static final String FUTURE_TIMESTAMP = "FUTURE_TIMESTAMP";
   /** The detector failed on this reading; kept apart so one bad reading cannot stop the stream. */
   public static final String SCORING_FAILED = "SCORING_FAILED";
 

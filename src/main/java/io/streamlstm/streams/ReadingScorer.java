@@ -12,16 +12,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One record in, one {@link Verdict} out: parse, load the sensor's state, let the {@link Detector} score,
- * store the new state. The stream's processor and the offline replay both use it, so they parse, refuse
- * and score alike. Sensor states live wherever the caller keeps them (the stream's store, a map).
- * Not thread-safe: one per stream task.
+ * One record in, one {@link Verdict} out: parse, refuse a reading stamped too far ahead of its record
+ * ({@link FutureTimestamps}), load the sensor's state (a departed sensor's, {@link StateExpiry}, starts
+ * over), let the {@link Detector} score, store the new state. The stream's processor and the offline replay
+ * both use it, so they parse, refuse and score alike. Sensor states live wherever the caller keeps them (the
+ * stream's store, a map). Not thread-safe: one per stream task.
  */
 public final class ReadingScorer {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReadingScorer.class);
 
   private final ActiveModel models;
+  private final long futureToleranceMillis;
+  private final StateExpiry expiry;
   private final ScoringObserver observer;
   private final Function<String, byte[]> loadState;
   private final BiConsumer<String, byte[]> saveState;
@@ -30,17 +33,22 @@ public final class ReadingScorer {
   /** Decoded into again for each reading, so scoring a reading builds no new state object. */
   private SensorState reusable;
 
-  /** {@code saveState} with a null state deletes it. */
-  public ReadingScorer(ActiveModel models, ScoringObserver observer, Function<String, byte[]> loadState,
-      BiConsumer<String, byte[]> saveState) {
+  /** {@code saveState} with a null state deletes it; of {@code settings}, the future tolerance and expiry count. */
+  public ReadingScorer(ActiveModel models, StreamSettings settings, ScoringObserver observer,
+      Function<String, byte[]> loadState, BiConsumer<String, byte[]> saveState) {
     this.models = models;
+    this.futureToleranceMillis = settings.futureTolerance().toMillis();
+    this.expiry = settings.stateExpiry();
     this.observer = observer;
     this.loadState = loadState;
     this.saveState = saveState;
   }
 
-  /** Scores the record {@code value} keyed {@code key} (null or "" when the sensor is in the value). */
-  public Verdict score(String key, byte[] value) {
+  /**
+   * Scores the record {@code value} keyed {@code key} (null or "" when the sensor is in the value), whose Kafka
+   * timestamp is {@code recordTimestampMillis} (negative when it has none).
+   */
+  public Verdict score(String key, byte[] value, long recordTimestampMillis) {
     final long start = System.nanoTime();
     final SensorReading parsed;
     try {
@@ -49,9 +57,14 @@ public final class ReadingScorer {
       return deadLetter(key, Rejection.Reason.MALFORMED.name(), e.getMessage());
     }
     final String sensorId = parsed.sensorId();
+    final long readingMillis = parsed.reading().timestampMillis();
+    if (FutureTimestamps.tooFarAhead(readingMillis, recordTimestampMillis, futureToleranceMillis)) {
+      return deadLetter(sensorId, DeadLetters.FUTURE_TIMESTAMP, Timestamps.format(readingMillis) + " is more than "
+          + futureToleranceMillis + " ms after its record's time " + Timestamps.format(recordTimestampMillis));
+    }
     final Detector detector = detectorForCurrentModel();
     final byte[] stored = loadState.apply(sensorId);
-    final SensorState state;
+    SensorState state;
     try {
       state = stored == null ? detector.newState() : decodeReusing(stored);
     } catch (IllegalArgumentException e) {
@@ -60,6 +73,9 @@ public final class ReadingScorer {
       saveState.accept(sensorId, null);
       return deadLetter(sensorId, DeadLetters.STATE_UNREADABLE, e.getMessage());
     }
+    // Departed and back: it starts over, as if the sweep had removed its state, whether or not it came by yet.
+    final boolean departed = stored != null && expiry.expired(state.lastTimestampMillis(), readingMillis);
+    if (departed) state = detector.newState();
     final Outcome outcome;
     try {
       outcome = detector.process(state, parsed.reading());
@@ -67,10 +83,13 @@ public final class ReadingScorer {
       LOG.warn("Sensor {}: detector failed on a reading, dead-lettered", sensorId, e);
       return deadLetter(sensorId, DeadLetters.SCORING_FAILED, e.toString());
     }
+    if (outcome.stateChanged()) {
+      saveState.accept(sensorId, state.encode()); // a refused reading may count toward a clock set back
+      if (departed) observer.statesExpired(1);
+    }
     if (!outcome.accepted()) {
       return deadLetter(sensorId, outcome.rejection().reason().name(), outcome.rejection().detail());
     }
-    saveState.accept(sensorId, state.encode());
     final Score score = outcome.score();
     // The time of the whole step a reading costs: parse, state decode, detector, state encode.
     final long nanos = System.nanoTime() - start;

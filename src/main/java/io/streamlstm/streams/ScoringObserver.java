@@ -24,6 +24,9 @@ public interface ScoringObserver {
   /** A record went to the dead-letter topic; {@code reason} is a short enum-like word. */
   void deadLettered(String reason);
 
+  /** {@code count} departed sensors' states were removed (see {@link StateExpiry}). */
+  void statesExpired(int count);
+
   /** A model version became active (at start and at every switch). */
   void modelActivated(String version);
 
@@ -33,6 +36,7 @@ public interface ScoringObserver {
   ScoringObserver NONE = new ScoringObserver() {
     @Override public void scored(String s, double l, double[] e, boolean a, boolean w, long n) {}
     @Override public void deadLettered(String reason) {}
+    @Override public void statesExpired(int count) {}
     @Override public void modelActivated(String version) {}
     @Override public void modelRefused(String reason) {}
   };

@@ -1,28 +1,43 @@
 package io.streamlstm.streams;
 
+import io.streamlstm.detect.SensorState;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Scores each reading against its sensor's state in the store and forwards, by sink name, the score's
  * JSON (to the scores, and to the anomalies when flagged) or, for a refused record, its original bytes
  * with the dead-letter headers. Forwarding by name spares every record the split, filter and map nodes
- * that would otherwise sort the outputs, each a call and a new record per reading.
+ * that would otherwise sort the outputs, each a call and a new record per reading. Between records, a
+ * wall-clock punctuation sweeps a slice of the store for departed sensors ({@link StateExpiry}).
  */
 final class ScoringProcessor implements Processor<String, byte[], String, byte[]> {
 
   private final ActiveModel models;
+  private final StreamSettings settings;
   private final ScoringObserver observer;
   private final String storeName;
   private ProcessorContext<String, byte[]> context;
+  private KeyValueStore<String, byte[]> states;
   private ReadingScorer scorer;
+  /** The last key the previous sweep read, null to start at the first; in memory only (a sweep is idempotent). */
+  private String sweptUpTo;
+  /** Decoded into again for each state a sweep reads. */
+  private SensorState swept;
+  private final List<String> expired = new ArrayList<>();
 
-  ScoringProcessor(ActiveModel models, ScoringObserver observer, String storeName) {
+  ScoringProcessor(ActiveModel models, StreamSettings settings, ScoringObserver observer, String storeName) {
     this.models = models;
+    this.settings = settings;
     this.observer = observer;
     this.storeName = storeName;
   }
@@ -30,13 +45,16 @@ final class ScoringProcessor implements Processor<String, byte[], String, byte[]
   @Override
   public void init(ProcessorContext<String, byte[]> context) {
     this.context = context;
-    final KeyValueStore<String, byte[]> states = context.getStateStore(storeName);
-    scorer = new ReadingScorer(models, observer, states::get, states::put);
+    states = context.getStateStore(storeName);
+    scorer = new ReadingScorer(models, settings, observer, states::get, states::put);
+    final StateExpiry expiry = settings.stateExpiry();
+    if (expiry.enabled()) context.schedule(expiry.every(), PunctuationType.WALL_CLOCK_TIME, now -> sweep());
   }
 
   @Override
   public void process(Record<String, byte[]> record) {
-    final Verdict verdict = scorer.score(record.key(), record.value());
+    // The record's time is the reading's, unless the extractor kept the Kafka time of one stamped too far ahead.
+    final Verdict verdict = scorer.score(record.key(), record.value(), record.timestamp());
     if (verdict.isScored()) {
       final Headers headers = record.headers();
       final Record<String, byte[]> score = record.withKey(verdict.sensorId())
@@ -52,5 +70,42 @@ final class ScoringProcessor implements Processor<String, byte[], String, byte[]
     context.forward(record.withKey(originalKey)
         .withHeaders(DeadLetters.headers(record.headers(), verdict.reason(), verdict.detail(), source.topic(),
             source.partition(), source.offset())), ScoringTopology.DEAD_LETTERS_SINK);
+  }
+
+  /**
+   * Reads the next {@link StateExpiry#slice()} states after the last one read, and removes those whose last
+   * reading lies more than the ttl behind the task's stream time; past the last key it starts again at the
+   * first. A state that cannot be decoded is left to the scorer, which reports it at the sensor's next reading.
+   */
+  private void sweep() {
+    final long streamTime = context.currentStreamTimeMs();
+    final StateExpiry expiry = settings.stateExpiry();
+    int read = 0;
+    String last = null;
+    boolean more;
+    try (KeyValueIterator<String, byte[]> slice = sweptUpTo == null ? states.all() : states.range(sweptUpTo, null)) {
+      while (read < expiry.slice() && slice.hasNext()) {
+        final KeyValue<String, byte[]> entry = slice.next();
+        if (entry.key.equals(sweptUpTo)) continue; // the range starts at the key read last time
+        read++;
+        last = entry.key;
+        try {
+          if (swept == null) {
+            swept = SensorState.decode(entry.value);
+          } else {
+            SensorState.decodeInto(entry.value, swept);
+          }
+        } catch (IllegalArgumentException unreadable) {
+          swept = null; // half overwritten
+          continue;
+        }
+        if (expiry.expired(swept.lastTimestampMillis(), streamTime)) expired.add(entry.key);
+      }
+      more = slice.hasNext();
+    }
+    sweptUpTo = more ? last : null;
+    for (String key : expired) states.delete(key);
+    if (!expired.isEmpty()) observer.statesExpired(expired.size());
+    expired.clear();
   }
 }

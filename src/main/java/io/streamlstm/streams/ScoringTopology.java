@@ -68,7 +68,7 @@ public final class ScoringTopology {
     // Values stay raw bytes until the scorer reads them, so no record can fail deserialisation:
     // unreadable ones reach the dead-letter topic like any other refused reading.
     final KStream<String, byte[]> readings = builder.stream(settings.inputTopic(),
-        Consumed.with(text, bytes).withTimestampExtractor(new ReadingTimestampExtractor()));
+        Consumed.with(text, bytes).withTimestampExtractor(new ReadingTimestampExtractor(settings.futureTolerance())));
 
     final Map<String, KStream<String, byte[]>> byKey = readings.split(Named.as("readings-"))
         .branch((sensorId, value) -> sensorId == null || sensorId.isEmpty(), Branched.as("without-key"))
@@ -87,7 +87,7 @@ public final class ScoringTopology {
     // a refused record, with its original bytes and headers that say why (DeadLetters), to the dead letters.
     final KStream<String, byte[]> outputs = byKey.get("readings-with-key")
         .merge(rekeyed, Named.as("all-readings"))
-        .process(() -> new ScoringProcessor(models, observer, SENSOR_STATE_STORE),
+        .process(() -> new ScoringProcessor(models, settings, observer, SENSOR_STATE_STORE),
             Named.as("score"), SENSOR_STATE_STORE);
     outputs.to(settings.scoresTopic(), Produced.with(text, bytes).withName(SCORES_SINK));
     outputs.to(settings.anomaliesTopic(), Produced.with(text, bytes).withName(ANOMALIES_SINK));

@@ -1,10 +1,13 @@
 package io.streamlstm.streams;
 
 import io.streamlstm.detect.DetectorConfig;
+import java.time.Duration;
 
 /**
  * What the topology needs to know, apart from Kafka's own client settings: where readings come from,
- * where scores, anomalies and dead letters go, which model record to follow, and the detector's settings.
+ * where scores, anomalies and dead letters go, which model record to follow, the detector's settings, how far
+ * ahead of its Kafka record a reading's time may be ({@link FutureTimestamps}), and when a departed sensor's
+ * state is removed.
  */
 public record StreamSettings(
     String inputTopic,
@@ -13,13 +16,18 @@ public record StreamSettings(
     String deadLetterTopic,
     String modelTopic,
     String modelName,
-    DetectorConfig detector) {
+    DetectorConfig detector,
+    Duration futureTolerance,
+    StateExpiry stateExpiry) {
 
   public static final String DEFAULT_MODEL_NAME = "default";
+  /** How far a reading's time may be ahead of its Kafka record's before it is refused: a day of clock error. */
+  public static final Duration DEFAULT_FUTURE_TOLERANCE = Duration.ofDays(1);
 
   public static StreamSettings defaults() {
     return new StreamSettings("sensor-readings", "anomaly-scores", "anomalies", "sensor-readings-dlq",
-        "streamlstm-models", DEFAULT_MODEL_NAME, DetectorConfig.defaults());
+        "streamlstm-models", DEFAULT_MODEL_NAME, DetectorConfig.defaults(), DEFAULT_FUTURE_TOLERANCE,
+        StateExpiry.DEFAULT);
   }
 
   public StreamSettings {
@@ -30,6 +38,10 @@ public record StreamSettings(
     requireName("model topic", modelTopic);
     requireName("model name", modelName);
     if (detector == null) throw new IllegalArgumentException("detector settings are required");
+    if (futureTolerance == null || futureTolerance.isNegative()) {
+      throw new IllegalArgumentException("future tolerance must be >= 0, got " + futureTolerance);
+    }
+    if (stateExpiry == null) throw new IllegalArgumentException("state expiry settings are required");
   }
 
   private static void requireName(String what, String name) {

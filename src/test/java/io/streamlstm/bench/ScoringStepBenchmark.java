@@ -8,6 +8,7 @@ import io.streamlstm.streams.ReadingJson;
 import io.streamlstm.streams.ReadingScorer;
 import io.streamlstm.streams.ScoreJson;
 import io.streamlstm.streams.ScoringObserver;
+import io.streamlstm.streams.StreamSettings;
 import io.streamlstm.streams.Timestamps;
 import io.streamlstm.streams.Verdict;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ public class ScoringStepBenchmark {
     }
     final DetectorConfig config = DetectorConfig.defaults();
     scorer = new ReadingScorer(new ActiveModel(Models.loadDefault(), config, ScoringObserver.NONE),
-        ScoringObserver.NONE, states::get, states::put);
+        StreamSettings.defaults(), ScoringObserver.NONE, states::get, states::put);
     for (int k = 0; k < READINGS / 4; k++) step();
   }
 
@@ -70,12 +71,13 @@ public class ScoringStepBenchmark {
       next = 0;
     }
     final byte[] value = readings[next++];
+    final long recordTime;
     try {
-      ReadingJson.timestampOf(value); // the timestamp extractor's read
+      recordTime = ReadingJson.timestampOf(value); // the timestamp extractor's read, the record time it gives
     } catch (io.streamlstm.streams.BadReadingException e) {
       throw new IllegalStateException(e);
     }
-    final Verdict verdict = scorer.score("pump-7", value);
+    final Verdict verdict = scorer.score("pump-7", value, recordTime);
     lastScore = verdict.score();
     return ScoreJson.write(verdict.sensorId(), verdict.score());
   }

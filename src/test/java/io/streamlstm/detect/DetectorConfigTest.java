@@ -13,10 +13,11 @@ class DetectorConfigTest {
   void propertiesOverrideTheirFieldsAndLeaveTheRest() {
     DetectorConfig c = DetectorConfig.fromProperties(Map.of(
         "detector.warmUpReadings", "12", "detector.anomalyThreshold", " 0.999 ",
-        "detector.combination", "fisher", "detector.adaptHalfLife", "50", "kafka.other", "x"));
+        "detector.combination", "fisher", "detector.adaptHalfLife", "50", "detector.clockSetBackReadings", "3",
+        "kafka.other", "x"));
     DetectorConfig d = DetectorConfig.defaults();
     assertEquals(new DetectorConfig(12, 0.999, d.bandSigmas(), d.replayReadings(), d.shortHalfLife(), 50,
-        d.historyHalfLife(), DetectorConfig.Combination.FISHER), c);
+        d.historyHalfLife(), DetectorConfig.Combination.FISHER, 3), c);
     assertEquals(d, DetectorConfig.fromProperties(Map.of()));
   }
 

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlstm.lstm.Model;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -85,8 +87,11 @@ class DetectorTest {
             Rejection.Reason.WRONG_CHANNELS);
         assertRefused(detector, offered, new Reading(time, new String[0], new double[0]),
             Rejection.Reason.WRONG_CHANNELS);
-        assertRefused(detector, offered, Reading.single(time - STEP - 1, series[t]), Rejection.Reason.TIME_BACKWARDS);
         assertArrayEquals(before, offered.encode(), "t=" + t);
+        // An earlier reading only counts toward a clock set back, until the next accepted one.
+        assertRefused(detector, offered, Reading.single(time - STEP - 1, series[t]), Rejection.Reason.TIME_BACKWARDS);
+        assertEquals(1, offered.backwardsRun);
+        assertEquals(time - STEP - 1, offered.lastBackwardsMillis);
       }
       Score a = accept(detector, offered, Reading.single(time, series[t]));
       Score b = accept(detector, clean, Reading.single(time, series[t]));
@@ -109,6 +114,63 @@ class DetectorTest {
     Outcome outcome = detector.process(state, reading);
     assertFalse(outcome.accepted());
     assertEquals(reason, outcome.rejection().reason());
+  }
+
+  @Test
+  void aClockSetBackForGoodIsFollowedAfterItsRunOfEarlierReadings() {
+    Detector detector = new Detector(MODEL, CONFIG);
+    SensorState state = detector.newState();
+    double[] series = TestSeries.noisyCycle(400, 10, 2, 0.3, 5);
+    scoreAll(detector, state, Arrays.copyOf(series, 200), 0);
+    long last = state.lastTimestampMillis();
+    long setBack = last - 86_400_000L; // a day earlier, then on at the usual pace
+    int needed = CONFIG.clockSetBackReadings();
+    assertEquals(10, needed);
+    for (int i = 0; i < needed - 1; i++) {
+      Outcome outcome = detector.process(state, Reading.single(setBack + i * STEP, series[200 + i]));
+      assertEquals(Rejection.Reason.TIME_BACKWARDS, outcome.rejection().reason(), "reading " + i);
+      assertTrue(outcome.stateChanged(), "the run is counted in the state");
+      assertEquals(i + 1, state.backwardsRun);
+      assertEquals(200, state.readings());
+      assertEquals(last, state.lastTimestampMillis());
+    }
+    // The n-th in a row is accepted, and the sensor goes on from its new clock.
+    for (int i = needed - 1; i < 200; i++) {
+      Score score = accept(detector, state, Reading.single(setBack + i * STEP, series[200 + i]));
+      assertTrue(Double.isFinite(score.likelihood()) && score.likelihood() >= 0 && score.likelihood() <= 1);
+      assertEquals(0, state.backwardsRun);
+    }
+    assertEquals(200 + 200 - (needed - 1), state.readings());
+    assertEquals(setBack + 199 * STEP, state.lastTimestampMillis());
+    assertEquals(state, SensorState.decode(state.encode()));
+  }
+
+  @Test
+  void aRunOfEarlierReadingsStartsAgainWhenOneIsOutOfOrderOrOneIsOnTime() {
+    Detector detector = new Detector(MODEL, CONFIG);
+    SensorState state = detector.newState();
+    double[] series = TestSeries.noisyCycle(200, 10, 2, 0.3, 5);
+    scoreAll(detector, state, series, 0);
+    long last = state.lastTimestampMillis();
+    for (int i = 0; i < 5; i++) assertRefused(detector, state, Reading.single(last - 1000 + i, 10), Rejection.Reason.TIME_BACKWARDS);
+    assertEquals(5, state.backwardsRun);
+    assertEquals(state, SensorState.decode(state.encode()), "the run goes through the codec");
+    // Earlier than the run's last reading: not one clock going on, so the run starts again.
+    assertRefused(detector, state, Reading.single(last - 5000, 10), Rejection.Reason.TIME_BACKWARDS);
+    assertEquals(1, state.backwardsRun);
+    // A reading on the sensor's own clock ends the run.
+    accept(detector, state, Reading.single(last + STEP, 10));
+    assertEquals(0, state.backwardsRun);
+    assertEquals(Long.MIN_VALUE, state.lastBackwardsMillis);
+
+    DetectorConfig never = DetectorConfig.fromProperties(Map.of("detector.clockSetBackReadings", "0"));
+    Detector strict = new Detector(MODEL, never);
+    SensorState refusing = strict.newState();
+    scoreAll(strict, refusing, series, 0);
+    for (int i = 0; i < 50; i++) {
+      assertRefused(strict, refusing, Reading.single(last - 86_400_000L + i * STEP, 10), Rejection.Reason.TIME_BACKWARDS);
+    }
+    assertEquals(series.length, refusing.readings());
   }
 
   @Test

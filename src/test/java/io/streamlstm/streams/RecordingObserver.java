@@ -10,11 +10,17 @@ final class RecordingObserver implements ScoringObserver {
   final List<String> deadLetterReasons = new ArrayList<>();
   final List<String> activatedModels = new ArrayList<>();
   final List<String> refusedModels = new ArrayList<>();
+  int statesExpired;
 
   @Override
   public void scored(String sensorId, double likelihood, double[] error, boolean anomaly, boolean warmingUp,
       long processingNanos) {
     scoredSensors.add(sensorId);
+  }
+
+  @Override
+  public void statesExpired(int count) {
+    statesExpired += count;
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamlstm.detect.Detector;
 import io.streamlstm.detect.Outcome;
 import io.streamlstm.detect.Reading;
+import io.streamlstm.detect.Rejection;
 import io.streamlstm.detect.Score;
 import io.streamlstm.detect.SensorState;
 import io.streamlstm.lstm.Model;
@@ -21,6 +23,7 @@ import io.streamlstm.lstm.Network;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -68,11 +71,15 @@ class ScoringTopologyTest {
     final TestOutputTopic<String, byte[]> deadLetters;
 
     Run() {
+      this(SETTINGS);
+    }
+
+    Run(StreamSettings settings) {
       final Properties props = new Properties();
       props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scoring-test-" + drivers.size());
       props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
       props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + drivers.size()).toString());
-      driver = new TopologyTestDriver(ScoringTopology.build(SETTINGS, SHIPPED, observer), props);
+      driver = new TopologyTestDriver(ScoringTopology.build(settings, SHIPPED, observer), props);
       drivers.add(driver);
       readings = driver.createInputTopic(SETTINGS.inputTopic(), new StringSerializer(), new ByteArraySerializer());
       models = driver.createInputTopic(SETTINGS.modelTopic(), new StringSerializer(), new ByteArraySerializer());
@@ -387,5 +394,106 @@ class ScoringTopologyTest {
     assertEquals(vibration[vibration.length - 1], last.get("values").get("vibration").asDouble());
     assertTrue(last.get("expected").has("vibration") && last.get("channelShares").has("temp"));
     assertTrue(run.deadLetters.isEmpty());
+  }
+
+  @Test
+  void aReadingStampedFarAheadOfItsRecordIsDeadLetteredAndTheReadingsAfterItScore() {
+    final double[] values = series(8, 50, -1);
+    final Run run = new Run();
+    final long year2999 = Timestamps.parse("2999-01-01T00:00:00Z");
+    run.send("pump-7", reading("pump-7", year2999, 20));
+    run.send(null, reading("pump-7", year2999, 20)); // key-less: through the repartition topic at its record's time
+
+    final List<TestRecord<String, byte[]>> letters = run.deadLetters.readRecordsToList();
+    assertEquals(2, letters.size());
+    assertEquals(DeadLetters.FUTURE_TIMESTAMP, header(letters.get(1), DeadLetters.REASON));
+    assertEquals(DeadLetters.FUTURE_TIMESTAMP, header(letters.get(0), DeadLetters.REASON));
+    assertTrue(header(letters.get(0), DeadLetters.DETAIL).startsWith("2999-01-01T00:00:00Z is more than 86400000 ms"),
+        header(letters.get(0), DeadLetters.DETAIL));
+    assertTrue(letters.get(0).timestamp() < year2999, "the dead letter keeps its record's time, not the reading's");
+    assertEquals(List.of(DeadLetters.FUTURE_TIMESTAMP, DeadLetters.FUTURE_TIMESTAMP), observer.deadLetterReasons);
+    assertNull(run.states().get("pump-7"), "the state is left alone");
+
+    for (int t = 0; t < values.length; t++) run.send("pump-7", reading("pump-7", minute(t), values[t]));
+    assertSameBytes(offlineScores(SHIPPED, "pump-7", values), values(run.scores.readRecordsToList()));
+    assertTrue(run.deadLetters.isEmpty());
+  }
+
+  @Test
+  void aSensorWhoseClockWasSetBackIsScoredAgainFromItsTenthEarlierReading() throws IOException {
+    final double[] values = series(9, 150, -1);
+    final Run run = new Run();
+    for (int t = 0; t < 120; t++) run.send("pump-7", reading("pump-7", minute(t), values[t]));
+    run.scores.readRecordsToList();
+    final long setBack = minute(119) - 86_400_000L;
+    for (int t = 0; t < 30; t++) run.send("pump-7", reading("pump-7", setBack + 60_000L * t, values[120 + t]));
+
+    final List<TestRecord<String, byte[]>> letters = run.deadLetters.readRecordsToList();
+    assertEquals(9, letters.size());
+    for (TestRecord<String, byte[]> letter : letters) {
+      assertEquals(Rejection.Reason.TIME_BACKWARDS.name(), header(letter, DeadLetters.REASON));
+    }
+    final List<TestRecord<String, byte[]>> scores = run.scores.readRecordsToList();
+    assertEquals(21, scores.size());
+    assertEquals(Timestamps.format(setBack + 60_000L * 9), json(scores.get(0).value()).get("timestamp").asText());
+    assertEquals(120 + 21, SensorState.decode(run.states().get("pump-7")).readings());
+  }
+
+  private static StreamSettings expiringAfterADay(int slice) {
+    final StreamSettings d = SETTINGS;
+    return new StreamSettings(d.inputTopic(), d.scoresTopic(), d.anomaliesTopic(), d.deadLetterTopic(), d.modelTopic(),
+        d.modelName(), d.detector(), d.futureTolerance(), new StateExpiry(Duration.ofDays(1), Duration.ofSeconds(10), slice));
+  }
+
+  @Test
+  void aSweepRemovesTheStatesOfSensorsSilentForLongerThanTheTtlAFewAtATime() {
+    final Run run = new Run(expiringAfterADay(2));
+    for (String gone : List.of("gone-1", "gone-2", "gone-3")) run.send(gone, reading(gone, minute(0), 20));
+    // Stream time moves on by the live sensor's readings, twice a day; the others stay silent.
+    for (int half = 0; half <= 2; half++) run.send("live", reading("live", minute(0) + half * 43_200_000L, 20 + half));
+    run.send("live", reading("live", minute(1) + 86_400_000L, 23));
+    assertEquals(4, count(run.states()));
+
+    run.driver.advanceWallClockTime(Duration.ofSeconds(10));
+    assertNull(run.states().get("gone-1"));
+    assertNull(run.states().get("gone-2"));
+    assertNotNull(run.states().get("gone-3"), "a sweep reads no more than its slice of two states");
+    assertEquals(2, observer.statesExpired);
+
+    run.driver.advanceWallClockTime(Duration.ofSeconds(10));
+    assertNull(run.states().get("gone-3"));
+    assertNotNull(run.states().get("live"), "heard from within the ttl");
+    assertEquals(3, observer.statesExpired);
+
+    // The next sweep starts at the first key again, and finds nothing more to remove.
+    run.driver.advanceWallClockTime(Duration.ofSeconds(10));
+    assertEquals(1, count(run.states()));
+    assertEquals(3, observer.statesExpired);
+  }
+
+  @Test
+  void aSensorBackAfterLongerThanTheTtlStartsOverWhetherOrNotTheSweepCameBy() throws IOException {
+    final double[] values = series(10, 40, -1);
+    final Run run = new Run(expiringAfterADay(1000));
+    for (int t = 0; t < 20; t++) run.send("pump-7", reading("pump-7", minute(t), values[t]));
+    final long back = minute(19) + 86_400_000L + 1;
+    for (int t = 0; t < 20; t++) run.send("pump-7", reading("pump-7", back + 60_000L * t, values[20 + t]));
+
+    final List<TestRecord<String, byte[]>> scores = run.scores.readRecordsToList();
+    assertEquals(40, scores.size());
+    assertTrue(json(scores.get(20).value()).get("warmingUp").asBoolean());
+    assertEquals(20, SensorState.decode(run.states().get("pump-7")).readings(), "its readings count from its return");
+    assertEquals(1, observer.statesExpired);
+  }
+
+  private static int count(KeyValueStore<String, byte[]> store) {
+    int n = 0;
+    try (var all = store.all()) {
+      while (all.hasNext()) {
+        all.next();
+        n++;
+      }
+    }
+    return n;
   }
 }

@@ -55,6 +55,7 @@ public final class MicrometerScoringObserver implements ScoringObserver {
   private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
   private final Counter modelSwitches;
   private final Counter modelRefusals;
+  private final Counter statesExpired;
   private final SensorSeries sensors;
   /** The active model's info gauge; guarded by {@code this} (switches are rare). */
   private Gauge activeModel;
@@ -91,6 +92,10 @@ public final class MicrometerScoringObserver implements ScoringObserver {
     }
     deadLetterCounter(DeadLetters.STATE_UNREADABLE);
     deadLetterCounter(DeadLetters.SCORING_FAILED);
+    deadLetterCounter(DeadLetters.FUTURE_TIMESTAMP);
+    statesExpired = Counter.builder("streamlstm.states.expired")
+        .description("Departed sensors' states removed (silent for longer than streamlstm.state.ttl)")
+        .register(registry);
   }
 
   @Override
@@ -125,6 +130,11 @@ public final class MicrometerScoringObserver implements ScoringObserver {
       }
     }
     processing.record(processingNanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void statesExpired(int count) {
+    statesExpired.increment(count);
   }
 
   @Override

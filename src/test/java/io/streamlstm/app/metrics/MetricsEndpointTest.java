@@ -69,7 +69,9 @@ class MetricsEndpointTest {
     assertTrue(s.has("process_cpu_usage"));
     // Known dead-letter reasons and the model refusal counter exist before anything happened.
     assertEquals(0.0, s.value("streamlstm_dead_letters_total", "reason", "not_finite"));
+    assertEquals(0.0, s.value("streamlstm_dead_letters_total", "reason", "future_timestamp"));
     assertEquals(0.0, s.value("streamlstm_model_refusals_total"));
+    assertEquals(0.0, s.value("streamlstm_states_expired_total"));
     assertEquals(0.0, s.value("streamlstm_readings_scored_total"));
   }
 
@@ -82,6 +84,9 @@ class MetricsEndpointTest {
     observer.deadLettered("NOT_FINITE");
     observer.deadLettered("NOT_FINITE");
     observer.deadLettered("malformed");
+    observer.deadLettered("FUTURE_TIMESTAMP");
+    observer.statesExpired(3);
+    observer.statesExpired(1);
 
     Scrape s = scrape();
     assertEquals(3.0, s.value("streamlstm_readings_scored_total"));
@@ -90,6 +95,8 @@ class MetricsEndpointTest {
     assertEquals(2.0, s.value("streamlstm_dead_letters_total", "reason", "not_finite"));
     assertEquals(1.0, s.value("streamlstm_dead_letters_total", "reason", "malformed"));
     assertEquals(0.0, s.value("streamlstm_dead_letters_total", "reason", "time_backwards"));
+    assertEquals(1.0, s.value("streamlstm_dead_letters_total", "reason", "future_timestamp"));
+    assertEquals(4.0, s.value("streamlstm_states_expired_total"));
 
     // Likelihood histogram: cumulative buckets in the tail.
     assertEquals(3.0, s.value("streamlstm_anomaly_likelihood_count"));

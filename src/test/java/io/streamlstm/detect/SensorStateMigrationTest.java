@@ -1,0 +1,212 @@
+package io.streamlstm.detect;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlstm.lstm.Models;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Properties;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every state format an earlier build wrote is read into the current one. The fixtures and the field dumps
+ * beside them were made by the builds that wrote those formats (see README.txt next to them), from 300
+ * readings of a seeded cycle; here the same series goes on.
+ */
+class SensorStateMigrationTest {
+
+  private static final long START = 1767225600000L; // 2026-01-01T00:00:00Z, as the fixtures' series
+  private static final long STEP = 300_000L;
+  private static final int FIXTURE_READINGS = 300;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"state-format-1", "state-format-1-histograms", "state-format-2", "state-format-2-floats",
+      "state-format-3", "state-format-4", "state-format-5"})
+  void everyOldFormatKeepsWhatItHeldAndScoresOn(String fixture) throws IOException {
+    for (String name : new String[] {fixture, fixture + "-two-channel"}) {
+      Properties written = dump(name);
+      SensorState state = SensorState.decode(resource(name + ".bin"));
+      int k = state.channels.length;
+
+      assertEquals(written.getProperty("modelVersion"), state.modelVersion(), name);
+      assertArrayEquals(written.getProperty("channels").split(","), state.channels(), name);
+      assertEquals(FIXTURE_READINGS, state.readings(), name);
+      assertEquals(Long.parseLong(written.getProperty("lastTimestampMillis")), state.lastTimestampMillis(), name);
+      String[] lanes = written.getProperty("recurrent").split(";");
+      assertEquals(lanes.length, state.recurrent.length, name);
+      for (int lane = 0; lane < lanes.length; lane++) assertArrayEquals(floats(lanes[lane]), state.recurrent[lane], name);
+      assertArrayEquals(floats(written.getProperty("predictedMean")), state.predictedMean, name);
+      assertArrayEquals(floats(written.getProperty("predictedSigma")), state.predictedSigma, name);
+      assertArrayEquals(doubles(written.getProperty("normaliser")), state.normaliser, name);
+      int recentCount = Integer.parseInt(written.getProperty("recentCount"));
+      assertEquals(recentCount, state.recentCount, name);
+      double[] recent = doubles(written.getProperty("recent"));
+      for (int j = 0; j < recentCount * k; j++) assertEquals(SensorState.narrow(recent[j]), state.recent[j], name);
+
+      double[] oldStats = doubles(written.getProperty("likelihood"));
+      int oldPerChannel = oldStats.length / k;
+      for (int c = 0; c < k; c++) {
+        int at = c * AnomalyLikelihood.STATS;
+        double[] old = Arrays.copyOfRange(oldStats, c * oldPerChannel, (c + 1) * oldPerChannel);
+        assertEquals(SensorState.narrow(old[0]), state.likelihood[at + AnomalyLikelihood.MEAN_SQUARE], name + " mean square");
+        if (oldPerChannel == 5) {
+          // The first format's Gaussian history has no counterpart: the rest starts as a new sensor's.
+          assertEquals(0, state.likelihood[at + AnomalyLikelihood.LEVEL], name);
+          assertEquals(0, state.slotCounts[c * DailyProfile.SLOTS], name);
+        } else {
+          assertEquals(SensorState.narrow(old[1]), state.likelihood[at + AnomalyLikelihood.LEVEL], name + " level");
+          assertEquals(SensorState.narrow(old[2]), state.likelihood[at + AnomalyLikelihood.RECENT_PEAK], name + " peak");
+        }
+        if (oldPerChannel != 5 && oldPerChannel != AnomalyLikelihood.STATS) {
+          assertEquals(state.likelihood[at + AnomalyLikelihood.LEVEL], state.likelihood[at + AnomalyLikelihood.EPISODE_LEVEL],
+              name + " episode level starts at the level");
+        }
+        if (written.getProperty("histograms") == null) {
+          if (oldPerChannel != 5) assertDoubleHistogramsKept(name, state, c, old);
+        } else {
+          assertFloatStatisticsKept(name, written, state, c, oldPerChannel);
+        }
+        if (oldPerChannel != 58 && oldPerChannel != AnomalyLikelihood.STATS) {
+          // No history of the level yet: measured against the normaliser's mean and spread.
+          assertEquals(SensorState.narrow(state.normaliser[2 * c + 1]),
+              state.likelihood[at + AnomalyLikelihood.HISTORY_VARIANCE], name);
+        }
+      }
+      SensorState back = SensorState.decode(state.encode());
+      assertEquals(state, back, name + ": the migrated state is a state of the current format");
+      int anomalies = scoresOn(name, state, k);
+      if (oldPerChannel == 5) {
+        // The first format kept no surprise histories and no daily profile: they fill while the sensor is judged
+        // (a new sensor fills its daily profile during warm-up), so a first day can raise the odd alarm, at about
+        // the rate of the alarm level (1 in 500), no more.
+        assertTrue(anomalies <= 1, name + ": " + anomalies + " alarms in " + FIXTURE_READINGS + " readings");
+      } else {
+        assertEquals(0, anomalies, name + ": the series goes on as it was, and the upgrade raises no alarm");
+      }
+    }
+  }
+
+  /** Formats 1 (later) and 2: the double bins as 16-bit units at age 0, the slot counts and daily means. */
+  private static void assertDoubleHistogramsKept(String name, SensorState state, int c, double[] old) {
+    int at = c * AnomalyLikelihood.STATS;
+    assertEquals(0, state.likelihood[at + AnomalyLikelihood.HISTORY_AGE], name);
+    for (int e = 0; e < 4; e++) {
+      int highest = 0;
+      for (int b = 0; b < EmpiricalTail.BINS; b++) {
+        double count = old[3 + e * (EmpiricalTail.BINS + 1) + 1 + b];
+        char units = state.histograms[c * AnomalyLikelihood.HISTOGRAMS + e * EmpiricalTail.BINS + b];
+        // A bin keeps its count, in units of about a tenth of a surprise; only a faded trace rounds to 0.
+        if (units > 0) assertTrue(count > 0, name);
+        if (count >= 0.1) assertTrue(units > 0, name + " histogram " + e + " bin " + b);
+        if (units > 0) highest = b + 1;
+      }
+      assertTrue(highest > 0, name + ": histogram " + e + " counted something");
+      assertEquals(highest, state.likelihood[at + AnomalyLikelihood.HIGHEST_SEEN + e], name);
+    }
+    int daily = 3 + 4 * (EmpiricalTail.BINS + 1);
+    for (int slot = 0; slot < DailyProfile.SLOTS; slot++) {
+      assertEquals((int) old[daily + 3 * slot], Byte.toUnsignedInt(state.slotCounts[c * DailyProfile.SLOTS + slot]), name);
+      assertEquals(SensorState.narrow(old[daily + 3 * slot + 1] - state.origin[c]),
+          state.likelihood[at + AnomalyLikelihood.DAILY + 2 * slot], name);
+    }
+  }
+
+  /** Formats 3 to 5: statistics, histograms, slot counts and origin move over as they were. */
+  private static void assertFloatStatisticsKept(String name, Properties written, SensorState state, int c, int oldPerChannel) {
+    int at = c * AnomalyLikelihood.STATS;
+    float[] old = Arrays.copyOfRange(floats(written.getProperty("likelihood")), c * oldPerChannel, (c + 1) * oldPerChannel);
+    if (oldPerChannel == AnomalyLikelihood.STATS) {
+      assertArrayEquals(old, Arrays.copyOfRange(state.likelihood, at, at + AnomalyLikelihood.STATS), name);
+    } else {
+      assertFourEvidencesMoved(name, old, state, at, oldPerChannel);
+    }
+    int[] histograms = ints(written.getProperty("histograms"));
+    int oldHistograms = histograms.length / state.channels.length;
+    for (int j = 0; j < oldHistograms; j++) {
+      assertEquals(histograms[c * oldHistograms + j], state.histograms[c * AnomalyLikelihood.HISTOGRAMS + j], name);
+    }
+    int[] slots = ints(written.getProperty("slotCounts"));
+    for (int j = 0; j < DailyProfile.SLOTS; j++) {
+      assertEquals(slots[c * DailyProfile.SLOTS + j], Byte.toUnsignedInt(state.slotCounts[c * DailyProfile.SLOTS + j]), name);
+    }
+    assertEquals(doubles(written.getProperty("origin"))[c], state.origin[c], name);
+    assertEquals(0, state.backwardsRun, name);
+  }
+
+  /** Formats 3 and 4 judged four surprises: their highest bins and daily profile move to the current offsets. */
+  private static void assertFourEvidencesMoved(String name, float[] old, SensorState state, int at, int oldPerChannel) {
+    assertArrayEquals(Arrays.copyOfRange(old, 0, 8), Arrays.copyOfRange(state.likelihood, at, at + 8), name);
+    assertEquals(0, state.likelihood[at + AnomalyLikelihood.HIGHEST_SEEN + 4], name + ": no episode histogram yet");
+    assertArrayEquals(Arrays.copyOfRange(old, 8, 8 + DailyProfile.SIZE),
+        Arrays.copyOfRange(state.likelihood, at + AnomalyLikelihood.DAILY, at + AnomalyLikelihood.DAILY + DailyProfile.SIZE), name);
+    if (oldPerChannel == 58) {
+      assertArrayEquals(Arrays.copyOfRange(old, 56, 58), Arrays.copyOfRange(state.likelihood,
+          at + AnomalyLikelihood.HISTORY_MEAN, at + AnomalyLikelihood.HISTORY_MEAN + 2), name);
+    }
+  }
+
+  /**
+   * The fixtures' series goes on for 300 more readings with the shipped model: no refusal, no warm-up, finite;
+   * returns the alarms raised.
+   */
+  private static int scoresOn(String name, SensorState state, int k) {
+    Detector detector = new Detector(Models.loadDefault(), DetectorConfig.defaults());
+    Random random = new Random(42);
+    int anomalies = 0;
+    for (int i = 0; i < 2 * FIXTURE_READINGS; i++) {
+      double a = 10 + 2 * Math.sin(2 * Math.PI * i / 96) + 0.3 * random.nextGaussian();
+      double b = 0.5 + 0.1 * Math.cos(2 * Math.PI * i / 96) + 0.05 * random.nextGaussian();
+      if (i < FIXTURE_READINGS) continue;
+      Reading reading = k == 1 ? Reading.single(START + i * STEP, a)
+          : new Reading(START + i * STEP, new String[] {"temp", "vibration"}, new double[] {a, b});
+      Outcome outcome = detector.process(state, reading);
+      assertTrue(outcome.accepted(), name + " reading " + i + ": " + outcome.rejection());
+      Score score = outcome.score();
+      assertFalse(score.warmingUp(), name);
+      assertTrue(score.likelihood() >= 0 && score.likelihood() <= 1, name + ": " + score.likelihood());
+      if (score.anomaly()) anomalies++;
+      for (float[] lane : state.recurrent) {
+        for (float v : lane) assertTrue(Float.isFinite(v), name);
+      }
+    }
+    assertEquals(2 * FIXTURE_READINGS, state.readings(), name);
+    assertEquals(Models.loadDefault().version(), state.modelVersion(), name + ": re-warmed for the shipped model");
+    return anomalies;
+  }
+
+  private static byte[] resource(String name) throws IOException {
+    try (InputStream in = SensorStateMigrationTest.class.getResourceAsStream(name)) {
+      if (in == null) throw new IOException("missing fixture " + name);
+      return in.readAllBytes();
+    }
+  }
+
+  private static Properties dump(String name) throws IOException {
+    Properties p = new Properties();
+    p.load(new StringReader(new String(resource(name + ".properties"), StandardCharsets.UTF_8)));
+    return p;
+  }
+
+  private static float[] floats(String list) {
+    String[] parts = list.split(",");
+    float[] values = new float[parts.length];
+    for (int j = 0; j < parts.length; j++) values[j] = Float.parseFloat(parts[j]);
+    return values;
+  }
+
+  private static double[] doubles(String list) {
+    return Arrays.stream(list.split(",")).mapToDouble(Double::parseDouble).toArray();
+  }
+
+  private static int[] ints(String list) {
+    return Arrays.stream(list.split(",")).mapToInt(Integer::parseInt).toArray();
+  }
+}
