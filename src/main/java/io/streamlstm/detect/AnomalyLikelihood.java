@@ -31,7 +31,7 @@ import org.apache.commons.math3.special.Gamma;
  * <p>Per channel c, held as narrow as the sensor state stores them (narrowed here, at each update, so a
  * state that goes through its binary form scores exactly as one kept in memory): {@link #STATS} floats at
  * {@code stats[c·STATS..]} — the short average of e², the short average of ln(1 + |z_H|), the recent peak
- * evidence, the age of the histograms ({@link EmpiricalTail}), five unused slots, the
+ * evidence, the age of the histograms ({@link EmpiricalTail}), the
  * daily profile, the history's mean (relative to the channel's origin) and variance, the episode average of
  * ln(1 + |z_H|); the five surprises'
  * histograms, {@link #HISTOGRAMS} 16-bit counts at {@code histograms[c·HISTOGRAMS..]}; the daily profile's
@@ -46,13 +46,7 @@ public final class AnomalyLikelihood {
   static final int LEVEL = 1;
   static final int RECENT_PEAK = 2;
   static final int HISTORY_AGE = 3;
-  /**
-   * Per surprise, where format 5 and earlier kept 1 + the highest bin ever counted, which bounded a flat
-   * stretch of the tail; the tail now extrapolates from the bins that hold counts, so these slots are neither
-   * read nor written, and go when the layout next changes.
-   */
-  static final int UNUSED_HIGHEST_SEEN = 4;
-  static final int DAILY = UNUSED_HIGHEST_SEEN + EVIDENCES;
+  static final int DAILY = 4;
   static final int HISTORY_MEAN = DAILY + DailyProfile.SIZE;
   static final int HISTORY_VARIANCE = HISTORY_MEAN + 1;
   static final int EPISODE_LEVEL = HISTORY_VARIANCE + 1;

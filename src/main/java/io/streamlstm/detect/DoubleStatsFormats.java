@@ -126,7 +126,6 @@ final class DoubleStatsFormats {
       for (int b = 0; b < EmpiricalTail.BINS; b++) {
         double units = Math.rint(old[bins + b] * UNITS_PER_SURPRISE);
         s.histograms[to + b] = (char) Math.max(0, Math.min(0xFFFF, units));
-        if (s.histograms[to + b] > 0) stats[at + AnomalyLikelihood.HIGHEST_SEEN + e] = b + 1;
       }
     }
     for (int slot = 0; slot < DailyProfile.SLOTS; slot++) {

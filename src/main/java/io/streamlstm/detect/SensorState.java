@@ -35,7 +35,8 @@ public final class SensorState {
   /**
    * Version of the binary form. 1 and 2 held the statistics as doubles (2 without their zeros), 3 had no
    * history mean and variance for the level, 4 no episode-scale level, 5 no count of readings before the last
-   * one (a clock set back); {@link SensorStateMigration} reads each into this one. The rule: every change of
+   * one (a clock set back) but the highest bin each surprise had counted, which 6 dropped since the tail
+   * extrapolates from the bins that hold counts; {@link SensorStateMigration} reads each into this one. The rule: every change of
    * the format ships with the reader of the format before it, and with a fixture of that format made by the
    * build that wrote it.
    */

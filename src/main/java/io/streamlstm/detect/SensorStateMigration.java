@@ -21,16 +21,17 @@ final class SensorStateMigration {
 
   /**
    * The likelihood statistics of a little-endian format, per channel: the mean square, level, recent peak and
-   * histogram age, the highest bin of each of {@code evidences} surprises, the daily profile, then what the
-   * format had of the history mean and variance and of the episode level.
+   * histogram age, the highest bin of each of {@code evidences} surprises (which format 6 dropped: its tail
+   * extrapolates from the bins that hold counts), the daily profile, then what the format had of the history
+   * mean and variance and of the episode level.
    */
   private record StatsLayout(int evidences, boolean historyLevel, boolean episodeLevel) {
     int size() {
-      return HIGHEST_SEEN + evidences + DailyProfile.SIZE + (historyLevel ? 2 : 0) + (episodeLevel ? 1 : 0);
+      return SCALARS + evidences + DailyProfile.SIZE + (historyLevel ? 2 : 0) + (episodeLevel ? 1 : 0);
     }
 
     int daily() {
-      return HIGHEST_SEEN + evidences;
+      return SCALARS + evidences;
     }
 
     int histograms() {
@@ -38,7 +39,8 @@ final class SensorStateMigration {
     }
   }
 
-  private static final int HIGHEST_SEEN = AnomalyLikelihood.HIGHEST_SEEN;
+  /** Mean square, level, recent peak and histogram age, at the same offsets in every format. */
+  private static final int SCALARS = AnomalyLikelihood.DAILY;
   /** Formats 3 and 4, and the first float layout, which a build wrote as format 2. */
   private static final StatsLayout FOUR_EVIDENCES = new StatsLayout(4, false, false);
   private static final StatsLayout WITH_HISTORY_LEVEL = new StatsLayout(4, true, false);
@@ -78,7 +80,7 @@ final class SensorStateMigration {
     for (int c = 0; c < k; c++) {
       int from = c * old.size();
       int to = c * AnomalyLikelihood.STATS;
-      System.arraycopy(oldStats, from, into.likelihood, to, HIGHEST_SEEN + old.evidences());
+      System.arraycopy(oldStats, from, into.likelihood, to, SCALARS);
       System.arraycopy(oldStats, from + old.daily(), into.likelihood, to + AnomalyLikelihood.DAILY, DailyProfile.SIZE);
       int next = from + old.daily() + DailyProfile.SIZE;
       if (old.historyLevel()) {
