@@ -1,6 +1,7 @@
 package io.streamlstm.app;
 
 import io.streamlstm.detect.DetectorConfig;
+import io.streamlstm.streams.EpisodeSettings;
 import io.streamlstm.streams.ScoringTopology;
 import io.streamlstm.streams.StreamSettings;
 import java.io.IOException;
@@ -56,8 +57,14 @@ public record AppConfig(
   /** How long a silent sensor's state is kept (ISO-8601 duration, e.g. P30D; PT0S keeps it for ever). */
   public static final String STATE_TTL = "streamlstm.state.ttl";
 
+  /** An open episode reports a new peak at most once per this many of its sensor's readings. */
+  public static final String EPISODE_UPDATE_EVERY = "streamlstm.episode.update.every";
+  /** An episode closes after this many unflagged readings of its sensor in a row. */
+  public static final String EPISODE_CLOSE_AFTER = "streamlstm.episode.close.after";
+
   public static final List<String> KEYS = List.of(INPUT_TOPIC, SCORES_TOPIC, ANOMALIES_TOPIC, DLQ_TOPIC,
-      MODEL_TOPIC, MODEL_NAME, MODEL_FILE, CREATE_TOPICS, TOPIC_PARTITIONS, FUTURE_TOLERANCE, STATE_TTL);
+      MODEL_TOPIC, MODEL_NAME, MODEL_FILE, CREATE_TOPICS, TOPIC_PARTITIONS, FUTURE_TOLERANCE, STATE_TTL,
+      EPISODE_UPDATE_EVERY, EPISODE_CLOSE_AFTER);
 
   private static final String DETECTOR_PREFIX = "detector.";
 
@@ -103,7 +110,9 @@ public record AppConfig(
         own.getOrDefault(MODEL_NAME, defaults.modelName()),
         DetectorConfig.fromProperties(detector),
         duration(FUTURE_TOLERANCE, own, defaults.futureTolerance()),
-        defaults.stateExpiry().withTtl(duration(STATE_TTL, own, defaults.stateExpiry().ttl())));
+        defaults.stateExpiry().withTtl(duration(STATE_TTL, own, defaults.stateExpiry().ttl())),
+        new EpisodeSettings(readings(EPISODE_UPDATE_EVERY, own, defaults.episodes().updateEvery()),
+            readings(EPISODE_CLOSE_AFTER, own, defaults.episodes().closeAfter())));
     final Path modelFile = own.containsKey(MODEL_FILE) ? Path.of(own.get(MODEL_FILE)) : null;
     return new AppConfig(settings, kafka, modelFile,
         Boolean.parseBoolean(own.getOrDefault(CREATE_TOPICS, "true")),
@@ -205,6 +214,15 @@ public record AppConfig(
       throw new IllegalArgumentException(
           "bad value for " + key + ": '" + text + "' (an ISO-8601 duration such as P30D or PT12H)");
     }
+  }
+
+  /** A count of readings, at least one. */
+  private static int readings(String key, Map<String, String> own, int fallback) {
+    final String text = own.get(key);
+    if (text == null) return fallback;
+    final int value = parseInt(key, text);
+    if (value < 1) throw new IllegalArgumentException("bad value for " + key + ": '" + text + "' (readings, at least 1)");
+    return value;
   }
 
   private static int parseInt(String key, String text) {

@@ -10,6 +10,7 @@ import io.streamlstm.detect.simulation.SimulatedReading;
 import io.streamlstm.detect.simulation.Simulation;
 import io.streamlstm.lstm.Model;
 import io.streamlstm.lstm.Models;
+import io.streamlstm.streams.EpisodeSettings;
 import io.streamlstm.streams.ScoreJson;
 import io.streamlstm.streams.ScoringObserver;
 import io.streamlstm.streams.ScoringTopology;
@@ -429,7 +430,7 @@ public final class BenchCommand implements Callable<Integer> {
   private StreamSettings settings(String input, String prefix) {
     return new StreamSettings(input, prefix + "-scores", prefix + "-anomalies", prefix + "-dlq", prefix + "-models",
         StreamSettings.DEFAULT_MODEL_NAME, DetectorConfig.defaults(), StreamSettings.DEFAULT_FUTURE_TOLERANCE,
-        StateExpiry.DEFAULT);
+        StateExpiry.DEFAULT, EpisodeSettings.DEFAULT);
   }
 
   private void ensureTopics(StreamSettings settings) {

@@ -14,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -38,14 +37,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code streamlstm demo}: everything in one process. A real Kafka broker, the scoring service, the
- * simulator feeding it, and the anomalies printed as the service finds them.
+ * simulator feeding it, and the anomaly episodes printed as the service opens, updates and closes them.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
         "Starts a Kafka broker in this process, the scoring service and simulated sensors with injected "
-            + "faults, and prints each anomaly as it is found.",
+            + "faults, and prints each anomaly episode as it opens, reaches a new peak and closes.",
         "Other clients can connect to the broker on 127.0.0.1:--kafka-port while it runs "
             + "(topics sensor-readings, anomaly-scores, anomalies, sensor-readings-dlq)."})
 public final class DemoCommand implements Callable<Integer> {
@@ -114,9 +113,9 @@ public final class DemoCommand implements Callable<Integer> {
       awaitRunning(service, stop);
 
       Simulation simulation = new Simulation(sensors, seed);
-      Thread printer = new Thread(() -> printAnomalies(bootstrapServers, topics, stop, summary), "demo-anomalies");
+      Thread printer = new Thread(() -> printEpisodes(bootstrapServers, topics, stop, summary), "demo-episodes");
       printer.start();
-      out.printf("Simulating %d sensors at %.0f readings/s%s; anomalies as they are found:%n", sensors, rate,
+      out.printf("Simulating %d sensors at %.0f readings/s%s; anomaly episodes as they are found:%n", sensors, rate,
           durationSeconds == null ? " (Ctrl-C stops)" : " for " + durationSeconds + " s");
       long maxNanos = durationSeconds == null ? Long.MAX_VALUE : (long) (durationSeconds * 1e9);
       try (KafkaProducer<String, byte[]> producer = SimulateCommand.producer(bootstrapServers)) {
@@ -144,8 +143,11 @@ public final class DemoCommand implements Callable<Integer> {
     while (summary.scored.get() < summary.sent && System.nanoTime() < deadline) Thread.sleep(100);
   }
 
-  /** Reads scores and anomalies as committed by the service (read_committed: never a score that is rolled back). */
-  private void printAnomalies(String bootstrapServers, StreamSettings topics, AtomicBoolean stop, Summary summary) {
+  /**
+   * Counts scores and dead letters and prints each episode event, as committed by the service (read_committed:
+   * never a score that is rolled back).
+   */
+  private void printEpisodes(String bootstrapServers, StreamSettings topics, AtomicBoolean stop, Summary summary) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "streamlstm-demo-printer");
@@ -153,22 +155,23 @@ public final class DemoCommand implements Callable<Integer> {
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     ObjectMapper json = new ObjectMapper();
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-      consumer.subscribe(List.of(topics.scoresTopic(), topics.deadLetterTopic()));
+      consumer.subscribe(List.of(topics.scoresTopic(), topics.anomaliesTopic(), topics.deadLetterTopic()));
       while (!stop.get()) {
         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
           if (record.topic().equals(topics.deadLetterTopic())) {
             summary.deadLetters++;
             continue;
           }
-          summary.scored.incrementAndGet();
-          JsonNode score = readTree(json, record.value());
-          if (!score.path("anomaly").asBoolean()) continue;
-          long at = Timestamps.parse(score.get("timestamp").asText());
-          summary.flagged.add(new Flag(record.key(), at));
-          out.printf("ANOMALY %-10s %s value=%.3f expected=%.3f band=[%.3f, %.3f] likelihood=%.5f%n",
-              record.key(), score.get("timestamp").asText(), score.path("value").asDouble(),
-              score.path("expected").asDouble(), score.path("lower").asDouble(), score.path("upper").asDouble(),
-              score.path("likelihood").asDouble());
+          if (record.topic().equals(topics.scoresTopic())) {
+            summary.scored.incrementAndGet();
+            continue;
+          }
+          JsonNode event = readTree(json, record.value());
+          summary.record(event);
+          out.printf("EPISODE %-7s %-10s %s .. %s flagged=%d peak likelihood=%.5f surprise=%.2f%n",
+              event.get("event").asText(), record.key(), event.get("start").asText(), event.get("end").asText(),
+              event.get("readingsFlagged").asLong(), event.get("peakLikelihood").asDouble(),
+              event.get("peakSurprise").asDouble());
         }
       }
     }
@@ -182,30 +185,39 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private record Flag(String sensorId, long timestampMillis) {}
+  /** An episode as its latest event tells it: flagged readings from start to end. */
+  private record Episode(String sensorId, long startMillis, long endMillis) {}
 
   /** What the demo saw, and how it compares with the faults the simulator injected. */
   private static final class Summary {
     long sent;
     final AtomicLong scored = new AtomicLong();
     long deadLetters;
-    final List<Flag> flagged = new ArrayList<>();
+    long events;
+    /** By episode id: each event of an episode replaces what the one before said. */
+    final Map<String, Episode> episodes = new HashMap<>();
     List<Anomaly> truth = List.of();
+
+    void record(JsonNode event) {
+      events++;
+      episodes.put(event.get("episodeId").asText(), new Episode(event.get("sensorId").asText(),
+          Timestamps.parse(event.get("start").asText()), Timestamps.parse(event.get("end").asText())));
+    }
 
     void print(PrintStream out, StreamSettings topics) {
       int caught = 0;
       for (Anomaly a : truth) {
-        if (flagged.stream().anyMatch(f -> inside(f, a))) caught++;
+        if (episodes.values().stream().anyMatch(e -> overlap(e, a))) caught++;
       }
-      long falseAlarms = flagged.stream().filter(f -> truth.stream().noneMatch(a -> inside(f, a))).count();
-      out.printf("Sent %d readings; %s: %d scores, %d anomalies; dead letters: %d.%n", sent, topics.scoresTopic(),
-          scored.get(), flagged.size(), deadLetters);
-      out.printf("Injected faults: %d, of which %d flagged; %d anomalies outside any injected fault.%n",
+      long falseAlarms = episodes.values().stream().filter(e -> truth.stream().noneMatch(a -> overlap(e, a))).count();
+      out.printf("Sent %d readings; %s: %d scores; %s: %d episodes in %d events; dead letters: %d.%n", sent,
+          topics.scoresTopic(), scored.get(), topics.anomaliesTopic(), episodes.size(), events, deadLetters);
+      out.printf("Injected faults: %d, of which %d within an episode; %d episodes outside any injected fault.%n",
           truth.size(), caught, falseAlarms);
     }
 
-    private static boolean inside(Flag f, Anomaly a) {
-      return f.sensorId().equals(a.sensorId()) && a.startMillis() <= f.timestampMillis() && f.timestampMillis() <= a.endMillis();
+    private static boolean overlap(Episode e, Anomaly a) {
+      return e.sensorId().equals(a.sensorId()) && e.startMillis() <= a.endMillis() && a.startMillis() <= e.endMillis();
     }
   }
 

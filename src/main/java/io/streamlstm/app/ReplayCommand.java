@@ -6,6 +6,8 @@ import io.streamlstm.lstm.Model;
 import io.streamlstm.lstm.ModelFile;
 import io.streamlstm.lstm.Models;
 import io.streamlstm.streams.ActiveModel;
+import io.streamlstm.streams.EpisodeEvent;
+import io.streamlstm.streams.EpisodeTracker;
 import io.streamlstm.streams.ReadingScorer;
 import io.streamlstm.streams.ScoringObserver;
 import io.streamlstm.streams.Timestamps;
@@ -13,6 +15,7 @@ import io.streamlstm.streams.TopicRange;
 import io.streamlstm.streams.Verdict;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +38,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code streamlstm replay}: scores a time range of a topic offline, with the service's parsing, refusal
  * rules and detector, one sensor state per sensor starting empty. Replaying a topic from its beginning
- * gives the scores the service gave (same model, same detector settings).
+ * gives the scores the service gave (same model, same detector settings), and the episode events it wrote to
+ * the anomalies topic.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
     description = "Score a time range of a Kafka topic offline into a CSV file, as the service would.")
@@ -62,6 +66,10 @@ public final class ReplayCommand implements Callable<Integer> {
       description = "Also an HTML report per sensor (as 'score --report'); several sensors give FILE-<sensor>.html.")
   Path report;
 
+  @Option(names = "--episodes", paramLabel = "FILE",
+      description = "Also the episode events (opened, updated, closed), one JSON object a line, as the service writes them to the anomalies topic.")
+  Path episodes;
+
   @Option(names = "--model", paramLabel = "FILE",
       description = "Model file (default: the service's model from the model topic, else the shipped default).")
   Path model;
@@ -87,13 +95,17 @@ public final class ReplayCommand implements Callable<Integer> {
     final long[] rows = {0};
     try (KafkaConsumer<byte[], byte[]> consumer =
             new KafkaConsumer<>(consumerSettings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        BufferedWriter csv = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+        BufferedWriter csv = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
+        OutputStream events = episodes == null ? OutputStream.nullOutputStream() : Files.newOutputStream(episodes)) {
       final ActiveModel models = new ActiveModel(shippedModel(appConfig), appConfig.settings().detector(),
           ScoringObserver.NONE);
       if (model == null) latestPublished(consumer, appConfig, models);
       final Map<String, byte[]> states = new HashMap<>();
       final ReadingScorer scorer =
           new ReadingScorer(models, appConfig.settings(), ScoringObserver.NONE, states::get, states::put);
+      final Map<String, byte[]> openEpisodes = new HashMap<>();
+      final EpisodeTracker tracker =
+          new EpisodeTracker(appConfig.settings().episodes(), openEpisodes::get, openEpisodes::put);
       final Map<String, List<Score>> bySensor = new LinkedHashMap<>(); // kept only for the report
       csv.write(HEADER);
       csv.newLine();
@@ -103,6 +115,8 @@ public final class ReplayCommand implements Callable<Integer> {
         final Verdict verdict = scorer.score(key, record.value(), record.timestamp());
         if (verdict.isScored()) {
           rows[0] += write(csv, verdict.sensorId(), verdict.score());
+          final EpisodeEvent event = tracker.track(verdict.sensorId(), verdict.score());
+          if (event != null) writeLine(events, event.toJson());
           if (report != null) bySensor.computeIfAbsent(verdict.sensorId(), id -> new ArrayList<>()).add(verdict.score());
         } else {
           deadLetters.merge(verdict.reason(), 1L, Long::sum);
@@ -164,6 +178,15 @@ public final class ReplayCommand implements Callable<Integer> {
         csv.newLine();
       }
       return score.channels().length;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void writeLine(OutputStream out, byte[] line) {
+    try {
+      out.write(line);
+      out.write('\n');
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -37,6 +37,12 @@ final class JsonObjectWriter {
     return this;
   }
 
+  JsonObjectWriter field(String name, long value) {
+    name(name);
+    ascii(Long.toString(value));
+    return this;
+  }
+
   JsonObjectWriter field(String name, boolean value) {
     name(name);
     ascii(value ? "true" : "false");

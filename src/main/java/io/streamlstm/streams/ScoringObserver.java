@@ -27,6 +27,9 @@ public interface ScoringObserver {
   /** {@code count} departed sensors' states were removed (see {@link StateExpiry}). */
   void statesExpired(int count);
 
+  /** An episode event went to the anomalies topic. */
+  void episode(EpisodeEvent event);
+
   /** A model version became active (at start and at every switch). */
   void modelActivated(String version);
 
@@ -37,6 +40,7 @@ public interface ScoringObserver {
     @Override public void scored(String s, double l, double[] e, boolean a, boolean w, long n) {}
     @Override public void deadLettered(String reason) {}
     @Override public void statesExpired(int count) {}
+    @Override public void episode(EpisodeEvent event) {}
     @Override public void modelActivated(String version) {}
     @Override public void modelRefused(String reason) {}
   };

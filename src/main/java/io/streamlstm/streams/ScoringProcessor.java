@@ -15,8 +15,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Scores each reading against its sensor's state in the store and forwards, by sink name, the score's
- * JSON (to the scores, and to the anomalies when flagged) or, for a refused record, its original bytes
- * with the dead-letter headers. Forwarding by name spares every record the split, filter and map nodes
+ * JSON to the scores and any episode event it brings about ({@link EpisodeTracker}) to the anomalies or, for a
+ * refused record, its original bytes with the dead-letter headers. Forwarding by name spares every record the split, filter and map nodes
  * that would otherwise sort the outputs, each a call and a new record per reading. Between records, a
  * wall-clock punctuation sweeps a slice of the store for departed sensors ({@link StateExpiry}).
  */
@@ -26,20 +26,24 @@ final class ScoringProcessor implements Processor<String, byte[], String, byte[]
   private final StreamSettings settings;
   private final ScoringObserver observer;
   private final String storeName;
+  private final String episodeStoreName;
   private ProcessorContext<String, byte[]> context;
   private KeyValueStore<String, byte[]> states;
   private ReadingScorer scorer;
+  private EpisodeTracker episodes;
   /** The last key the previous sweep read, null to start at the first; in memory only (a sweep is idempotent). */
   private String sweptUpTo;
   /** Decoded into again for each state a sweep reads. */
   private SensorState swept;
   private final List<String> expired = new ArrayList<>();
 
-  ScoringProcessor(ActiveModel models, StreamSettings settings, ScoringObserver observer, String storeName) {
+  ScoringProcessor(ActiveModel models, StreamSettings settings, ScoringObserver observer, String storeName,
+      String episodeStoreName) {
     this.models = models;
     this.settings = settings;
     this.observer = observer;
     this.storeName = storeName;
+    this.episodeStoreName = episodeStoreName;
   }
 
   @Override
@@ -47,6 +51,8 @@ final class ScoringProcessor implements Processor<String, byte[], String, byte[]
     this.context = context;
     states = context.getStateStore(storeName);
     scorer = new ReadingScorer(models, settings, observer, states::get, states::put);
+    final KeyValueStore<String, byte[]> open = context.getStateStore(episodeStoreName);
+    episodes = new EpisodeTracker(settings.episodes(), open::get, open::put);
     final StateExpiry expiry = settings.stateExpiry();
     if (expiry.enabled()) context.schedule(expiry.every(), PunctuationType.WALL_CLOCK_TIME, now -> sweep());
   }
@@ -61,7 +67,11 @@ final class ScoringProcessor implements Processor<String, byte[], String, byte[]
           .withValue(ScoreJson.write(verdict.sensorId(), verdict.score()))
           .withHeaders(DeadLetters.isStamped(headers) ? DeadLetters.withoutStamp(headers) : headers);
       context.forward(score, ScoringTopology.SCORES_SINK);
-      if (verdict.score().anomaly()) context.forward(score, ScoringTopology.ANOMALIES_SINK);
+      final EpisodeEvent event = episodes.track(verdict.sensorId(), verdict.score());
+      if (event != null) {
+        context.forward(score.withValue(event.toJson()), ScoringTopology.ANOMALIES_SINK);
+        observer.episode(event);
+      }
       return;
     }
     final RecordMetadata source = context.recordMetadata().orElseThrow();

@@ -6,8 +6,8 @@ import java.time.Duration;
 /**
  * What the topology needs to know, apart from Kafka's own client settings: where readings come from,
  * where scores, anomalies and dead letters go, which model record to follow, the detector's settings, how far
- * ahead of its Kafka record a reading's time may be ({@link FutureTimestamps}), and when a departed sensor's
- * state is removed.
+ * ahead of its Kafka record a reading's time may be ({@link FutureTimestamps}), when a departed sensor's
+ * state is removed, and when an episode reports and closes.
  */
 public record StreamSettings(
     String inputTopic,
@@ -18,7 +18,8 @@ public record StreamSettings(
     String modelName,
     DetectorConfig detector,
     Duration futureTolerance,
-    StateExpiry stateExpiry) {
+    StateExpiry stateExpiry,
+    EpisodeSettings episodes) {
 
   public static final String DEFAULT_MODEL_NAME = "default";
   /** How far a reading's time may be ahead of its Kafka record's before it is refused: a day of clock error. */
@@ -27,7 +28,7 @@ public record StreamSettings(
   public static StreamSettings defaults() {
     return new StreamSettings("sensor-readings", "anomaly-scores", "anomalies", "sensor-readings-dlq",
         "streamlstm-models", DEFAULT_MODEL_NAME, DetectorConfig.defaults(), DEFAULT_FUTURE_TOLERANCE,
-        StateExpiry.DEFAULT);
+        StateExpiry.DEFAULT, EpisodeSettings.DEFAULT);
   }
 
   public StreamSettings {
@@ -42,6 +43,7 @@ public record StreamSettings(
       throw new IllegalArgumentException("future tolerance must be >= 0, got " + futureTolerance);
     }
     if (stateExpiry == null) throw new IllegalArgumentException("state expiry settings are required");
+    if (episodes == null) throw new IllegalArgumentException("episode settings are required");
   }
 
   private static void requireName(String what, String name) {

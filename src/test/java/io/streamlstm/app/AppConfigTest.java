@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlstm.detect.DetectorConfig;
+import io.streamlstm.streams.EpisodeSettings;
 import io.streamlstm.streams.StreamSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,6 +49,8 @@ class AppConfigTest {
         "streamlstm.model.name=plant",
         "streamlstm.model.file=/models/plant.lstm",
         "streamlstm.topics.create=false",
+        "streamlstm.episode.update.every=5",
+        "streamlstm.episode.close.after=60",
         "detector.warmUpReadings=7",
         "detector.anomalyThreshold=0.95",
         "bootstrap.servers=broker-1:9093",
@@ -65,6 +68,7 @@ class AppConfigTest {
     assertEquals("plant", config.settings().modelName());
     assertEquals(Path.of("/models/plant.lstm"), config.modelFile());
     assertFalse(config.createTopics());
+    assertEquals(new EpisodeSettings(5, 60), config.settings().episodes());
     assertEquals(7, config.settings().detector().warmUpReadings());
     assertEquals(0.95, config.settings().detector().anomalyThreshold());
     assertEquals(DetectorConfig.defaults().bandSigmas(), config.settings().detector().bandSigmas());
@@ -116,6 +120,8 @@ class AppConfigTest {
     assertRefusal("detector.warmUpReadings=many", "detector.warmUpReadings");
     assertRefusal("streamlstm.state.ttl=30", "streamlstm.state.ttl: '30' (an ISO-8601 duration such as P30D or PT12H)");
     assertRefusal("streamlstm.future.tolerance=-PT1H", "streamlstm.future.tolerance");
+    assertRefusal("streamlstm.episode.close.after=0", "streamlstm.episode.close.after: '0' (readings, at least 1)");
+    assertRefusal("streamlstm.episode.update.every=often", "streamlstm.episode.update.every");
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> AppConfig.load(dir.resolve("missing.properties"), Map.of())).getMessage().contains("missing.properties"));
   }

@@ -19,12 +19,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's first command: {@code java -jar target/streamlstm.jar demo --duration ...} in a fresh JVM
- * starts its own broker, scores every simulated reading, prints anomalies and stops by itself. Runs the
+ * starts its own broker, scores every simulated reading, prints anomaly episodes and stops by itself. Runs the
  * packaged jar when there is one (failsafe runs after {@code package}), else the same main class.
  */
 class DemoCommandIT {
 
-  private static final Pattern SUMMARY = Pattern.compile("Sent (\\d+) readings; anomaly-scores: (\\d+) scores, (\\d+) anomalies");
+  private static final Pattern SUMMARY =
+      Pattern.compile("Sent (\\d+) readings; anomaly-scores: (\\d+) scores; anomalies: (\\d+) episodes in (\\d+) events");
 
   private static final Pattern HEALTH = Pattern.compile("http://localhost:(\\d+)/health");
 
@@ -44,7 +45,7 @@ class DemoCommandIT {
   }
 
   @Test
-  void demoScoresEverySimulatedReadingAndPrintsAnomalies() throws Exception {
+  void demoScoresEverySimulatedReadingAndPrintsEachEpisodeEvent() throws Exception {
     List<String> jvm = List.of("--add-modules", "jdk.incubator.vector", "-Xmx768m");
     String[] args = {"demo", "--duration", "40", "--kafka-port", "0", "--http-port", "0"};
     Path jar = Path.of("target", "streamlstm.jar");
@@ -75,9 +76,11 @@ class DemoCommandIT {
     long sent = Long.parseLong(summary.group(1));
     assertTrue(sent > 5000, "readings sent: " + sent);
     assertEquals(sent, Long.parseLong(summary.group(2)), "every reading scored:\n" + output);
-    long anomalies = Long.parseLong(summary.group(3));
-    assertTrue(anomalies > 0, "faults are injected, some must be found:\n" + output);
-    assertEquals(anomalies, demo.lines().stream().filter(l -> l.startsWith("ANOMALY ")).count(), output);
+    long episodes = Long.parseLong(summary.group(3));
+    assertTrue(episodes > 0, "faults are injected, some must be found:\n" + output);
+    assertEquals(episodes, demo.lines().stream().filter(l -> l.startsWith("EPISODE opened ")).count(), output);
+    assertEquals(Long.parseLong(summary.group(4)), demo.lines().stream().filter(l -> l.startsWith("EPISODE ")).count(),
+        output);
     assertTrue(output.contains("Injected faults: "), output);
   }
 }

@@ -23,6 +23,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code model publish} and {@code replay} against a real broker: a published model is what the service
  * scores with, and replaying the readings topic from its start gives the live scores bit for bit, with
- * the model the service used (found on the model topic, not the shipped one).
+ * the model the service used (found on the model topic, not the shipped one), and the live episode events
+ * byte for byte.
  */
 @ExtendWith(KafkaExtension.class)
 class ReplayCommandIT {
@@ -38,7 +41,7 @@ class ReplayCommandIT {
   @Test
   void replayFromTheStartReproducesTheLiveScoresOfAPublishedModel(TestKafka kafka, @TempDir Path dir)
       throws Exception {
-    final List<SimulatedReading> readings = ScoringRun.simulate(4, 250, 23);
+    final List<SimulatedReading> readings = spikedAt200th(ScoringRun.simulate(4, 250, 23));
     final ScoringRun run = new ScoringRun("replay");
     final Map<String, String> config = run.config(kafka.bootstrapServers(), dir.resolve("state"), 3);
     final Path properties = dir.resolve("app.properties");
@@ -57,12 +60,16 @@ class ReplayCommandIT {
 
     final Service service = ScoringRun.startService(config);
     final List<JsonNode> live = new ArrayList<>();
+    final List<ConsumerRecord<String, String>> liveEpisodes;
     try {
       final List<Clients.Message> records = new ArrayList<>(ScoringRun.records(readings));
       records.add(100, new Clients.Message("sensor-1", "not json".getBytes(StandardCharsets.UTF_8)));
       Clients.produce(kafka.bootstrapServers(), run.readings, records);
       Clients.readCommitted(kafka.bootstrapServers(), run.scores, readings.size(), Duration.ofSeconds(120),
           Duration.ofSeconds(1)).forEach(record -> live.add(ScoringRun.parse(record.value())));
+      // Episode events commit in the transactions of the scores: all of them are readable by now.
+      liveEpisodes = Clients.readCommitted(kafka.bootstrapServers(), run.anomalies, 1, Duration.ofSeconds(30),
+          Duration.ofSeconds(2));
     } finally {
       service.close();
     }
@@ -70,8 +77,21 @@ class ReplayCommandIT {
 
     final Path csv = dir.resolve("scores.csv");
     final Path report = dir.resolve("report.html");
+    final Path episodes = dir.resolve("episodes.jsonl");
     assertEquals(0, Main.commandLine().execute("replay", "--config", properties.toString(), "--out", csv.toString(),
-        "--report", report.toString()));
+        "--report", report.toString(), "--episodes", episodes.toString()));
+
+    // Sensors' events interleave differently across partitions; each sensor's own sequence must be the same.
+    final Map<String, List<String>> replayedBySensor = new TreeMap<>();
+    for (String line : Files.readAllLines(episodes)) {
+      replayedBySensor.computeIfAbsent(ScoringRun.parse(line).get("sensorId").asText(), id -> new ArrayList<>()).add(line);
+    }
+    final Map<String, List<String>> liveBySensor = new TreeMap<>();
+    for (ConsumerRecord<String, String> event : liveEpisodes) {
+      liveBySensor.computeIfAbsent(event.key(), id -> new ArrayList<>()).add(event.value());
+    }
+    assertEquals(4, liveBySensor.size(), "every sensor's spike opens an episode");
+    assertEquals(liveBySensor, replayedBySensor);
 
     final List<String> lines = Files.readAllLines(csv);
     assertEquals("sensor,timestamp,channel,value,expected,lower,upper,likelihood,anomaly,warmingUp,modelVersion",
@@ -98,6 +118,17 @@ class ReplayCommandIT {
       final Path page = dir.resolve("report-" + readings.get(sensor).sensorId() + ".html");
       assertTrue(Files.readString(page).contains("<svg"), page + " is a report with charts");
     }
+  }
+
+  /** The readings with each sensor's 200th raised by 1000, past its warm-up: every sensor opens an episode. */
+  private static List<SimulatedReading> spikedAt200th(List<SimulatedReading> readings) {
+    final Map<String, Integer> seen = new HashMap<>();
+    final List<SimulatedReading> out = new ArrayList<>(readings.size());
+    for (SimulatedReading r : readings) {
+      final boolean spike = seen.merge(r.sensorId(), 1, Integer::sum) == 200;
+      out.add(spike ? new SimulatedReading(r.sensorId(), r.timestampMillis(), r.value() + 1000, true) : r);
+    }
+    return out;
   }
 
   /** A JSON number (null for not finite) and a CSV cell (Double.toString) hold the same double. */

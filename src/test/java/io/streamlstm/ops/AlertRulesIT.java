@@ -35,7 +35,7 @@ class AlertRulesIT {
 
   @Test
   void alertsFireWhenTheyShouldAndNotBefore() throws Exception {
-    // Fires/does not fire at given times for rising anomaly and dead-letter rates, a stopped input,
+    // Fires/does not fire at given times for frequent episodes, a rising dead-letter rate, a stopped input,
     // missing metrics, growing lag (restore consumers excluded), a refused model and slow scoring.
     assertTrue(promtool("test", "rules", "deploy/prometheus/alerts-test.yml").contains("SUCCESS"));
   }

@@ -75,7 +75,7 @@ class GrafanaDashboardsTest {
   void fleetDashboardCoversTheService() {
     String fleet = read(DeployFiles.path("grafana/dashboards/fleet.json")).toString();
     for (String metric : List.of("streamlstm_readings_scored_total", "kafka_consumer_fetch_manager_records_lag",
-        "streamlstm_anomalies_total", "streamlstm_anomaly_likelihood_bucket", "streamlstm_dead_letters_total",
+        "streamlstm_episodes_opened_total", "streamlstm_anomaly_likelihood_bucket", "streamlstm_dead_letters_total",
         "streamlstm_model_active", "kafka_stream_state_estimate_num_keys", "streamlstm_reading_processing_seconds_bucket")) {
       assertTrue(fleet.contains(metric), metric);
     }

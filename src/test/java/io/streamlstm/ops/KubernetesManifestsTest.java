@@ -199,7 +199,7 @@ class KubernetesManifestsTest {
     PrometheusRule typed = one(PrometheusRule.class);
     Set<String> names = typed.spec().groups().get(0).rules().stream().map(OperatorResources.Rule::alert)
         .collect(Collectors.toSet());
-    assertTrue(names.containsAll(Set.of("StreamLSTMAnomalyRateHigh", "StreamLSTMDeadLettersGrowing",
+    assertTrue(names.containsAll(Set.of("StreamLSTMEpisodesFrequent", "StreamLSTMDeadLettersGrowing",
         "StreamLSTMConsumerLagHigh", "StreamLSTMNoData", "StreamLSTMModelRefused")), names.toString());
   }
 

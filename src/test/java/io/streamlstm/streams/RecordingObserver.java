@@ -10,6 +10,7 @@ final class RecordingObserver implements ScoringObserver {
   final List<String> deadLetterReasons = new ArrayList<>();
   final List<String> activatedModels = new ArrayList<>();
   final List<String> refusedModels = new ArrayList<>();
+  final List<EpisodeEvent.Kind> episodes = new ArrayList<>();
   int statesExpired;
 
   @Override
@@ -21,6 +22,11 @@ final class RecordingObserver implements ScoringObserver {
   @Override
   public void statesExpired(int count) {
     statesExpired += count;
+  }
+
+  @Override
+  public void episode(EpisodeEvent event) {
+    episodes.add(event.kind());
   }
 
   @Override

@@ -26,7 +26,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
@@ -99,6 +101,10 @@ class ScoringTopologyTest {
     KeyValueStore<String, byte[]> states() {
       return driver.getKeyValueStore(ScoringTopology.SENSOR_STATE_STORE);
     }
+
+    KeyValueStore<String, byte[]> episodes() {
+      return driver.getKeyValueStore(ScoringTopology.EPISODE_STORE);
+    }
   }
 
   private static byte[] bytes(String text) {
@@ -154,8 +160,17 @@ class ScoringTopologyTest {
     return records.stream().map(TestRecord::value).toList();
   }
 
-  private static JsonNode json(byte[] bytes) throws IOException {
-    return JSON.readTree(bytes);
+  private static JsonNode json(byte[] bytes) {
+    try {
+      return JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + new String(bytes, StandardCharsets.UTF_8), e);
+    }
+  }
+
+  /** The event kinds of episode records, in order. */
+  private static List<String> events(List<TestRecord<String, byte[]>> episodes) {
+    return episodes.stream().map(record -> json(record.value()).get("event").asText()).toList();
   }
 
   private static String header(TestRecord<String, byte[]> record, String name) {
@@ -171,7 +186,7 @@ class ScoringTopologyTest {
   }
 
   @Test
-  void scoresEveryReadingInOrderAsTheDetectorDoesOfflineAndCopiesFlaggedOnesToAnomalies() throws IOException {
+  void scoresEveryReadingInOrderAsTheDetectorDoesOfflineAndSendsItsEpisodeToAnomalies() throws IOException {
     final double[] values = series(1, 400, 300);
     final Run run = new Run();
     for (int t = 0; t < values.length; t++) run.send("pump-7", reading("pump-7", minute(t), values[t]));
@@ -192,12 +207,17 @@ class ScoringTopologyTest {
       assertEquals(values[t], score.get("value").asDouble());
       assertEquals(SHIPPED.version(), score.get("modelVersion").asText());
     }
-    final List<byte[]> flagged = new ArrayList<>();
-    for (TestRecord<String, byte[]> score : scores) {
-      if (json(score.value()).get("anomaly").asBoolean()) flagged.add(score.value());
-    }
-    assertFalse(flagged.isEmpty(), "a spike of 40 noise-levels is flagged");
-    assertSameBytes(flagged, values(run.anomalies.readRecordsToList()));
+    final long flagged = scores.stream().filter(score -> json(score.value()).get("anomaly").asBoolean()).count();
+    assertTrue(flagged > 0, "a spike of 40 noise-levels is flagged");
+    final List<TestRecord<String, byte[]>> episodes = run.anomalies.readRecordsToList();
+    // It closes after 120 unflagged readings, past the series' end: still open.
+    assertEquals(List.of("opened"), events(episodes), "one incident, one episode");
+    final JsonNode opened = json(episodes.get(0).value());
+    assertEquals("pump-7@" + Timestamps.format(minute(300)), opened.get("episodeId").asText());
+    assertEquals(1, opened.get("readingsFlagged").asLong());
+    assertEquals(minute(300), episodes.get(0).timestamp(), "an event carries the time of the reading that made it");
+    assertEquals("pump-7", episodes.get(0).key());
+    assertNotNull(run.episodes().get("pump-7"));
     assertTrue(run.deadLetters.isEmpty());
     assertEquals(values.length, observer.scoredSensors.size());
   }
@@ -442,7 +462,8 @@ class ScoringTopologyTest {
   private static StreamSettings expiringAfterADay(int slice) {
     final StreamSettings d = SETTINGS;
     return new StreamSettings(d.inputTopic(), d.scoresTopic(), d.anomaliesTopic(), d.deadLetterTopic(), d.modelTopic(),
-        d.modelName(), d.detector(), d.futureTolerance(), new StateExpiry(Duration.ofDays(1), Duration.ofSeconds(10), slice));
+        d.modelName(), d.detector(), d.futureTolerance(), new StateExpiry(Duration.ofDays(1), Duration.ofSeconds(10), slice),
+        d.episodes());
   }
 
   @Test
@@ -495,5 +516,67 @@ class ScoringTopologyTest {
       }
     }
     return n;
+  }
+
+  /**
+   * A seeded noisy sine with spikes every 40 readings from reading 300 to 500, each larger than the one before:
+   * one incident. The detector damps a surprise no larger than its recent peak, so it flags a few of them,
+   * about 100 readings apart, which the default close span (120) keeps in one episode.
+   */
+  private static double[] escalating(long seed) {
+    final double[] values = series(seed, 700, -1);
+    for (int k = 0; k < 6; k++) values[300 + 40 * k] += 20 * (k + 1);
+    return values;
+  }
+
+  @Test
+  void aLastingDepartureIsOneEpisodeThatTheReplaysTrackerGivesByteForByte() {
+    final double[] values = escalating(11);
+    final Run run = new Run();
+    for (int t = 0; t < values.length; t++) run.send("pump-7", reading("pump-7", minute(t), values[t]));
+    final List<TestRecord<String, byte[]>> episodes = run.anomalies.readRecordsToList();
+
+    // ReplayCommand's composition: the same scorer and tracker over maps, the readings in their topic's order.
+    final Map<String, byte[]> states = new HashMap<>();
+    final Map<String, byte[]> open = new HashMap<>();
+    final ReadingScorer scorer = new ReadingScorer(new ActiveModel(SHIPPED, SETTINGS.detector(), ScoringObserver.NONE),
+        SETTINGS, ScoringObserver.NONE, states::get, states::put);
+    final EpisodeTracker tracker = new EpisodeTracker(SETTINGS.episodes(), open::get, open::put);
+    final List<byte[]> replayed = new ArrayList<>();
+    for (int t = 0; t < values.length; t++) {
+      final Verdict verdict = scorer.score("pump-7", bytes(reading("pump-7", minute(t), values[t])), minute(t));
+      final EpisodeEvent event = tracker.track("pump-7", verdict.score());
+      if (event != null) replayed.add(event.toJson());
+    }
+    assertSameBytes(replayed, values(episodes));
+    final List<String> kinds = events(episodes);
+    assertEquals("opened", kinds.get(0));
+    assertEquals("closed", kinds.get(kinds.size() - 1));
+    assertEquals(1, kinds.stream().filter("opened"::equals).count(), "one episode: " + kinds);
+    final long flagged = run.scores.readRecordsToList().stream()
+        .filter(score -> json(score.value()).get("anomaly").asBoolean()).count();
+    assertTrue(flagged > kinds.size(), flagged + " flagged readings, " + kinds.size() + " events");
+    assertEquals(kinds.stream().map(kind -> EpisodeEvent.Kind.valueOf(kind.toUpperCase(Locale.ROOT))).toList(),
+        observer.episodes);
+  }
+
+  @Test
+  void aTaskRestoredFromItsStoresMidEpisodeGoesOnWithTheSameEvents() {
+    final double[] values = escalating(12);
+    final Run whole = new Run();
+    for (int t = 0; t < values.length; t++) whole.send("pump-7", reading("pump-7", minute(t), values[t]));
+
+    // A restore gives a new task the stores' contents as the changelogs hold them: copied here, mid-episode.
+    final Run before = new Run();
+    for (int t = 0; t < 390; t++) before.send("pump-7", reading("pump-7", minute(t), values[t]));
+    assertNotNull(before.episodes().get("pump-7"), "the episode is open when the task moves");
+    final Run after = new Run();
+    after.states().put("pump-7", before.states().get("pump-7"));
+    after.episodes().put("pump-7", before.episodes().get("pump-7"));
+    for (int t = 390; t < values.length; t++) after.send("pump-7", reading("pump-7", minute(t), values[t]));
+
+    final List<byte[]> split = new ArrayList<>(values(before.anomalies.readRecordsToList()));
+    split.addAll(values(after.anomalies.readRecordsToList()));
+    assertSameBytes(values(whole.anomalies.readRecordsToList()), split);
   }
 }

@@ -8,8 +8,10 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.streamlstm.detect.Rejection;
 import io.streamlstm.detect.Score;
 import io.streamlstm.streams.DeadLetters;
+import io.streamlstm.streams.EpisodeEvent;
 import io.streamlstm.streams.ScoringObserver;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +58,7 @@ public final class MicrometerScoringObserver implements ScoringObserver {
   private final Counter modelSwitches;
   private final Counter modelRefusals;
   private final Counter statesExpired;
+  private final Map<EpisodeEvent.Kind, Counter> episodes = new EnumMap<>(EpisodeEvent.Kind.class);
   private final SensorSeries sensors;
   /** The active model's info gauge; guarded by {@code this} (switches are rare). */
   private Gauge activeModel;
@@ -96,6 +99,11 @@ public final class MicrometerScoringObserver implements ScoringObserver {
     statesExpired = Counter.builder("streamlstm.states.expired")
         .description("Departed sensors' states removed (silent for longer than streamlstm.state.ttl)")
         .register(registry);
+    // streamlstm_episodes_opened_total and so on: incidents, where streamlstm_anomalies_total counts readings.
+    for (EpisodeEvent.Kind kind : EpisodeEvent.Kind.values()) {
+      episodes.put(kind, Counter.builder("streamlstm.episodes." + kind.wireName())
+          .description("Episode events written to the anomalies topic: " + kind.wireName()).register(registry));
+    }
   }
 
   @Override
@@ -135,6 +143,12 @@ public final class MicrometerScoringObserver implements ScoringObserver {
   @Override
   public void statesExpired(int count) {
     statesExpired.increment(count);
+  }
+
+  @Override
+  public void episode(EpisodeEvent event) {
+    episodes.get(event.kind()).increment();
+    if (event.kind() == EpisodeEvent.Kind.OPENED) sensors.episodeOpened(event.sensorId());
   }
 
   @Override

@@ -73,6 +73,12 @@ final class SensorSeries {
     t.update(likelihood, anomaly, score, clockMillis.getAsLong());
   }
 
+  /** Counts an episode opened on a sensor with series (its flagged reading was recorded just before). */
+  void episodeOpened(String sensorId) {
+    final Tracked t = tracked.get(sensorId);
+    if (t != null) t.episodes.increment();
+  }
+
   int size() {
     return tracked.size();
   }
@@ -150,6 +156,7 @@ final class SensorSeries {
     final long sinceMillis;
     final List<Meter> meters = new ArrayList<>();
     final Counter anomalies;
+    final Counter episodes;
     volatile double likelihood = Double.NaN;
     volatile double peak;
     volatile long peakMillis;
@@ -169,6 +176,9 @@ final class SensorSeries {
       anomalies = Counter.builder("streamlstm.sensor.anomalies").tags(tags)
           .description("Anomalies flagged for this sensor").register(registry);
       meters.add(anomalies);
+      episodes = Counter.builder("streamlstm.sensor.episodes.opened").tags(tags)
+          .description("Anomaly episodes opened on this sensor").register(registry);
+      meters.add(episodes);
     }
 
     double score(long now) {

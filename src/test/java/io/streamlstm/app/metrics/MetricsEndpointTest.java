@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlstm.app.HttpEndpoint;
 import io.streamlstm.detect.Score;
+import io.streamlstm.streams.EpisodeEvent;
+import io.streamlstm.streams.EpisodeState;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,6 +75,8 @@ class MetricsEndpointTest {
     assertEquals(0.0, s.value("streamlstm_model_refusals_total"));
     assertEquals(0.0, s.value("streamlstm_states_expired_total"));
     assertEquals(0.0, s.value("streamlstm_readings_scored_total"));
+    assertEquals(0.0, s.value("streamlstm_episodes_opened_total"));
+    assertEquals(0.0, s.value("streamlstm_episodes_closed_total"));
   }
 
   @Test
@@ -118,6 +122,25 @@ class MetricsEndpointTest {
   }
 
   @Test
+  void countsEpisodesByEventFleetWideAndOpenedOnesPerSensor() throws Exception {
+    MicrometerScoringObserver observer = metrics.observer();
+    observer.scored("pump-2", score(99.0, 20.0, 0.9999, true), 50_000);
+    EpisodeState episode = new EpisodeState(0, 0, 0.9999, 4, 1, 0, false, 0);
+    observer.episode(new EpisodeEvent(EpisodeEvent.Kind.OPENED, "pump-2", episode));
+    observer.episode(new EpisodeEvent(EpisodeEvent.Kind.UPDATED, "pump-2", episode));
+    observer.episode(new EpisodeEvent(EpisodeEvent.Kind.CLOSED, "pump-2", episode));
+    observer.episode(new EpisodeEvent(EpisodeEvent.Kind.OPENED, "pump-2", episode));
+    observer.episode(new EpisodeEvent(EpisodeEvent.Kind.OPENED, "untracked", episode));
+
+    Scrape s = scrape();
+    assertEquals(3.0, s.value("streamlstm_episodes_opened_total"));
+    assertEquals(1.0, s.value("streamlstm_episodes_updated_total"));
+    assertEquals(1.0, s.value("streamlstm_episodes_closed_total"));
+    assertEquals(2.0, s.value("streamlstm_sensor_episodes_opened_total", "sensor", "pump-2"));
+    assertFalse(s.has("streamlstm_sensor_episodes_opened_total", "sensor", "untracked"));
+  }
+
+  @Test
   void modelVersionIsOneSeriesThatFollowsSwitches() throws Exception {
     MicrometerScoringObserver observer = metrics.observer();
     observer.modelActivated("v1");
@@ -151,6 +174,7 @@ class MetricsEndpointTest {
     assertEquals(0.9998, s.value("streamlstm_sensor_likelihood", "sensor", "pump-2"));
     assertEquals(2.0, s.value("streamlstm_sensor_anomalies_total", "sensor", "pump-2"));
     assertEquals(0.0, s.value("streamlstm_sensor_anomalies_total", "sensor", "pump-1"));
+    assertEquals(0.0, s.value("streamlstm_sensor_episodes_opened_total", "sensor", "pump-2"));
     assertEquals(2.0, s.value("streamlstm_sensors_tracked"));
     assertFalse(s.has("streamlstm_sensor_value", "sensor", "pump-3"));
   }
