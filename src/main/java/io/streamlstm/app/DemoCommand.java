@@ -165,10 +165,12 @@ public final class DemoCommand implements Callable<Integer> {
           if (!score.path("anomaly").asBoolean()) continue;
           long at = Timestamps.parse(score.get("timestamp").asText());
           summary.flagged.add(new Flag(record.key(), at));
-          out.printf("ANOMALY %-10s %s value=%.3f expected=%.3f band=[%.3f, %.3f] likelihood=%.5f%n",
+          // The band shown is the reference that raised the alarm, which is the network's only for its errors.
+          out.printf("ANOMALY %-10s %s value=%.3f %s %+.1f spreads from expected=%.3f band=[%.3f, %.3f] surprise=%.1f%n",
               record.key(), score.get("timestamp").asText(), score.path("value").asDouble(),
-              score.path("expected").asDouble(), score.path("lower").asDouble(), score.path("upper").asDouble(),
-              score.path("likelihood").asDouble());
+              score.path("reason").asText(), score.path("deviation").asDouble(), score.path("referenceExpected").asDouble(),
+              score.path("referenceLower").asDouble(), score.path("referenceUpper").asDouble(),
+              score.path("surprise").asDouble());
         }
       }
     }
