@@ -36,7 +36,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * </ul>
  */
 public record AppConfig(
-    StreamSettings settings, Properties kafka, Path modelFile, boolean createTopics, int topicPartitions) {
+    StreamSettings settings, Properties kafka, Path modelFile, boolean createTopics, int topicPartitions,
+    int pageSensors, int pagePoints) {
 
   public static final String INPUT_TOPIC = "streamlstm.input.topic";
   public static final String SCORES_TOPIC = "streamlstm.scores.topic";
@@ -49,14 +50,20 @@ public record AppConfig(
   /** Create missing topics at start (the model topic compacted); off where topics are managed elsewhere. */
   public static final String CREATE_TOPICS = "streamlstm.topics.create";
   public static final String TOPIC_PARTITIONS = "streamlstm.topics.partitions";
+  /** The live page keeps this many sensors (the most recently scored) ... */
+  public static final String PAGE_SENSORS = "streamlstm.page.sensors";
+  /** ... with this many recent points each: together they bound its memory. */
+  public static final String PAGE_POINTS = "streamlstm.page.points";
 
   public static final List<String> KEYS = List.of(INPUT_TOPIC, SCORES_TOPIC, ANOMALIES_TOPIC, DLQ_TOPIC,
-      MODEL_TOPIC, MODEL_NAME, MODEL_FILE, CREATE_TOPICS, TOPIC_PARTITIONS);
+      MODEL_TOPIC, MODEL_NAME, MODEL_FILE, CREATE_TOPICS, TOPIC_PARTITIONS, PAGE_SENSORS, PAGE_POINTS);
 
   private static final String DETECTOR_PREFIX = "detector.";
 
   public AppConfig {
     if (topicPartitions < 1) throw new IllegalArgumentException(TOPIC_PARTITIONS + " must be >= 1");
+    if (pageSensors < 1) throw new IllegalArgumentException(PAGE_SENSORS + " must be >= 1");
+    if (pagePoints < 1) throw new IllegalArgumentException(PAGE_POINTS + " must be >= 1");
   }
 
   /** Defaults, then {@code file} (may be null), then the environment. */
@@ -99,7 +106,9 @@ public record AppConfig(
     final Path modelFile = own.containsKey(MODEL_FILE) ? Path.of(own.get(MODEL_FILE)) : null;
     return new AppConfig(settings, kafka, modelFile,
         Boolean.parseBoolean(own.getOrDefault(CREATE_TOPICS, "true")),
-        parseInt(TOPIC_PARTITIONS, own.getOrDefault(TOPIC_PARTITIONS, "3")));
+        parseInt(TOPIC_PARTITIONS, own.getOrDefault(TOPIC_PARTITIONS, "3")),
+        parseInt(PAGE_SENSORS, own.getOrDefault(PAGE_SENSORS, "10000")),
+        parseInt(PAGE_POINTS, own.getOrDefault(PAGE_POINTS, "1000")));
   }
 
   /** The same configuration talking to {@code bootstrapServers} (command-line option beats file and environment). */
@@ -107,7 +116,7 @@ public record AppConfig(
     final Properties copy = new Properties();
     copy.putAll(kafka);
     copy.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    return new AppConfig(settings, copy, modelFile, createTopics, topicPartitions);
+    return new AppConfig(settings, copy, modelFile, createTopics, topicPartitions, pageSensors, pagePoints);
   }
 
   /** The Kafka settings a plain client (consumer, producer, admin) understands: connection and security. */
