@@ -30,7 +30,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -88,7 +87,7 @@ class LivePageIT {
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--user-data-dir=" + browserProfile, "--window-size=1400,1000");
+        "--user-data-dir=" + browserProfile, "--window-size=1280,900");
     browser = new ChromeDriver(driver, options);
     Files.createDirectories(SCREENSHOTS);
   }
@@ -126,12 +125,11 @@ class LivePageIT {
         + ", expected at least " + atLeast).until(b -> state(field) >= atLeast);
   }
 
+  /** A table column's texts, read in one script: the page redraws its tables every second. */
+  @SuppressWarnings("unchecked")
   private static List<String> column(String table, int column) {
-    List<String> out = new ArrayList<>();
-    for (WebElement row : browser.findElements(By.cssSelector("#" + table + " tbody tr"))) {
-      out.add(row.findElements(By.tagName("td")).get(column).getText());
-    }
-    return out;
+    return (List<String>) js("return Array.from(document.querySelectorAll('#" + table + " tbody tr'))"
+        + ".map(row => row.cells[" + column + "].innerText.trim());");
   }
 
   private static void screenshot(String name) throws Exception {

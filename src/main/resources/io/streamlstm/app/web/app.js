@@ -4,7 +4,7 @@
 
 const REFRESH_MS = 1000;
 const MAX_ROWS = 500; // the table shows this many of the sorted, filtered sensors: a big fleet stays responsive
-const liveState = window.liveState = { view: null, updates: 0, readings: 0, sensors: 0, anomalyMarkers: 0, deadLetters: 0 };
+const liveState = window.liveState = { view: null, updates: 0, readings: 0, sensors: 0, points: 0, anomalyMarkers: 0, deadLetters: 0 };
 
 const $ = id => document.getElementById(id);
 const escapeHtml = s => String(s ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
@@ -108,7 +108,7 @@ function makeCharts(id) {
   };
   const cursor = { sync: { key: "sensor-" + id }, drag: { x: true, y: false } };
   state.value = new uPlot({
-    width: chartWidth(), height: 320, tzDate: utcDate, cursor,
+    width: chartWidth(), height: 300, tzDate: utcDate, cursor,
     scales: { x: { time: true } },
     series: [
       {},
@@ -124,7 +124,7 @@ function makeCharts(id) {
     hooks: { setScale: [followZoom("surprise")] },
   }, [[], [], [], [], [], []], $("chart-value"));
   state.surprise = new uPlot({
-    width: chartWidth(), height: 160, tzDate: utcDate, cursor,
+    width: chartWidth(), height: 150, tzDate: utcDate, cursor,
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(max, state.alarm ?? 3) * 1.1] } },
     series: [
       {},
