@@ -127,11 +127,12 @@ final class LiveView {
     deadLettersByReason.merge(why, 1L, Long::sum);
   }
 
+  /** One sensor's line in the fleet: copied under the lock, written after it. */
+  private record FleetRow(String id, String channel, SensorHistory.Point latest, long readings, long anomalies) {}
+
   /** {@code /api/fleet}: the counts, the model, and every kept sensor's latest score. */
   byte[] fleetJson() {
-    final List<Map.Entry<String, SensorHistory.Point>> latest = new ArrayList<>();
-    final List<long[]> counts = new ArrayList<>();
-    final List<String> channels = new ArrayList<>();
+    final List<FleetRow> rows = new ArrayList<>();
     final long readingsNow;
     final long anomaliesNow;
     final long unreadableNow;
@@ -139,11 +140,7 @@ final class LiveView {
     final String model;
     final Map<String, Long> byReason;
     synchronized (this) {
-      for (Map.Entry<String, SensorHistory> e : sensors.entrySet()) {
-        latest.add(Map.entry(e.getKey(), e.getValue().latest));
-        counts.add(new long[] {e.getValue().readings, e.getValue().anomalies});
-        channels.add(e.getValue().channel);
-      }
+      sensors.forEach((id, h) -> rows.add(new FleetRow(id, h.channel, h.latest, h.readings, h.anomalies)));
       readingsNow = readings;
       anomaliesNow = anomalies;
       unreadableNow = unreadableScores;
@@ -165,18 +162,17 @@ final class LiveView {
       g.writeNumberField("pointsPerSensor", pointsPerSensor);
       g.writeNumberField("sensorsDropped", droppedNow);
       g.writeArrayFieldStart("sensors");
-      for (int k = 0; k < latest.size(); k++) {
-        final SensorHistory.Point p = latest.get(k).getValue();
+      for (FleetRow row : rows) {
         g.writeStartObject();
-        g.writeStringField("id", latest.get(k).getKey());
-        g.writeStringField("channel", channels.get(k));
-        g.writeNumberField("timestamp", p.timestampMillis());
-        writeNumber(g, "value", p.value());
-        g.writeNumberField("likelihood", p.likelihood());
-        g.writeNumberField("surprise", p.surprise());
-        g.writeBooleanField("warmingUp", p.warmingUp());
-        g.writeNumberField("readings", counts.get(k)[0]);
-        g.writeNumberField("anomalies", counts.get(k)[1]);
+        g.writeStringField("id", row.id());
+        g.writeStringField("channel", row.channel());
+        g.writeNumberField("timestamp", row.latest().timestampMillis());
+        writeNumber(g, "value", row.latest().value());
+        g.writeNumberField("likelihood", row.latest().likelihood());
+        g.writeNumberField("surprise", row.latest().surprise());
+        g.writeBooleanField("warmingUp", row.latest().warmingUp());
+        g.writeNumberField("readings", row.readings());
+        g.writeNumberField("anomalies", row.anomalies());
         g.writeEndObject();
       }
       g.writeEndArray();
