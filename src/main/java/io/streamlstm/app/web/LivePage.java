@@ -1,6 +1,7 @@
 package io.streamlstm.app.web;
 
 import io.streamlstm.app.AppConfig;
+import io.streamlstm.app.HttpEndpoint;
 import io.streamlstm.app.HttpEndpoint.Request;
 import io.streamlstm.app.HttpEndpoint.Response;
 import io.streamlstm.app.Service;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
@@ -46,11 +48,20 @@ public final class LivePage implements AutoCloseable {
 
   /** Starts reading the service's output topics and serves the page on its HTTP endpoint. */
   public static LivePage serve(Service service, AppConfig config) {
+    return serve(config, service::route);
+  }
+
+  /** The same on a bare endpoint, for a page beside a topology that is not a {@link Service} (the bench). */
+  public static LivePage serve(HttpEndpoint endpoint, AppConfig config) {
+    return serve(config, endpoint::route);
+  }
+
+  private static LivePage serve(AppConfig config, BiConsumer<String, Function<Request, Response>> router) {
     final LiveView view = new LiveView(config.pageSensors(), config.pagePoints(),
         config.settings().detector().anomalyThreshold());
     final LiveFeed feed = LiveFeed.start(config.clientSettings(ConsumerConfig.configNames()),
         config.settings().scoresTopic(), config.settings().deadLetterTopic(), SCORES_READ_BACK, view);
-    routes(view).forEach(service::route);
+    routes(view).forEach(router);
     return new LivePage(feed);
   }
 
