@@ -31,6 +31,7 @@ public final class LivePage implements AutoCloseable {
   static final long SCORES_READ_BACK = 50_000;
 
   private static final String JSON = "application/json";
+  /** Inside the uPlot webjar; the version is the pom's (a mismatch fails at the first use of this class). */
   private static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
   /** Every file the page has, by the path it is served at; anything else is a 404. */
   private static final Map<String, Asset> ASSETS = Map.of(

@@ -45,7 +45,7 @@ final class LiveView {
   private long sensorsDropped;
   private String modelVersion;
 
-  /** A refused record as the dead-letter topic holds it: its key, the reason headers and the original bytes. */
+  /** A refused record as the page shows it: its key, the reason headers and the start of the original bytes. */
   record DeadLetter(long timestampMillis, String key, String reason, String detail, String source, String value) {}
 
   LiveView(int sensorLimit, int pointsPerSensor, double anomalyThreshold) {
