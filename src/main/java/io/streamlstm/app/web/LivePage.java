@@ -37,6 +37,7 @@ public final class LivePage implements AutoCloseable {
   private static final Map<String, Asset> ASSETS = Map.of(
       "/", Asset.load("io/streamlstm/app/web/index.html", "text/html; charset=utf-8"),
       "/static/app.js", Asset.load("io/streamlstm/app/web/app.js", "text/javascript; charset=utf-8"),
+      "/static/charts.js", Asset.load("io/streamlstm/app/web/charts.js", "text/javascript; charset=utf-8"),
       "/static/style.css", Asset.load("io/streamlstm/app/web/style.css", "text/css; charset=utf-8"),
       "/static/uPlot.iife.min.js", Asset.load(UPLOT + "uPlot.iife.min.js", "text/javascript; charset=utf-8"),
       "/static/uPlot.min.css", Asset.load(UPLOT + "uPlot.min.css", "text/css; charset=utf-8"));

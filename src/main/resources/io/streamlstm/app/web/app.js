@@ -10,7 +10,7 @@ const $ = id => document.getElementById(id);
 const escapeHtml = s => String(s ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 const utc = ms => new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, "");
 const number = v => v == null ? "–" : Math.abs(v) >= 1e5 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : (+v.toPrecision(6)).toString();
-const surpriseOf = likelihood => -Math.log10(Math.max(1 - likelihood, 1e-16));
+const surpriseOf = StreamCharts.surpriseOf;
 
 async function getJson(url) {
   const response = await fetch(url, { cache: "no-store" });
@@ -87,54 +87,21 @@ $("fleet").querySelector("tbody").addEventListener("click", event => {
 });
 
 // ---- sensor --------------------------------------------------------------------------------------------
-let charts = null; // {id, value, surprise, zoomed}
+let charts = null; // {id, group, value, surprise, alarm}
 
 function chartWidth() {
   return $("chart-value").clientWidth - 8;
 }
 
-function makeCharts(id) {
+function makeCharts(id, alarm) {
   $("chart-value").innerHTML = "";
   $("chart-surprise").innerHTML = "";
-  const utcDate = ts => uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC");
-  const state = { id, zoomed: false };
-  // Zooming one chart zooms the other; a zoom holds while new points arrive, double-click lets go.
-  const followZoom = other => u => {
-    const x = u.scales.x;
-    const full = u.data[0].length === 0 || (x.min <= u.data[0][0] && x.max >= u.data[0][u.data[0].length - 1]);
-    state.zoomed = !full;
-    const peer = state[other];
-    if (peer && (peer.scales.x.min !== x.min || peer.scales.x.max !== x.max)) peer.setScale("x", { min: x.min, max: x.max });
+  const group = StreamCharts.group("sensor-" + id);
+  return {
+    id, group, alarm,
+    value: StreamCharts.valueChart($("chart-value"), group, chartWidth(), 300),
+    surprise: StreamCharts.surpriseChart($("chart-surprise"), group, chartWidth(), 150, alarm),
   };
-  const cursor = { sync: { key: "sensor-" + id }, drag: { x: true, y: false } };
-  state.value = new uPlot({
-    width: chartWidth(), height: 300, tzDate: utcDate, cursor,
-    scales: { x: { time: true } },
-    series: [
-      {},
-      { label: "reading", stroke: "#2563eb", width: 1.5 },
-      { label: "expected", stroke: "#64748b", width: 1, dash: [5, 4] },
-      { label: "upper", stroke: "rgba(37,99,235,.25)", width: 1 },
-      { label: "lower", stroke: "rgba(37,99,235,.25)", width: 1 },
-      { label: "anomaly", stroke: "#dc2626", fill: "#dc2626", paths: () => null,
-        points: { show: true, size: 9, stroke: "#dc2626", fill: "#dc2626" } },
-    ],
-    bands: [{ series: [3, 4], fill: "rgba(37,99,235,.12)" }],
-    axes: [{}, { size: 60 }],
-    hooks: { setScale: [followZoom("surprise")] },
-  }, [[], [], [], [], [], []], $("chart-value"));
-  state.surprise = new uPlot({
-    width: chartWidth(), height: 150, tzDate: utcDate, cursor,
-    scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(max, state.alarm ?? 3) * 1.1] } },
-    series: [
-      {},
-      { label: "surprise", stroke: "#7c3aed", fill: "rgba(124,58,237,.12)", width: 1 },
-      { label: "alarm level", stroke: "#dc2626", width: 1, dash: [6, 4], points: { show: false } },
-    ],
-    axes: [{}, { size: 60 }],
-    hooks: { setScale: [followZoom("value")] },
-  }, [[], [], []], $("chart-surprise"));
-  return state;
 }
 
 async function refreshSensor(id) {
@@ -142,24 +109,20 @@ async function refreshSensor(id) {
   $("sensor-missing").hidden = data !== null;
   $("chart-value").hidden = $("chart-surprise").hidden = data === null;
   if (data === null) return;
-  if (!charts || charts.id !== id) charts = makeCharts(id);
-  charts.alarm = surpriseOf(data.anomalyThreshold);
-  const seconds = data.time.map(t => t / 1000);
-  const markers = data.value.map((v, k) => data.anomaly[k] ? v : null);
-  const keepZoom = charts.zoomed;
-  charts.value.setData([seconds, data.value, data.expected, data.upper, data.lower, markers], !keepZoom);
-  charts.surprise.setData([seconds, data.surprise, seconds.map(() => charts.alarm)], !keepZoom);
-  liveState.anomalyMarkers = markers.filter(m => m !== null).length;
-  liveState.points = seconds.length;
+  if (!charts || charts.id !== id) charts = makeCharts(id, surpriseOf(data.anomalyThreshold));
+  liveState.anomalyMarkers = StreamCharts.setValues(charts.value, charts.group, data.time, data.value, data.expected,
+      data.lower, data.upper, data.anomaly);
+  StreamCharts.setSurprise(charts.surprise, charts.group, data.time, data.surprise, charts.alarm);
+  liveState.points = data.time.length;
   const latest = data.time.length - 1;
   $("sensor-facts").innerHTML = `<b>${data.readings.toLocaleString("en")}</b> readings, `
       + `<b class="${data.anomalies ? "flagged" : ""}">${data.anomalies}</b> flagged`
       + (latest >= 0 ? `; latest <b>${number(data.value[latest])}</b> at ${utc(data.time[latest])}` : "")
-      + ` · showing the last ${seconds.length} points`;
+      + ` · showing the last ${data.time.length} points`;
 }
 
 window.addEventListener("resize", () => {
-  if (charts) [charts.value, charts.surprise].forEach(c => c.setSize({ width: chartWidth(), height: c.height }));
+  if (charts) StreamCharts.fit(charts.group, chartWidth());
 });
 
 // ---- dead letters --------------------------------------------------------------------------------------
