@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlstm.app.AppConfig;
+import io.streamlstm.app.Main;
 import io.streamlstm.app.Service;
 import io.streamlstm.app.web.LivePage;
 import io.streamlstm.detect.Score;
@@ -117,7 +118,7 @@ class LivePageIT {
   }
 
   private static long state(String field) {
-    return ((Number) js("return window.liveState." + field + ";")).longValue();
+    return ((Number) js("return (window.liveState || window.reportState)." + field + ";")).longValue();
   }
 
   private static void awaitState(String field, long atLeast) {
@@ -208,5 +209,26 @@ class LivePageIT {
     new WebDriverWait(browser, WAIT).until(b -> browser.findElement(By.id("deadletter-reasons")).getText()
         .contains("MALFORMED"));
     assertEquals("1", browser.findElement(By.id("count-deadletters")).getText());
+  }
+
+  @Test
+  @Order(5)
+  void theScoreReportDrawsTheSameChartsFromAFile() throws Exception {
+    StringBuilder csv = new StringBuilder("timestamp,value\n");
+    sent.stream().filter(r -> r.sensorId().equals(SPIKED))
+        .forEach(r -> csv.append(Timestamps.format(r.timestampMillis())).append(',').append(r.value()).append('\n'));
+    Path input = Files.writeString(stateDir.resolve(SPIKED + ".csv"), csv);
+    Path scores = stateDir.resolve(SPIKED + "-scores.csv");
+    Path report = stateDir.resolve(SPIKED + ".html");
+    assertEquals(0, Main.commandLine().execute("score", "--input", input.toString(), "--out", scores.toString(),
+        "--report", report.toString()));
+    long flagged = Files.readAllLines(scores).stream().skip(1).filter(line -> line.split(",")[6].equals("1")).count();
+    assertTrue(flagged > 0, "the spike is flagged offline too");
+
+    browser.get(report.toUri().toString());
+    new WebDriverWait(browser, WAIT).until(b -> js("return window.reportState !== undefined;").equals(Boolean.TRUE));
+    assertEquals(flagged, state("anomalyMarkers"), "one marker per flagged row, drawn from the file alone");
+    assertEquals(2, browser.findElements(By.cssSelector(".uplot canvas")).size(), "readings and surprise charts");
+    screenshot("report");
   }
 }
