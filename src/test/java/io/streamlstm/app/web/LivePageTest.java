@@ -197,6 +197,7 @@ class LivePageTest {
     assertTrue(uplot.headers().firstValue("Content-Type").orElseThrow().startsWith("text/javascript"));
     assertEquals(200, get("/static/uPlot.min.css").statusCode());
     assertEquals(200, get("/static/style.css").statusCode());
+    assertEquals(200, get("/static/charts.js").statusCode());
 
     assertEquals(404, get("/static/../pom.xml").statusCode());
     assertEquals(404, get("/elsewhere").statusCode());
