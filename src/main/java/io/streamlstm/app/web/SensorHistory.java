@@ -52,9 +52,10 @@ final class SensorHistory {
     final int at = (start + size) % time.length;
     time[at] = p.timestampMillis();
     value[at] = (float) p.value();
-    expected[at] = (float) p.expected();
-    lower[at] = (float) p.lower();
-    upper[at] = (float) p.upper();
+    // No band while warming up, as in the offline report: the first bands of a fresh state can be huge.
+    expected[at] = p.warmingUp() ? Float.NaN : (float) p.expected();
+    lower[at] = p.warmingUp() ? Float.NaN : (float) p.lower();
+    upper[at] = p.warmingUp() ? Float.NaN : (float) p.upper();
     surprise[at] = (float) p.surprise();
     anomaly[at] = p.anomaly();
     if (size < time.length) {

@@ -110,6 +110,18 @@ class LivePageTest {
   }
 
   @Test
+  void aSensorWarmingUpHasItsReadingsChartedButNoBandYet() throws Exception {
+    add("pump-1", score(1000, 5, 0.0, false, true));
+    add("pump-1", score(2000, 6, 0.3, false, false));
+
+    JsonNode sensor = getJson("/api/sensor?id=pump-1");
+    assertEquals(5.0, sensor.get("value").get(0).asDouble());
+    assertTrue(sensor.get("expected").get(0).isNull() && sensor.get("lower").get(0).isNull()
+        && sensor.get("upper").get(0).isNull(), "warming up: " + sensor);
+    assertEquals(8.0, sensor.get("upper").get(1).asDouble(), "warmed up: the band");
+  }
+
+  @Test
   void theFleetKeepsTheMostRecentlyScoredSensorsAndCountsEverything() throws Exception {
     add("pump-1", score(1000, 1, 0.1, false, false));
     add("pump-2", score(1000, 2, 0.9995, true, false));
