@@ -169,10 +169,13 @@ async function refresh() {
 }
 
 let timer = null;
+let generation = 0;
 async function loop() {
+  // A view change starts a new round; a round still fetching when it came must not schedule one of its own.
+  const round = ++generation;
   clearTimeout(timer);
   await refresh();
-  timer = setTimeout(loop, REFRESH_MS);
+  if (round === generation) timer = setTimeout(loop, REFRESH_MS);
 }
 window.addEventListener("hashchange", loop);
 loop();
