@@ -39,7 +39,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * </ul>
  */
 public record AppConfig(
-    StreamSettings settings, Properties kafka, Path modelFile, boolean createTopics, int topicPartitions) {
+    StreamSettings settings, Properties kafka, Path modelFile, boolean createTopics, int topicPartitions,
+    int pageSensors, int pagePoints) {
 
   public static final String INPUT_TOPIC = "streamlstm.input.topic";
   public static final String SCORES_TOPIC = "streamlstm.scores.topic";
@@ -56,6 +57,10 @@ public record AppConfig(
   public static final String FUTURE_TOLERANCE = "streamlstm.future.tolerance";
   /** How long a silent sensor's state is kept (ISO-8601 duration, e.g. P30D; PT0S keeps it for ever). */
   public static final String STATE_TTL = "streamlstm.state.ttl";
+  /** The live page keeps this many sensors (the most recently scored) ... */
+  public static final String PAGE_SENSORS = "streamlstm.page.sensors";
+  /** ... with this many recent points each: together they bound its memory. */
+  public static final String PAGE_POINTS = "streamlstm.page.points";
 
   /** An open episode reports a new peak at most once per this many of its sensor's readings. */
   public static final String EPISODE_UPDATE_EVERY = "streamlstm.episode.update.every";
@@ -63,13 +68,15 @@ public record AppConfig(
   public static final String EPISODE_CLOSE_AFTER = "streamlstm.episode.close.after";
 
   public static final List<String> KEYS = List.of(INPUT_TOPIC, SCORES_TOPIC, ANOMALIES_TOPIC, DLQ_TOPIC,
-      MODEL_TOPIC, MODEL_NAME, MODEL_FILE, CREATE_TOPICS, TOPIC_PARTITIONS, FUTURE_TOLERANCE, STATE_TTL,
-      EPISODE_UPDATE_EVERY, EPISODE_CLOSE_AFTER);
+      MODEL_TOPIC, MODEL_NAME, MODEL_FILE, CREATE_TOPICS, TOPIC_PARTITIONS, FUTURE_TOLERANCE, STATE_TTL, PAGE_SENSORS,
+      PAGE_POINTS, EPISODE_UPDATE_EVERY, EPISODE_CLOSE_AFTER);
 
   private static final String DETECTOR_PREFIX = "detector.";
 
   public AppConfig {
     if (topicPartitions < 1) throw new IllegalArgumentException(TOPIC_PARTITIONS + " must be >= 1");
+    if (pageSensors < 1) throw new IllegalArgumentException(PAGE_SENSORS + " must be >= 1");
+    if (pagePoints < 1) throw new IllegalArgumentException(PAGE_POINTS + " must be >= 1");
   }
 
   /** Defaults, then {@code file} (may be null), then the environment. */
@@ -116,7 +123,9 @@ public record AppConfig(
     final Path modelFile = own.containsKey(MODEL_FILE) ? Path.of(own.get(MODEL_FILE)) : null;
     return new AppConfig(settings, kafka, modelFile,
         Boolean.parseBoolean(own.getOrDefault(CREATE_TOPICS, "true")),
-        parseInt(TOPIC_PARTITIONS, own.getOrDefault(TOPIC_PARTITIONS, "3")));
+        parseInt(TOPIC_PARTITIONS, own.getOrDefault(TOPIC_PARTITIONS, "3")),
+        parseInt(PAGE_SENSORS, own.getOrDefault(PAGE_SENSORS, "10000")),
+        parseInt(PAGE_POINTS, own.getOrDefault(PAGE_POINTS, "1000")));
   }
 
   /** The same configuration talking to {@code bootstrapServers} (command-line option beats file and environment). */
@@ -124,7 +133,7 @@ public record AppConfig(
     final Properties copy = new Properties();
     copy.putAll(kafka);
     copy.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    return new AppConfig(settings, copy, modelFile, createTopics, topicPartitions);
+    return new AppConfig(settings, copy, modelFile, createTopics, topicPartitions, pageSensors, pagePoints);
   }
 
   /** The Kafka settings a plain client (consumer, producer, admin) understands: connection and security. */

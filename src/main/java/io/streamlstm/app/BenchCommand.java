@@ -1,5 +1,7 @@
 package io.streamlstm.app;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamlstm.app.web.LivePage;
 import io.streamlstm.detect.Detector;
 import io.streamlstm.detect.DetectorConfig;
 import io.streamlstm.detect.Outcome;
@@ -21,6 +23,10 @@ import io.streamlstm.streams.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +44,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -75,7 +82,8 @@ import picocli.CommandLine.Option;
     description = {
         "Measures the scoring topology on an in-process broker (exactly-once): records/s against a no-op "
             + "topology, produce-to-score latency at a fixed rate, store bytes per sensor, and heap with many sensors.",
-        "Modes: throughput, latency, memory (comma-separated). For the memory mode run the JVM with -Xmx1g."})
+        "Modes: throughput, latency, memory, page (comma-separated). For the memory mode run the JVM with -Xmx1g.",
+        "page: the live page's cost to scoring, at --page-rate readings/s, with and without the page in alternate runs."})
 public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--readings", defaultValue = "500000", description = "Readings per throughput run (default: ${DEFAULT-VALUE}).")
@@ -95,7 +103,7 @@ public final class BenchCommand implements Callable<Integer> {
   int rounds;
 
   @Option(names = "--mode", split = ",", defaultValue = "throughput,latency",
-      description = "What to measure: throughput, latency, memory (default: ${DEFAULT-VALUE}).")
+      description = "What to measure: throughput, latency, memory, page (default: ${DEFAULT-VALUE}).")
   List<String> modes;
 
   @Option(names = "--latency-rate", defaultValue = "2000", description = "Readings/s sent in the latency run (default: ${DEFAULT-VALUE}).")
@@ -103,6 +111,9 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--latency-seconds", defaultValue = "20", description = "Length of the latency run (default: ${DEFAULT-VALUE}).")
   double latencySeconds;
+
+  @Option(names = "--page-rate", defaultValue = "10000", description = "Readings/s sent in the page runs (default: ${DEFAULT-VALUE}).")
+  double pageRate;
 
   @Option(names = "--seed", defaultValue = "42", description = "Simulation seed (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -117,8 +128,8 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     EmbeddedKafka.quietLogs();
     for (String mode : modes) {
-      if (!List.of("throughput", "latency", "memory").contains(mode)) {
-        throw new IllegalArgumentException("unknown mode '" + mode + "' (throughput, latency, memory)");
+      if (!List.of("throughput", "latency", "memory", "page").contains(mode)) {
+        throw new IllegalArgumentException("unknown mode '" + mode + "' (throughput, latency, memory, page)");
       }
     }
     stateRoot = Files.createTempDirectory("streamlstm-bench-");
@@ -129,6 +140,7 @@ public final class BenchCommand implements Callable<Integer> {
       if (modes.contains("throughput")) throughput();
       if (modes.contains("latency")) latency();
       if (modes.contains("memory")) memory();
+      if (modes.contains("page")) page();
       return 0;
     } finally {
       deleteRecursively(stateRoot);
@@ -292,6 +304,128 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  // ---- page: what the live page costs the scoring, at a fixed rate ----
+
+  /**
+   * Alternate runs of the detector at {@code --page-rate} for {@code --latency-seconds}, with and without the
+   * live page reading the output topics and a viewer fetching the fleet and a sensor every second. The
+   * figure is the CPU time of the scoring application's own threads (stream thread, its clients' network
+   * threads) per reading: what the page takes from scoring, apart from the page's own work.
+   */
+  private void page() throws Exception {
+    List<Double> ratios = new ArrayList<>();
+    for (int round = 0; round <= rounds; round++) {
+      boolean pageFirst = round % 2 == 0;
+      PageRun with = null;
+      PageRun without = null;
+      for (int turn = 0; turn < 2; turn++) {
+        if ((turn == 0) == pageFirst) with = pageRun(round, true);
+        else without = pageRun(round, false);
+      }
+      double ratio = with.scoringCpuMicros() / without.scoringCpuMicros();
+      System.out.printf("%-8s without the page %.1f µs scoring CPU per reading (%.1f µs process, caught up %d ms "
+              + "after the last send), with it %.1f µs (%.1f µs process, caught up %d ms; the page read %,d of %,d "
+              + "scores): ratio %.3f (%s first)%n",
+          round == 0 ? "warm-up" : "round " + round, without.scoringCpuMicros(), without.processCpuMicros(),
+          without.catchUpMillis(), with.scoringCpuMicros(), with.processCpuMicros(), with.catchUpMillis(),
+          with.pageReadings(), with.sent(), ratio, pageFirst ? "page" : "no page");
+      if (round > 0) ratios.add(ratio);
+    }
+    System.out.printf("page, median of %d rounds at %,.0f readings/s over %,d sensors: scoring CPU per reading "
+        + "with the page / without %.3f (rounds %s)%n", rounds, pageRate, sensors, median(ratios),
+        ratios.stream().map(r -> String.format("%.3f", r)).toList());
+  }
+
+  /** {@code catchUpMillis}: from the last reading sent until every reading was scored (a scorer behind shows here). */
+  private record PageRun(long sent, double scoringCpuMicros, double processCpuMicros, long catchUpMillis,
+                         long pageReadings) {}
+
+  private PageRun pageRun(int round, boolean withPage) throws Exception {
+    // "-on"/"-off": neither name contains the other, so each run's threads are told apart by name.
+    String applicationId = "bench-page-" + round + (withPage ? "-on" : "-off");
+    String input = applicationId + "-readings";
+    createTopics(input);
+    StreamSettings settings = settings(input, applicationId);
+    ensureTopics(settings);
+    AppConfig pageConfig = AppConfig.from(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        AppConfig.SCORES_TOPIC, settings.scoresTopic(), AppConfig.DLQ_TOPIC, settings.deadLetterTopic()));
+    try (KafkaStreams streams = new KafkaStreams(detectorTopology(settings), streamsProperties(applicationId));
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        HttpEndpoint http = HttpEndpoint.start("127.0.0.1", 0);
+        LivePage page = withPage ? LivePage.serve(http, pageConfig) : null;
+        KafkaProducer<String, byte[]> producer = SimulateCommand.producer(bootstrapServers)) {
+      startAndAwaitRunning(streams);
+      AtomicBoolean stop = new AtomicBoolean();
+      Thread viewer = new Thread(() -> view(http.port(), stop), "bench-page-viewer");
+      if (withPage) viewer.start();
+      long scoringCpuStart = threadCpuNanos(applicationId);
+      long processCpuStart = processCpuNanos();
+      long sent = SimulateCommand.send(new Simulation(sensors, seed + 3), producer, input, pageRate, Long.MAX_VALUE,
+          (long) (latencySeconds * 1e9), stop);
+      long sentAll = System.nanoTime();
+      long deadline = sentAll + TimeUnit.SECONDS.toNanos(120);
+      while (committed(admin, applicationId, input) < sent) {
+        if (System.nanoTime() > deadline) throw new IllegalStateException(applicationId + " did not score every reading");
+        Thread.sleep(20);
+      }
+      long catchUpMillis = (System.nanoTime() - sentAll) / 1_000_000;
+      double scoringCpu = (threadCpuNanos(applicationId) - scoringCpuStart) / 1e3 / sent;
+      double processCpu = (processCpuNanos() - processCpuStart) / 1e3 / sent;
+      stop.set(true);
+      if (withPage) viewer.join();
+      long pageReadings = withPage ? awaitPageReadings(http.port(), sent) : 0;
+      streams.close(Duration.ofSeconds(60));
+      streams.cleanUp();
+      return new PageRun(sent, scoringCpu, processCpu, catchUpMillis, pageReadings);
+    }
+  }
+
+  /** CPU time of the live threads whose name holds {@code applicationId}: the stream thread and its clients'. */
+  private static long threadCpuNanos(String applicationId) {
+    java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null && info.getThreadName().contains(applicationId)) {
+        sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+      }
+    }
+    return sum;
+  }
+
+  /** A person watching: the fleet and one sensor's chart, once a second, as the page's script fetches them. */
+  private static void view(int port, AtomicBoolean stop) {
+    HttpClient client = HttpClient.newHttpClient();
+    while (!stop.get()) {
+      for (String path : List.of("/api/fleet", "/api/sensor?id=sensor-0")) {
+        try {
+          client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+              HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      LockSupport.parkNanos(1_000_000_000L);
+    }
+  }
+
+  /** How many scores the page has read, once it has read {@code expected} or 30 s passed. */
+  private static long awaitPageReadings(int port, long expected) throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    ObjectMapper json = new ObjectMapper();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long readings;
+    do {
+      String body = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/fleet")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      readings = json.readTree(body).get("readings").asLong();
+      if (readings < expected) Thread.sleep(200);
+    } while (readings < expected && System.nanoTime() < deadline);
+    return readings;
   }
 
   // ---- memory: many sensors' states, heap used ----

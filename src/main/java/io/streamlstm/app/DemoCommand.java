@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamlstm.app.metrics.Metrics;
 import io.streamlstm.app.metrics.MetricsConfig;
+import io.streamlstm.app.web.LivePage;
 import io.streamlstm.detect.simulation.Anomaly;
 import io.streamlstm.detect.simulation.Simulation;
 import io.streamlstm.streams.StreamSettings;
@@ -55,7 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int kafkaPort;
 
-  @Option(names = "--http-port", defaultValue = "8080", description = "Port of /health and /ready; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--http-port", defaultValue = "8080", description = "Port of the live page, /health, /ready and /metrics; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
   @Option(names = "--sensors", defaultValue = "10", description = "Simulated sensors (default: ${DEFAULT-VALUE}).")
@@ -106,10 +107,13 @@ public final class DemoCommand implements Callable<Integer> {
     settings.put(AppConfig.TOPIC_PARTITIONS, "2");
     Summary summary = new Summary();
     Metrics metrics = new Metrics(MetricsConfig.defaults());
-    try (metrics; Service service = Service.create(AppConfig.from(settings), metrics.observer(), httpPort)) {
+    AppConfig config = AppConfig.from(settings);
+    try (metrics; Service service = Service.create(config, metrics.observer(), httpPort);
+         LivePage page = LivePage.serve(service, config)) {
       metrics.bindTo(service);
       service.start();
-      out.println("Scoring service started; health on http://localhost:" + service.httpPort() + "/health, metrics on /metrics");
+      String http = "http://localhost:" + service.httpPort();
+      out.println("Scoring service started; live page on " + http + "/ (health on " + http + "/health, metrics on /metrics)");
       awaitRunning(service, stop);
 
       Simulation simulation = new Simulation(sensors, seed);
@@ -168,10 +172,13 @@ public final class DemoCommand implements Callable<Integer> {
           }
           JsonNode event = readTree(json, record.value());
           summary.record(event);
-          out.printf("EPISODE %-7s %-10s %s .. %s flagged=%d peak likelihood=%.5f surprise=%.2f%n",
+          // The band shown is the reference that raised the peak's alarm, which is the network's only for its errors.
+          out.printf("EPISODE %-7s %-10s %s .. %s flagged=%d peak %s %+.1f spreads from expected=%.3f band=[%.3f, %.3f]"
+                  + " surprise=%.1f%n",
               event.get("event").asText(), record.key(), event.get("start").asText(), event.get("end").asText(),
-              event.get("readingsFlagged").asLong(), event.get("peakLikelihood").asDouble(),
-              event.get("peakSurprise").asDouble());
+              event.get("readingsFlagged").asLong(), event.get("reason").asText(), event.get("deviation").asDouble(),
+              event.path("referenceExpected").asDouble(), event.path("referenceLower").asDouble(),
+              event.path("referenceUpper").asDouble(), event.get("peakSurprise").asDouble());
         }
       }
     }

@@ -2,6 +2,7 @@ package io.streamlstm.app;
 
 import io.streamlstm.app.metrics.Metrics;
 import io.streamlstm.app.metrics.MetricsOptions;
+import io.streamlstm.app.web.LivePage;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,7 +21,7 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT", description = "Overrides bootstrap.servers.")
   String bootstrapServers;
 
-  @Option(names = "--http-port", defaultValue = "8080", description = "Port of /health, /ready, /metrics (default ${DEFAULT-VALUE}).")
+  @Option(names = "--http-port", defaultValue = "8080", description = "Port of the live page, /health, /ready and /metrics (default ${DEFAULT-VALUE}).")
   int httpPort;
 
   @Mixin MetricsOptions metricsOptions;
@@ -32,13 +33,16 @@ public final class RunCommand implements Callable<Integer> {
     final Metrics metrics = new Metrics(metricsOptions.config());
     final Service service = Service.create(appConfig, metrics.observer(), httpPort);
     metrics.bindTo(service);
+    final LivePage page = LivePage.serve(service, appConfig);
     // SIGTERM (docker stop, kubectl delete) commits and closes instead of abandoning an open transaction.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      page.close();
       service.close();
       metrics.close();
     }, "streamlstm-shutdown"));
     service.start();
-    System.err.println("streamlstm: scoring; health on http://localhost:" + service.httpPort() + "/health");
+    final String http = "http://localhost:" + service.httpPort();
+    System.err.println("streamlstm: scoring; live page on " + http + "/, health on " + http + "/health");
     return service.awaitStop() ? 0 : 1;
   }
 }

@@ -9,6 +9,7 @@ import io.streamlstm.streams.Topics;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -81,6 +82,12 @@ public final class Service implements AutoCloseable {
 
   /** Adds a route to the HTTP endpoint, before or after {@link #start()}. */
   public Service route(String path, Supplier<HttpEndpoint.Response> handler) {
+    http.route(path, handler);
+    return this;
+  }
+
+  /** Adds a route that reads its request (path, query), e.g. the live page's. */
+  public Service route(String path, Function<HttpEndpoint.Request, HttpEndpoint.Response> handler) {
     http.route(path, handler);
     return this;
   }

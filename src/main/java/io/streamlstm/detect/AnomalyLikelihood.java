@@ -63,8 +63,13 @@ public final class AnomalyLikelihood {
   private final double peakKeep;
   private final int warmUpReadings;
   private final DetectorConfig.Combination combination;
-  // Scratch: the surprises of a reading.
+  // Scratch: the surprises of a reading, and what the last update found (read by explain()).
   private final double[] surprise = new double[EVIDENCES];
+  private final double[] deviation = new double[EVIDENCES];
+  private final double[] referenceMean = new double[EVIDENCES];
+  private final double[] referenceSpread = new double[EVIDENCES];
+  private int deciding;
+  private double decidingTail;
 
   public AnomalyLikelihood(DetectorConfig config) {
     this.shortAlpha = alpha(config.shortHalfLife());
@@ -94,10 +99,14 @@ public final class AnomalyLikelihood {
     average(stats, at + MEAN_SQUARE, error * error, weight);
     double spread = Math.max(Math.sqrt(stats[at + HISTORY_VARIANCE]), DailyProfile.RELATIVE_SPREAD_FLOOR * scale);
     double zHistory = n == 1 ? 0 : (value - stats[at + HISTORY_MEAN]) / spread;
+    double historyMean = stats[at + HISTORY_MEAN];
     foldIn(stats, at + HISTORY_MEAN, value, Math.max(1.0 / n, historyAlpha));
     double level = Math.log1p(Math.abs(zHistory));
     average(stats, at + LEVEL, level, weight);
     average(stats, at + EPISODE_LEVEL, level, Math.max(1.0 / n, episodeAlpha));
+    int slot = DailyProfile.slot(timestampMillis);
+    referenceMean[3] = stats[at + DAILY + 2 * slot];
+    referenceSpread[3] = DailyProfile.spread(stats, at + DAILY + 2 * slot, scale);
     double daily = DailyProfile.deviation(
         stats, at + DAILY, slotCounts, c * DailyProfile.SLOTS, value, scale, timestampMillis, gapMillis);
     surprise[0] = Math.log1p(Math.abs(error));
@@ -105,8 +114,29 @@ public final class AnomalyLikelihood {
     surprise[2] = stats[at + LEVEL];
     surprise[3] = Math.log1p(Math.abs(daily));
     surprise[4] = stats[at + EPISODE_LEVEL];
+    // The level evidences judge averages; this reading's own distance from the history says more to a reader.
+    deviation[0] = error;
+    deviation[1] = Math.sqrt(stats[at + MEAN_SQUARE]);
+    deviation[2] = deviation[4] = zHistory;
+    deviation[3] = daily;
+    referenceMean[2] = referenceMean[4] = historyMean;
+    referenceSpread[2] = referenceSpread[4] = spread;
     double minTail = judge(stats, histograms, at, c * HISTOGRAMS, n);
     return repeatDamped(stats, at, Math.min(1, EVIDENCES * minTail));
+  }
+
+  /**
+   * What decided the last {@link #update}: its evidence, deviation and reference. The errors' reference is the
+   * network's band, which only the caller knows ({@code expected}, {@code lower}, {@code upper}); the others'
+   * are relative to the channel's origin and {@code bandSigmas} spreads wide.
+   */
+  Explanation explain(String channel, double origin, double bandSigmas, double expected, double lower, double upper) {
+    if (decidingTail >= Explanation.UNUSUAL_TAIL) return new Explanation(Explanation.Reason.NONE, channel, 0, expected, lower, upper);
+    Explanation.Reason reason = Explanation.Reason.values()[deciding];
+    if (deciding <= 1) return new Explanation(reason, channel, deviation[deciding], expected, lower, upper);
+    double mean = origin + referenceMean[deciding];
+    double halfBand = bandSigmas * referenceSpread[deciding];
+    return new Explanation(reason, channel, deviation[deciding], mean, mean - halfBand, mean + halfBand);
   }
 
   /**
@@ -118,10 +148,15 @@ public final class AnomalyLikelihood {
     int age = (int) Math.max(0, Math.min(history.period(), stats[at + HISTORY_AGE]));
     double perUnit = history.surprisesPerUnit(age);
     double minTail = 1;
+    deciding = 0;
     for (int k = 0; k < EVIDENCES; k++) {
       double tail = history.tail(histograms, from + k * EmpiricalTail.BINS, perUnit, surprise[k]);
-      minTail = Math.min(minTail, tail);
+      if (tail < minTail) {
+        minTail = tail;
+        deciding = k;
+      }
     }
+    decidingTail = minTail;
     if (n > warmUpReadings) {
       if (age == history.period()) {
         for (int k = 0; k < EVIDENCES; k++) history.renormalise(histograms, from + k * EmpiricalTail.BINS);

@@ -43,18 +43,24 @@ final class DailyProfile {
    */
   static double deviation(float[] stats, int at, byte[] seen, int slotsAt, double value, double scale,
       long timestampMillis, long gapMillis) {
-    int slot = (int) (Math.floorMod(timestampMillis, MILLIS_PER_DAY) * SLOTS / MILLIS_PER_DAY);
+    int slot = slot(timestampMillis);
     int s = at + 2 * slot;
     int count = Byte.toUnsignedInt(seen[slotsAt + slot]);
-    double deviation = 0;
-    if (count >= SETTLE) {
-      double spread = Math.max(Math.sqrt(stats[s + 1]), RELATIVE_SPREAD_FLOOR * scale);
-      deviation = (value - stats[s]) / spread;
-    }
+    double deviation = count >= SETTLE ? (value - stats[s]) / spread(stats, s, scale) : 0;
     seen[slotsAt + slot] = (byte) Math.min(SATURATED, count + 1);
     double weight = Math.max(1.0 / (count + 1), forgetting(gapMillis));
     AnomalyLikelihood.foldIn(stats, s, value, weight);
     return deviation;
+  }
+
+  /** The hour-of-day slot (UTC) of a time. */
+  static int slot(long timestampMillis) {
+    return (int) (Math.floorMod(timestampMillis, MILLIS_PER_DAY) * SLOTS / MILLIS_PER_DAY);
+  }
+
+  /** The spread of the slot whose mean is at {@code stats[s]}, at least the floor relative to {@code scale}. */
+  static double spread(float[] stats, int s, double scale) {
+    return Math.max(Math.sqrt(stats[s + 1]), RELATIVE_SPREAD_FLOOR * scale);
   }
 
   /**

@@ -166,6 +166,8 @@ public final class Detector {
     double[] error = new double[k];
     double[] shares = new double[k];
     double band = config.bandSigmas();
+    Explanation explanation = null;
+    double decidingTail = 2;
     for (int c = 0; c < k; c++) {
       double m = state.normaliser[2 * c];
       double v = state.normaliser[2 * c + 1];
@@ -184,6 +186,10 @@ public final class Detector {
         tails[c] = likelihood.update(state.likelihood, state.histograms, state.slotCounts, c,
             error[c], values[c] - state.origin[c], normaliser.scale(m, v), reading.timestampMillis(),
             reading.timestampMillis() - state.lastTimestampMillis, n);
+        if (tails[c] < decidingTail) {
+          decidingTail = tails[c];
+          explanation = likelihood.explain(reading.channels()[c], state.origin[c], band, expected[c], lower[c], upper[c]);
+        }
       }
       normaliser.update(state.normaliser, 2 * c, values[c], n + 1);
     }
@@ -198,8 +204,12 @@ public final class Detector {
     boolean warmingUp = n < config.warmUpReadings();
     double l = warmingUp ? 0 : 1 - p;
     double surprise = warmingUp ? 0 : -Math.log10(p);
+    if (warmingUp || explanation == null) {
+      explanation = new Explanation(Explanation.Reason.NONE, reading.channels()[0], 0, expected[0], lower[0], upper[0]);
+    }
     return new Score(reading.timestampMillis(), reading.channels(), values.clone(), expected, lower, upper,
-        error, shares, l, surprise, !warmingUp && l >= config.anomalyThreshold(), warmingUp, model.version());
+        error, shares, l, surprise, !warmingUp && l >= config.anomalyThreshold(), warmingUp, model.version(),
+        explanation);
   }
 
   private void ensureScratch(int channels) {

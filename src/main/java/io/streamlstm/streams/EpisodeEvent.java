@@ -1,11 +1,15 @@
 package io.streamlstm.streams;
 
+import io.streamlstm.detect.Explanation;
+import io.streamlstm.detect.Reading;
 import java.util.Locale;
 
 /**
  * One event of an episode, as it goes to the anomalies topic:
- * {@code {"event","episodeId","sensorId","start","end","peakLikelihood","peakSurprise","readingsFlagged"}}.
- * The id is the sensor id and the episode's start, so the same readings always give the same id.
+ * {@code {"event","episodeId","sensorId","start","end","peakLikelihood","peakSurprise","reason","deviation",
+ * "referenceExpected","referenceLower","referenceUpper","readingsFlagged"}}: the reason, deviation and reference
+ * band are the peak's, as its score has them ({@code "reasonChannel"} names the channel of a multi-channel
+ * sensor). The id is the sensor id and the episode's start, so the same readings always give the same id.
  */
 public record EpisodeEvent(Kind kind, String sensorId, EpisodeState episode) {
 
@@ -23,7 +27,8 @@ public record EpisodeEvent(Kind kind, String sensorId, EpisodeState episode) {
   }
 
   public byte[] toJson() {
-    return new JsonObjectWriter()
+    final Explanation why = episode.peakExplanation();
+    final JsonObjectWriter json = new JsonObjectWriter()
         .field("event", kind.wireName())
         .field("episodeId", episodeId())
         .field("sensorId", sensorId)
@@ -31,6 +36,12 @@ public record EpisodeEvent(Kind kind, String sensorId, EpisodeState episode) {
         .field("end", Timestamps.format(episode.endMillis()))
         .field("peakLikelihood", episode.peakLikelihood())
         .field("peakSurprise", episode.peakSurprise())
+        .field("reason", why.reason().name());
+    if (!Reading.VALUE.equals(why.channel())) json.field("reasonChannel", why.channel());
+    return json.field("deviation", why.deviation())
+        .field("referenceExpected", why.expected())
+        .field("referenceLower", why.lower())
+        .field("referenceUpper", why.upper())
         .field("readingsFlagged", episode.flagged())
         .end();
   }

@@ -34,7 +34,8 @@ public final class EpisodeTracker {
     final long at = score.timestampMillis();
     if (open == null) {
       if (!score.anomaly()) return null;
-      final EpisodeState opened = new EpisodeState(at, at, score.likelihood(), score.surprise(), 1, 0, false, 0);
+      final EpisodeState opened =
+          new EpisodeState(at, at, score.likelihood(), score.surprise(), score.explanation(), 1, 0, false, 0);
       save.accept(sensorId, opened.encode());
       return new EpisodeEvent(EpisodeEvent.Kind.OPENED, sensorId, opened);
     }
@@ -42,11 +43,12 @@ public final class EpisodeTracker {
     if (score.anomaly()) {
       final boolean peak = score.surprise() > open.peakSurprise();
       next = new EpisodeState(open.startMillis(), at, peak ? score.likelihood() : open.peakLikelihood(),
-          peak ? score.surprise() : open.peakSurprise(), open.flagged() + 1, open.sinceEvent() + 1,
-          open.peakUnreported() || peak, 0);
+          peak ? score.surprise() : open.peakSurprise(), peak ? score.explanation() : open.peakExplanation(),
+          open.flagged() + 1, open.sinceEvent() + 1, open.peakUnreported() || peak, 0);
     } else {
       next = new EpisodeState(open.startMillis(), open.endMillis(), open.peakLikelihood(), open.peakSurprise(),
-          open.flagged(), open.sinceEvent() + 1, open.peakUnreported(), open.normalInARow() + 1);
+          open.peakExplanation(), open.flagged(), open.sinceEvent() + 1, open.peakUnreported(),
+          open.normalInARow() + 1);
       if (next.normalInARow() >= settings.closeAfter()) {
         save.accept(sensorId, null);
         return new EpisodeEvent(EpisodeEvent.Kind.CLOSED, sensorId, next);
@@ -54,7 +56,7 @@ public final class EpisodeTracker {
     }
     if (next.peakUnreported() && next.sinceEvent() >= settings.updateEvery()) {
       final EpisodeState reported = new EpisodeState(next.startMillis(), next.endMillis(), next.peakLikelihood(),
-          next.peakSurprise(), next.flagged(), 0, false, next.normalInARow());
+          next.peakSurprise(), next.peakExplanation(), next.flagged(), 0, false, next.normalInARow());
       save.accept(sensorId, reported.encode());
       return new EpisodeEvent(EpisodeEvent.Kind.UPDATED, sensorId, reported);
     }

@@ -1,11 +1,15 @@
 package io.streamlstm.streams;
 
+import io.streamlstm.detect.Explanation;
 import io.streamlstm.detect.Reading;
 import io.streamlstm.detect.Score;
 
 /**
  * The wire form of a score, one JSON object per accepted reading:
- * {@code {"sensorId","timestamp","value","expected","lower","upper","likelihood","surprise","anomaly","warmingUp","modelVersion"}}.
+ * {@code {"sensorId","timestamp","value","expected","lower","upper","likelihood","surprise","reason","deviation",
+ * "referenceExpected","referenceLower","referenceUpper","anomaly","warmingUp","modelVersion"}}: the reason is the
+ * evidence that decided the score, the deviation how far off it was in that evidence's spreads, the reference
+ * the band it was judged against (with several channels, {@code "reasonChannel"} names the channel).
  * A multi-channel reading has objects keyed by channel instead ({@code "values":{"temp":..},"expected":{..}}
  * and so on) plus {@code "channelShares"}, each channel's part in the likelihood. Numbers that are not
  * finite (nothing predicted yet) are written as {@code null}: JSON has no NaN.
@@ -31,8 +35,15 @@ public final class ScoreJson {
           .field("upper", channels, score.upper())
           .field("channelShares", channels, score.channelShares());
     }
-    return json.field("likelihood", score.likelihood())
+    final Explanation why = score.explanation();
+    json.field("likelihood", score.likelihood())
         .field("surprise", score.surprise())
+        .field("reason", why.reason().name());
+    if (channels.length > 1) json.field("reasonChannel", why.channel());
+    return json.field("deviation", why.deviation())
+        .field("referenceExpected", why.expected())
+        .field("referenceLower", why.lower())
+        .field("referenceUpper", why.upper())
         .field("anomaly", score.anomaly())
         .field("warmingUp", score.warmingUp())
         .field("modelVersion", score.modelVersion())

@@ -8,18 +8,8 @@ import io.streamlstm.detect.Score;
  */
 public interface ScoringObserver {
 
-  /** A reading was scored (also while warming up). */
-  void scored(String sensorId, double likelihood, double[] error, boolean anomaly, boolean warmingUp,
-      long processingNanos);
-
-  /**
-   * A reading was scored, with all the detector said of it. Observers that show the value against
-   * its expected band (per-sensor dashboards) override this; by default it reports the summary above.
-   */
-  default void scored(String sensorId, Score score, long processingNanos) {
-    scored(sensorId, score.likelihood(), score.error(), score.anomaly(), score.warmingUp(),
-        processingNanos);
-  }
+  /** A reading was scored (also while warming up), with all the detector said of it. */
+  void scored(String sensorId, Score score, long processingNanos);
 
   /** A record went to the dead-letter topic; {@code reason} is a short enum-like word. */
   void deadLettered(String reason);
@@ -37,7 +27,7 @@ public interface ScoringObserver {
   void modelRefused(String reason);
 
   ScoringObserver NONE = new ScoringObserver() {
-    @Override public void scored(String s, double l, double[] e, boolean a, boolean w, long n) {}
+    @Override public void scored(String s, Score score, long n) {}
     @Override public void deadLettered(String reason) {}
     @Override public void statesExpired(int count) {}
     @Override public void episode(EpisodeEvent event) {}

@@ -126,6 +126,18 @@ class AppConfigTest {
         () -> AppConfig.load(dir.resolve("missing.properties"), Map.of())).getMessage().contains("missing.properties"));
   }
 
+  @Test
+  void theLivePageBoundsAreSettableAndMustLeaveRoom() {
+    final AppConfig defaults = AppConfig.from(Map.of());
+    assertEquals(10_000, defaults.pageSensors());
+    assertEquals(1_000, defaults.pagePoints());
+    final AppConfig set = AppConfig.load(null, Map.of("STREAMLSTM_PAGE_SENSORS", "50", "STREAMLSTM_PAGE_POINTS", "200"));
+    assertEquals(50, set.pageSensors());
+    assertEquals(200, set.pagePoints());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> AppConfig.from(Map.of(AppConfig.PAGE_POINTS, "0")))
+        .getMessage().contains(AppConfig.PAGE_POINTS));
+  }
+
   /** A file of this one line is refused with a message holding {@code named}. */
   private void assertRefusal(String line, String named) throws IOException {
     final Path bad = file(line);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamlstm.lstm.Architecture;
 import io.streamlstm.lstm.CellType;
 import io.streamlstm.lstm.ModelFile;
@@ -94,13 +96,28 @@ class ScoreCommandTest {
 
     String html = Files.readString(report);
     assertTrue(html.startsWith("<!DOCTYPE html>"));
-    assertTrue(html.contains("<svg") && html.contains("<polyline") && html.contains("<polygon"), "series and band");
-    assertTrue(html.contains("<circle"), "anomalies marked");
-    assertFalse(html.contains("http://") || html.contains("https://") || html.contains("src="), "self-contained");
-    // The series' polyline has one point per row.
-    Matcher line = Pattern.compile("<polyline points=\"([^\"]*)\" fill=\"none\" stroke=\"#1f5fa8\"").matcher(html);
-    assertTrue(line.find());
-    assertEquals(2000, line.group(1).trim().split(" ").length);
+    assertTrue(html.contains("window.StreamCharts") && html.contains("uPlot"), "the live page's charts, inlined");
+    assertFalse(html.contains("<script src") || html.contains("<link") || html.contains("url("), "self-contained");
+    // The charts draw the scores as written to the CSV: every row's value, and the anomalies flagged there.
+    Matcher embedded = Pattern.compile("<script type=\"application/json\" id=\"report-data\">(.*?)</script>",
+        Pattern.DOTALL).matcher(html);
+    assertTrue(embedded.find());
+    JsonNode data = new ObjectMapper().readTree(embedded.group(1));
+    JsonNode channel = data.get("channels").get(0);
+    assertEquals(2000, data.get("time").size());
+    assertEquals(2000, channel.get("value").size());
+    int flagged = 0;
+    int marked = 0;
+    for (int t = 0; t < 2000; t++) {
+      String[] cells = lines.get(t + 1).split(",");
+      assertEquals(Double.parseDouble(cells[1]), channel.get("value").get(t).asDouble(), "row " + t);
+      assertEquals(Double.parseDouble(cells[5]), data.get("likelihood").get(t).asDouble(), "row " + t);
+      if (cells[6].equals("1")) flagged++;
+      if (channel.get("anomaly").get(t).asBoolean()) marked++;
+      if (cells[7].equals("1")) assertTrue(channel.get("expected").get(t).isNull(), "no band while warming up");
+    }
+    assertTrue(flagged > 0);
+    assertEquals(flagged, marked, "every anomaly marked");
   }
 
   @Test

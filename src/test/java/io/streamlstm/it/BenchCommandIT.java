@@ -22,6 +22,9 @@ class BenchCommandIT {
   private static final Pattern STORE = Pattern.compile("store: ([\\d,]+) sensors, [\\d,]+ bytes of keys and values = ([\\d.]+) bytes per sensor");
   private static final Pattern LATENCY =
       Pattern.compile("n=(\\d+): p50 ([\\d.]+) ms.*?(; (\\d+) never scored)?$", Pattern.MULTILINE);
+  private static final Pattern PAGE_ROUND = Pattern.compile("^round 1 .*the page read ([\\d,]+) of ([\\d,]+) scores",
+      Pattern.MULTILINE);
+  private static final Pattern PAGE = Pattern.compile("scoring CPU per reading with the page / without ([\\d.]+)");
   private static final Pattern MEMORY = Pattern.compile("memory: ([\\d,]+) sensors .*store ([\\d,]+) sensors");
 
   private static long number(String digits) {
@@ -31,8 +34,8 @@ class BenchCommandIT {
   @Test
   void everyModeRunsAndReportsSaneFigures() throws Exception {
     JavaProcess bench = JavaProcess.start(Main.class, List.of("--add-modules", "jdk.incubator.vector", "-Xmx1g"),
-        "bench", "--readings", "3000", "--sensors", "60", "--rounds", "1", "--mode", "throughput,latency,memory",
-        "--latency-rate", "200", "--latency-seconds", "5");
+        "bench", "--readings", "3000", "--sensors", "60", "--rounds", "1", "--mode", "throughput,latency,memory,page",
+        "--latency-rate", "200", "--latency-seconds", "5", "--page-rate", "500");
     int exit = bench.awaitExit(Duration.ofSeconds(300));
     String output = String.join("\n", bench.lines());
     assertEquals(0, exit, output);
@@ -50,6 +53,14 @@ class BenchCommandIT {
     assertTrue(latency.find(), output);
     assertTrue(Integer.parseInt(latency.group(1)) > 0, output);
     assertEquals(null, latency.group(4), "every timed reading was scored\n" + output);
+
+    Matcher pageRound = PAGE_ROUND.matcher(output);
+    assertTrue(pageRound.find(), output);
+    assertTrue(number(pageRound.group(2)) > 0, output);
+    assertEquals(number(pageRound.group(2)), number(pageRound.group(1)), "the page read every score\n" + output);
+    Matcher page = PAGE.matcher(output);
+    assertTrue(page.find(), output);
+    assertTrue(Double.parseDouble(page.group(1)) > 0, output);
 
     Matcher memory = MEMORY.matcher(output);
     assertTrue(memory.find(), output);

@@ -3,6 +3,7 @@ package io.streamlstm.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamlstm.app.Main;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,6 +45,24 @@ class DemoCommandIT {
     return body;
   }
 
+  /** How many sensors the demo's live page lists, once it lists all ten the demo simulates (or 60 s passed). */
+  private static int sensorsOnTheLivePage(String base) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, page.statusCode());
+    assertTrue(page.body().contains("StreamLSTM"), page.body());
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    int sensors = 0;
+    while (sensors < 10 && System.nanoTime() < deadline) {
+      String fleet = http.send(HttpRequest.newBuilder(URI.create(base + "/api/fleet")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      sensors = new ObjectMapper().readTree(fleet).get("sensors").size();
+      if (sensors < 10) Thread.sleep(500);
+    }
+    return sensors;
+  }
+
   @Test
   void demoScoresEverySimulatedReadingAndPrintsEachEpisodeEvent() throws Exception {
     List<String> jvm = List.of("--add-modules", "jdk.incubator.vector", "-Xmx768m");
@@ -65,6 +84,8 @@ class DemoCommandIT {
     assertTrue(url.find());
     String metrics = scrapeOnceScored(URI.create("http://localhost:" + url.group(1) + "/metrics"));
     assertTrue(metrics.contains("streamlstm_readings_scored_total"), metrics);
+    assertTrue(started.contains("live page on http://localhost:" + url.group(1) + "/"), started);
+    assertEquals(10, sensorsOnTheLivePage("http://localhost:" + url.group(1)), "the demo's 10 sensors on its page");
 
     int exit = demo.awaitExit(Duration.ofSeconds(180));
     String output = String.join("\n", demo.lines());

@@ -1,15 +1,19 @@
 package io.streamlstm.streams;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamlstm.detect.Explanation;
+import io.streamlstm.detect.Reading;
 import io.streamlstm.detect.Score;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +27,17 @@ class EpisodeTrackerTest {
   private final Map<String, byte[]> open = new HashMap<>();
   private final EpisodeTracker tracker = new EpisodeTracker(new EpisodeSettings(3, 4), open::get, open::put);
 
-  /** A score at minute {@code t}; flagged when {@code surprise} is above 0, with likelihood 1 − 10^−surprise. */
+  /**
+   * A score at minute {@code t}; flagged when {@code surprise} is above 0, with likelihood 1 − 10^−surprise,
+   * decided by the level from a surprise of 5 on, else by a sudden error, {@code 2 × surprise} spreads off.
+   */
   private static Score score(int t, double surprise) {
     final double[] one = {0};
+    final Explanation why = surprise <= 0 ? new Explanation(Explanation.Reason.NONE, Reading.VALUE, 0, 20, 19, 21)
+        : new Explanation(surprise >= 5 ? Explanation.Reason.LEVEL : Explanation.Reason.SUDDEN_ERROR, Reading.VALUE,
+            2 * surprise, 20 + t, 19 + t, 21 + t);
     return new Score(START + 60_000L * t, ONE, one, one, one, one, one, new double[] {1},
-        surprise > 0 ? 1 - Math.pow(10, -surprise) : 0.5, surprise, surprise > 0, false, "test");
+        surprise > 0 ? 1 - Math.pow(10, -surprise) : 0.5, surprise, surprise > 0, false, "test", why);
   }
 
   /** The events of {@code surprises} fed in order, one a minute, as "minute kind" strings. */
@@ -70,6 +80,14 @@ class EpisodeTrackerTest {
     assertEquals(1 - 1e-5, closed.get("peakLikelihood").asDouble());
     assertEquals(5.0, closed.get("peakSurprise").asDouble());
     assertEquals(2, closed.get("readingsFlagged").asInt());
+    // What decided the peak, and the band it was judged against.
+    assertEquals("LEVEL", closed.get("reason").asText());
+    assertEquals(10.0, closed.get("deviation").asDouble());
+    assertEquals(22.0, closed.get("referenceExpected").asDouble());
+    assertEquals(21.0, closed.get("referenceLower").asDouble());
+    assertEquals(23.0, closed.get("referenceUpper").asDouble());
+    assertFalse(closed.has("reasonChannel"), "a one-channel sensor's reason needs no channel");
+    assertEquals("SUDDEN_ERROR", events.get(0).get("reason").asText(), "opened: its first reading's reason");
     assertEquals("pump-7@2026-01-01T00:08:00Z", events.get(3).get("episodeId").asText(), "a new incident, a new id");
   }
 
@@ -82,11 +100,13 @@ class EpisodeTrackerTest {
 
   @Test
   void anEpisodeStateReadsBackAsItWasWrittenAndAnotherFormatIsRefused() {
-    final EpisodeState state = new EpisodeState(START, START + 1, 0.999, 3.25, 7, 2, true, 1);
+    final EpisodeState state = new EpisodeState(START, START + 1, 0.999, 3.25,
+        new Explanation(Explanation.Reason.ROUTINE, "temp", -3.5, 20, 18, 22), 7, 2, true, 1);
     assertEquals(state, EpisodeState.decode(state.encode()));
     final byte[] other = state.encode();
     other[0] = 2;
     assertThrows(IllegalArgumentException.class, () -> EpisodeState.decode(other));
+    assertThrows(IllegalArgumentException.class, () -> EpisodeState.decode(Arrays.copyOf(state.encode(), 30)));
     assertThrows(IllegalArgumentException.class, () -> EpisodeState.decode(new byte[] {EpisodeState.FORMAT}));
   }
 

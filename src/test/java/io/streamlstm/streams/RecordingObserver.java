@@ -1,5 +1,6 @@
 package io.streamlstm.streams;
 
+import io.streamlstm.detect.Score;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,8 +15,7 @@ final class RecordingObserver implements ScoringObserver {
   int statesExpired;
 
   @Override
-  public void scored(String sensorId, double likelihood, double[] error, boolean anomaly, boolean warmingUp,
-      long processingNanos) {
+  public void scored(String sensorId, Score score, long processingNanos) {
     scoredSensors.add(sensorId);
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamlstm.detect.Reading;
+import io.streamlstm.detect.Explanation;
 import io.streamlstm.detect.Score;
 import java.io.IOException;
 import java.util.List;
@@ -30,7 +31,8 @@ class ScoreJsonTest {
       shares[c] = 1.0 / n;
     }
     return new Score(1_767_225_600_123L, channels, values, expected, lower, upper, new double[n], shares, likelihood,
-        -Math.log10(1 - likelihood), likelihood > 0.5, false, "0071ba0c124a");
+        -Math.log10(1 - likelihood), likelihood > 0.5, false, "0071ba0c124a",
+        new Explanation(Explanation.Reason.LEVEL, channels[n - 1], -4.5, 3.0, 2.5, 3.5));
   }
 
   private static JsonNode read(byte[] bytes) throws IOException {
@@ -56,8 +58,12 @@ class ScoreJsonTest {
   void singleChannelFieldsAreAllThere() throws IOException {
     final JsonNode node = read(ScoreJson.write("pump-7", score(new String[] {Reading.VALUE}, new double[] {2.5}, 0.999)));
     assertEquals(List.of("sensorId", "timestamp", "value", "expected", "lower", "upper", "likelihood", "surprise",
-        "anomaly", "warmingUp", "modelVersion"), fieldNames(node));
+        "reason", "deviation", "referenceExpected", "referenceLower", "referenceUpper", "anomaly", "warmingUp",
+        "modelVersion"), fieldNames(node));
     assertEquals(-Math.log10(1 - 0.999), node.get("surprise").asDouble());
+    assertEquals("LEVEL", node.get("reason").asText());
+    assertEquals(-4.5, node.get("deviation").asDouble());
+    assertEquals(2.5, node.get("referenceLower").asDouble());
     assertEquals("pump-7", node.get("sensorId").asText());
     assertEquals("2026-01-01T00:00:00.123Z", node.get("timestamp").asText());
     assertEquals(2.25, node.get("expected").asDouble());
@@ -69,7 +75,8 @@ class ScoreJsonTest {
   void notFiniteNumbersAreNull() throws IOException {
     final Score warmingUp = new Score(0, new String[] {Reading.VALUE}, new double[] {1}, new double[] {Double.NaN},
         new double[] {Double.NEGATIVE_INFINITY}, new double[] {Double.POSITIVE_INFINITY}, new double[] {Double.NaN},
-        new double[] {1}, 0, 0, false, true, "m");
+        new double[] {1}, 0, 0, false, true, "m",
+        new Explanation(Explanation.Reason.NONE, Reading.VALUE, 0, Double.NaN, Double.NaN, Double.NaN));
     final JsonNode node = read(ScoreJson.write("s", warmingUp));
     assertTrue(node.get("expected").isNull());
     assertTrue(node.get("lower").isNull());

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.streamlstm.detect.Explanation;
 import io.streamlstm.detect.Rejection;
 import io.streamlstm.detect.Score;
 import io.streamlstm.streams.DeadLetters;
@@ -50,7 +51,8 @@ public final class MicrometerScoringObserver implements ScoringObserver {
   private final PrometheusMeterRegistry registry;
   private final Counter scored;
   private final Counter warmingUp;
-  private final Counter anomalies;
+  /** Flagged readings by the evidence that decided them: a fixed set of series, one per reason. */
+  private final Map<Explanation.Reason, Counter> anomalies = new EnumMap<>(Explanation.Reason.class);
   private final Histogram likelihood;
   private final Histogram predictionError;
   private final Timer processing;
@@ -72,8 +74,10 @@ public final class MicrometerScoringObserver implements ScoringObserver {
     warmingUp = Counter.builder("streamlstm.readings.warming.up")
         .description("Readings scored while their sensor was warming up (never flagged)")
         .register(registry);
-    anomalies = Counter.builder("streamlstm.anomalies")
-        .description("Readings flagged as anomalies").register(registry);
+    for (Explanation.Reason reason : Explanation.Reason.values()) {
+      anomalies.put(reason, Counter.builder("streamlstm.anomalies").tag("reason", reason.name().toLowerCase(Locale.ROOT))
+          .description("Readings flagged as anomalies, by the evidence that decided them").register(registry));
+    }
     likelihood = Histogram.builder().name("streamlstm_anomaly_likelihood")
         .help("Anomaly likelihood of each scored reading")
         .classicOnly().classicUpperBounds(LIKELIHOOD_BUCKETS).withoutExemplars()
@@ -107,27 +111,21 @@ public final class MicrometerScoringObserver implements ScoringObserver {
   }
 
   @Override
-  public void scored(String sensorId, double likelihood, double[] error, boolean anomaly,
-      boolean warmingUp, long processingNanos) {
-    record(likelihood, error, anomaly, warmingUp, processingNanos);
-    sensors.record(sensorId, likelihood, anomaly, null);
-  }
-
-  /** Also feeds the per-sensor value and expected band shown on the sensor dashboard. */
-  @Override
   public void scored(String sensorId, Score score, long processingNanos) {
-    record(score.likelihood(), score.error(), score.anomaly(), score.warmingUp(), processingNanos);
+    record(score.likelihood(), score.error(), score.anomaly() ? score.explanation().reason() : null, score.warmingUp(),
+        processingNanos);
     sensors.record(sensorId, score.likelihood(), score.anomaly(), score);
   }
 
-  private void record(double likelihood, double[] error, boolean anomaly, boolean warmingUp,
+  /** {@code anomalyReason} is null for a reading not flagged. */
+  private void record(double likelihood, double[] error, Explanation.Reason anomalyReason, boolean warmingUp,
       long processingNanos) {
     scored.increment();
     if (warmingUp) {
       this.warmingUp.increment();
     }
-    if (anomaly) {
-      anomalies.increment();
+    if (anomalyReason != null) {
+      anomalies.get(anomalyReason).increment();
     }
     if (Double.isFinite(likelihood)) {
       this.likelihood.observe(likelihood);

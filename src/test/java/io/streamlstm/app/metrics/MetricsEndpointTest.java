@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlstm.app.HttpEndpoint;
+import io.streamlstm.detect.Explanation;
+import io.streamlstm.detect.Reading;
 import io.streamlstm.detect.Score;
 import io.streamlstm.streams.EpisodeEvent;
 import io.streamlstm.streams.EpisodeState;
@@ -51,9 +53,14 @@ class MetricsEndpointTest {
   }
 
   private static Score score(double value, double expected, double likelihood, boolean anomaly) {
+    return score(value, expected, likelihood, anomaly, false);
+  }
+
+  private static Score score(double value, double expected, double likelihood, boolean anomaly, boolean warmingUp) {
     return new Score(0L, new String[] {"value"}, new double[] {value}, new double[] {expected},
         new double[] {expected - 1}, new double[] {expected + 1}, new double[] {value - expected},
-        new double[] {1.0}, likelihood, -Math.log10(1 - likelihood), anomaly, false, "m1");
+        new double[] {1.0}, likelihood, -Math.log10(1 - likelihood), anomaly, warmingUp, "m1",
+        new Explanation(Explanation.Reason.SUDDEN_ERROR, "value", value - expected, expected, expected - 1, expected + 1));
   }
 
   @Test
@@ -82,9 +89,9 @@ class MetricsEndpointTest {
   @Test
   void countsScoresAnomaliesAndDeadLettersWithPrometheusNames() throws Exception {
     MicrometerScoringObserver observer = metrics.observer();
-    observer.scored("pump-9", 0.30, new double[] {0.02}, false, true, 40_000);
-    observer.scored("pump-9", 0.50, new double[] {-0.2}, false, false, 60_000);
-    observer.scored("pump-9", 0.9995, new double[] {5.0}, true, false, 2_000_000);
+    observer.scored("pump-9", score(10.02, 10.0, 0.30, false, true), 40_000);
+    observer.scored("pump-9", score(9.8, 10.0, 0.50, false, false), 60_000);
+    observer.scored("pump-9", score(15.0, 10.0, 0.9995, true, false), 2_000_000);
     observer.deadLettered("NOT_FINITE");
     observer.deadLettered("NOT_FINITE");
     observer.deadLettered("malformed");
@@ -95,7 +102,8 @@ class MetricsEndpointTest {
     Scrape s = scrape();
     assertEquals(3.0, s.value("streamlstm_readings_scored_total"));
     assertEquals(1.0, s.value("streamlstm_readings_warming_up_total"));
-    assertEquals(1.0, s.value("streamlstm_anomalies_total"));
+    assertEquals(1.0, s.value("streamlstm_anomalies_total", "reason", "sudden_error"));
+    assertEquals(0.0, s.value("streamlstm_anomalies_total", "reason", "routine"));
     assertEquals(2.0, s.value("streamlstm_dead_letters_total", "reason", "not_finite"));
     assertEquals(1.0, s.value("streamlstm_dead_letters_total", "reason", "malformed"));
     assertEquals(0.0, s.value("streamlstm_dead_letters_total", "reason", "time_backwards"));
@@ -125,7 +133,8 @@ class MetricsEndpointTest {
   void countsEpisodesByEventFleetWideAndOpenedOnesPerSensor() throws Exception {
     MicrometerScoringObserver observer = metrics.observer();
     observer.scored("pump-2", score(99.0, 20.0, 0.9999, true), 50_000);
-    EpisodeState episode = new EpisodeState(0, 0, 0.9999, 4, 1, 0, false, 0);
+    EpisodeState episode = new EpisodeState(0, 0, 0.9999, 4,
+        new Explanation(Explanation.Reason.SUDDEN_ERROR, Reading.VALUE, 9, 20, 19, 21), 1, 0, false, 0);
     observer.episode(new EpisodeEvent(EpisodeEvent.Kind.OPENED, "pump-2", episode));
     observer.episode(new EpisodeEvent(EpisodeEvent.Kind.UPDATED, "pump-2", episode));
     observer.episode(new EpisodeEvent(EpisodeEvent.Kind.CLOSED, "pump-2", episode));

@@ -1,5 +1,6 @@
 package io.streamlstm.app.metrics;
 
+import io.streamlstm.detect.Explanation;
 import io.streamlstm.detect.Score;
 import java.time.Duration;
 import java.util.Set;
@@ -43,7 +44,8 @@ public class ScoringObserverBench {
       double value = random.nextGaussian();
       scores[i] = new Score(0L, new String[] {"value"}, new double[] {value}, new double[] {0.0},
           new double[] {-3.0}, new double[] {3.0}, new double[] {value}, new double[] {1.0}, likelihood,
-          -Math.log10(1 - likelihood), likelihood > 0.999, false, "bench");
+          -Math.log10(1 - likelihood), likelihood > 0.999, false, "bench",
+          new Explanation(Explanation.Reason.SUDDEN_ERROR, "value", value, 0.0, -3.0, 3.0));
     }
   }
 
