@@ -67,9 +67,14 @@ public record AppConfig(
   /** An episode closes after this many unflagged readings of its sensor in a row. */
   public static final String EPISODE_CLOSE_AFTER = "streamlstm.episode.close.after";
 
+  /** A watched sensor quiet for this many times its usual interval is called silent (0: never). */
+  public static final String SILENCE_FACTOR = "streamlstm.silence.factor";
+  /** ... and for at least this long (ISO-8601 duration). */
+  public static final String SILENCE_MINIMUM = "streamlstm.silence.minimum";
+
   public static final List<String> KEYS = List.of(INPUT_TOPIC, SCORES_TOPIC, ANOMALIES_TOPIC, DLQ_TOPIC,
       MODEL_TOPIC, MODEL_NAME, MODEL_FILE, CREATE_TOPICS, TOPIC_PARTITIONS, FUTURE_TOLERANCE, STATE_TTL, PAGE_SENSORS,
-      PAGE_POINTS, EPISODE_UPDATE_EVERY, EPISODE_CLOSE_AFTER);
+      PAGE_POINTS, EPISODE_UPDATE_EVERY, EPISODE_CLOSE_AFTER, SILENCE_FACTOR, SILENCE_MINIMUM);
 
   private static final String DETECTOR_PREFIX = "detector.";
 
@@ -119,7 +124,10 @@ public record AppConfig(
         duration(FUTURE_TOLERANCE, own, defaults.futureTolerance()),
         defaults.stateExpiry().withTtl(duration(STATE_TTL, own, defaults.stateExpiry().ttl())),
         new EpisodeSettings(readings(EPISODE_UPDATE_EVERY, own, defaults.episodes().updateEvery()),
-            readings(EPISODE_CLOSE_AFTER, own, defaults.episodes().closeAfter())));
+            readings(EPISODE_CLOSE_AFTER, own, defaults.episodes().closeAfter())),
+        defaults.silence().withFactorAndMinimum(
+            own.containsKey(SILENCE_FACTOR) ? parseInt(SILENCE_FACTOR, own.get(SILENCE_FACTOR)) : defaults.silence().factor(),
+            duration(SILENCE_MINIMUM, own, defaults.silence().minimum())));
     final Path modelFile = own.containsKey(MODEL_FILE) ? Path.of(own.get(MODEL_FILE)) : null;
     return new AppConfig(settings, kafka, modelFile,
         Boolean.parseBoolean(own.getOrDefault(CREATE_TOPICS, "true")),

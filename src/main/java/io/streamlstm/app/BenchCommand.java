@@ -15,6 +15,7 @@ import io.streamlstm.lstm.Models;
 import io.streamlstm.streams.EpisodeSettings;
 import io.streamlstm.streams.ScoreJson;
 import io.streamlstm.streams.ScoringObserver;
+import io.streamlstm.streams.SilenceSettings;
 import io.streamlstm.streams.ScoringTopology;
 import io.streamlstm.streams.StateExpiry;
 import io.streamlstm.streams.StreamSettings;
@@ -564,7 +565,7 @@ public final class BenchCommand implements Callable<Integer> {
   private StreamSettings settings(String input, String prefix) {
     return new StreamSettings(input, prefix + "-scores", prefix + "-anomalies", prefix + "-dlq", prefix + "-models",
         StreamSettings.DEFAULT_MODEL_NAME, DetectorConfig.defaults(), StreamSettings.DEFAULT_FUTURE_TOLERANCE,
-        StateExpiry.DEFAULT, EpisodeSettings.DEFAULT);
+        StateExpiry.DEFAULT, EpisodeSettings.DEFAULT, SilenceSettings.DEFAULT);
   }
 
   private void ensureTopics(StreamSettings settings) {

@@ -171,6 +171,11 @@ public final class DemoCommand implements Callable<Integer> {
             continue;
           }
           JsonNode event = readTree(json, record.value());
+          if (!event.has("episodeId")) { // a sensor gone silent, or back
+            out.printf("SENSOR  %-7s %-10s last reading %s%n", event.get("event").asText(), record.key(),
+                event.get("lastReading").asText());
+            continue;
+          }
           summary.record(event);
           // The band shown is the reference that raised the peak's alarm, which is the network's only for its errors.
           out.printf("EPISODE %-7s %-10s %s .. %s flagged=%d peak %s %+.1f spreads from expected=%.3f band=[%.3f, %.3f]"

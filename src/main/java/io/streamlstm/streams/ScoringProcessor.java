@@ -31,6 +31,7 @@ final class ScoringProcessor implements Processor<String, byte[], String, byte[]
   private KeyValueStore<String, byte[]> states;
   private ReadingScorer scorer;
   private EpisodeTracker episodes;
+  private SilenceWatch silence;
   /** The last key the previous sweep read, null to start at the first; in memory only (a sweep is idempotent). */
   private String sweptUpTo;
   /** Decoded into again for each state a sweep reads. */
@@ -53,6 +54,12 @@ final class ScoringProcessor implements Processor<String, byte[], String, byte[]
     scorer = new ReadingScorer(models, settings, observer, states::get, states::put);
     final KeyValueStore<String, byte[]> open = context.getStateStore(episodeStoreName);
     episodes = new EpisodeTracker(settings.episodes(), open::get, open::put);
+    if (settings.silence().enabled()) {
+      silence = new SilenceWatch(settings.silence(), context.getStateStore(ScoringTopology.SILENCE_STORE),
+          context.getStateStore(ScoringTopology.SILENCE_TIMER_STORE));
+      context.schedule(settings.silence().every(), PunctuationType.WALL_CLOCK_TIME, now -> silence.check(now,
+          (sensorId, event) -> context.forward(new Record<>(sensorId, event, now), ScoringTopology.ANOMALIES_SINK)));
+    }
     final StateExpiry expiry = settings.stateExpiry();
     if (expiry.enabled()) context.schedule(expiry.every(), PunctuationType.WALL_CLOCK_TIME, now -> sweep());
   }
@@ -71,6 +78,11 @@ final class ScoringProcessor implements Processor<String, byte[], String, byte[]
       if (event != null) {
         context.forward(score.withValue(event.toJson()), ScoringTopology.ANOMALIES_SINK);
         observer.episode(event);
+      }
+      if (silence != null) {
+        final byte[] resumed = silence.reading(verdict.sensorId(), verdict.score().timestampMillis(),
+            context.currentSystemTimeMs());
+        if (resumed != null) context.forward(score.withValue(resumed), ScoringTopology.ANOMALIES_SINK);
       }
       return;
     }

@@ -23,6 +23,10 @@ public final class ScoringTopology {
   public static final String SENSOR_STATE_STORE = "sensor-state";
   /** Each sensor's open episode ({@link EpisodeState} bytes), keyed by sensor id; absent when none is open. */
   public static final String EPISODE_STORE = "episodes";
+  /** What the silence watch knows of each sensor ({@link SilenceState} bytes), keyed by sensor id. */
+  public static final String SILENCE_STORE = "silence";
+  /** The silence watch's timers: due bucket (16 hex digits) then sensor id, empty values. */
+  public static final String SILENCE_TIMER_STORE = "silence-timers";
   /** The last accepted model file, keyed by model name. */
   public static final String MODEL_STORE = "models";
 
@@ -68,6 +72,8 @@ public final class ScoringTopology {
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SENSOR_STATE_STORE), text, bytes));
     // Open episodes likewise, in the same task as their sensor's state, so a restore resumes them where they were.
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EPISODE_STORE), text, bytes));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SILENCE_STORE), text, bytes));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SILENCE_TIMER_STORE), text, bytes));
 
     // Values stay raw bytes until the scorer reads them, so no record can fail deserialisation:
     // unreadable ones reach the dead-letter topic like any other refused reading.
@@ -88,12 +94,13 @@ public final class ScoringTopology {
     // One sensor state in, one reading scored, the new state out: all of it in the scorer and the detector.
     // The processor sends each record straight to its sink by name (ScoringProcessor): a score to the
     // scores; an episode event (opened, updated, closed) to the anomalies, so an operator gets one alert per
-    // incident rather than one per flagged reading; a refused record, with its original bytes and headers
+    // incident rather than one per flagged reading, and a sensor's going silent and resuming (SilenceWatch,
+    // by a wall-clock punctuation, so it is told while nothing arrives); a refused record, with its original bytes and headers
     // that say why (DeadLetters), to the dead letters.
     final KStream<String, byte[]> outputs = byKey.get("readings-with-key")
         .merge(rekeyed, Named.as("all-readings"))
         .process(() -> new ScoringProcessor(models, settings, observer, SENSOR_STATE_STORE, EPISODE_STORE),
-            Named.as("score"), SENSOR_STATE_STORE, EPISODE_STORE);
+            Named.as("score"), SENSOR_STATE_STORE, EPISODE_STORE, SILENCE_STORE, SILENCE_TIMER_STORE);
     outputs.to(settings.scoresTopic(), Produced.with(text, bytes).withName(SCORES_SINK));
     outputs.to(settings.anomaliesTopic(), Produced.with(text, bytes).withName(ANOMALIES_SINK));
     outputs.to(settings.deadLetterTopic(), Produced.with(text, bytes).withName(DEAD_LETTERS_SINK));

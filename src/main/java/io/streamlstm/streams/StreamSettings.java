@@ -7,7 +7,7 @@ import java.time.Duration;
  * What the topology needs to know, apart from Kafka's own client settings: where readings come from,
  * where scores, anomalies and dead letters go, which model record to follow, the detector's settings, how far
  * ahead of its Kafka record a reading's time may be ({@link FutureTimestamps}), when a departed sensor's
- * state is removed, and when an episode reports and closes.
+ * state is removed, when an episode reports and closes, and when a quiet sensor is called silent.
  */
 public record StreamSettings(
     String inputTopic,
@@ -19,7 +19,8 @@ public record StreamSettings(
     DetectorConfig detector,
     Duration futureTolerance,
     StateExpiry stateExpiry,
-    EpisodeSettings episodes) {
+    EpisodeSettings episodes,
+    SilenceSettings silence) {
 
   public static final String DEFAULT_MODEL_NAME = "default";
   /** How far a reading's time may be ahead of its Kafka record's before it is refused: a day of clock error. */
@@ -28,7 +29,7 @@ public record StreamSettings(
   public static StreamSettings defaults() {
     return new StreamSettings("sensor-readings", "anomaly-scores", "anomalies", "sensor-readings-dlq",
         "streamlstm-models", DEFAULT_MODEL_NAME, DetectorConfig.defaults(), DEFAULT_FUTURE_TOLERANCE,
-        StateExpiry.DEFAULT, EpisodeSettings.DEFAULT);
+        StateExpiry.DEFAULT, EpisodeSettings.DEFAULT, SilenceSettings.DEFAULT);
   }
 
   public StreamSettings {
@@ -44,6 +45,7 @@ public record StreamSettings(
     }
     if (stateExpiry == null) throw new IllegalArgumentException("state expiry settings are required");
     if (episodes == null) throw new IllegalArgumentException("episode settings are required");
+    if (silence == null) throw new IllegalArgumentException("silence settings are required");
   }
 
   private static void requireName(String what, String name) {

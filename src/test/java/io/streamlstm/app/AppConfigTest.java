@@ -51,6 +51,8 @@ class AppConfigTest {
         "streamlstm.topics.create=false",
         "streamlstm.episode.update.every=5",
         "streamlstm.episode.close.after=60",
+        "streamlstm.silence.factor=8",
+        "streamlstm.silence.minimum=PT10M",
         "detector.warmUpReadings=7",
         "detector.anomalyThreshold=0.95",
         "bootstrap.servers=broker-1:9093",
@@ -69,6 +71,8 @@ class AppConfigTest {
     assertEquals(Path.of("/models/plant.lstm"), config.modelFile());
     assertFalse(config.createTopics());
     assertEquals(new EpisodeSettings(5, 60), config.settings().episodes());
+    assertEquals(8, config.settings().silence().factor());
+    assertEquals(Duration.ofMinutes(10), config.settings().silence().minimum());
     assertEquals(7, config.settings().detector().warmUpReadings());
     assertEquals(0.95, config.settings().detector().anomalyThreshold());
     assertEquals(DetectorConfig.defaults().bandSigmas(), config.settings().detector().bandSigmas());
@@ -122,6 +126,7 @@ class AppConfigTest {
     assertRefusal("streamlstm.future.tolerance=-PT1H", "streamlstm.future.tolerance");
     assertRefusal("streamlstm.episode.close.after=0", "streamlstm.episode.close.after: '0' (readings, at least 1)");
     assertRefusal("streamlstm.episode.update.every=often", "streamlstm.episode.update.every");
+    assertRefusal("streamlstm.silence.minimum=5m", "streamlstm.silence.minimum");
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> AppConfig.load(dir.resolve("missing.properties"), Map.of())).getMessage().contains("missing.properties"));
   }

@@ -463,7 +463,7 @@ class ScoringTopologyTest {
     final StreamSettings d = SETTINGS;
     return new StreamSettings(d.inputTopic(), d.scoresTopic(), d.anomaliesTopic(), d.deadLetterTopic(), d.modelTopic(),
         d.modelName(), d.detector(), d.futureTolerance(), new StateExpiry(Duration.ofDays(1), Duration.ofSeconds(10), slice),
-        d.episodes());
+        d.episodes(), d.silence());
   }
 
   @Test
@@ -578,5 +578,74 @@ class ScoringTopologyTest {
     final List<byte[]> split = new ArrayList<>(values(before.anomalies.readRecordsToList()));
     split.addAll(values(after.anomalies.readRecordsToList()));
     assertSameBytes(values(whole.anomalies.readRecordsToList()), split);
+  }
+
+  /** {@code sensorId} reports {@code readings} readings a minute apart, each arriving as it is taken. */
+  private static void reportEveryMinute(Run run, String sensorId, int readings) {
+    for (int t = 0; t < readings; t++) {
+      run.send(sensorId, reading(sensorId, minute(t), 20 + t % 3));
+      run.driver.advanceWallClockTime(Duration.ofMinutes(1));
+    }
+  }
+
+  @Test
+  void aRegularSensorThatGoesQuietIsReportedSilentOnceByTheWallClockAndResumedWhenBack() {
+    final Run run = new Run();
+    reportEveryMinute(run, "pump-7", 20); // the last arrives at minute 19; the wall clock is at minute 20
+    for (int t = 0; t < 3; t++) run.send("new-1", reading("new-1", minute(20 + t), 20)); // too few to know
+    assertTrue(run.anomalies.isEmpty());
+    final KeyValueStore<String, byte[]> timers = run.driver.getKeyValueStore(ScoringTopology.SILENCE_TIMER_STORE);
+    assertEquals(1, count(timers), "one timer, for the one sensor watched: a check reads only the timers due");
+
+    // Five usual intervals (5 minutes) after its last reading arrived, and not before.
+    run.driver.advanceWallClockTime(Duration.ofMinutes(3));
+    assertTrue(run.anomalies.isEmpty(), "quiet for 4 minutes");
+    run.driver.advanceWallClockTime(Duration.ofMinutes(2));
+    final List<TestRecord<String, byte[]>> silent = run.anomalies.readRecordsToList();
+    assertEquals(1, silent.size());
+    final JsonNode event = json(silent.get(0).value());
+    assertEquals("pump-7", silent.get(0).key());
+    assertEquals("silent", event.get("event").asText());
+    assertEquals(Timestamps.format(minute(19)), event.get("lastReading").asText());
+    assertEquals("PT1M", event.get("usualInterval").asText());
+    assertEquals(0, count(timers), "a silent sensor needs no timer until it is back");
+
+    run.driver.advanceWallClockTime(Duration.ofMinutes(30));
+    assertTrue(run.anomalies.isEmpty(), "silent once, not at every check");
+
+    run.send("pump-7", reading("pump-7", minute(60), 21));
+    final List<TestRecord<String, byte[]>> resumed = run.anomalies.readRecordsToList();
+    assertEquals(1, resumed.size());
+    assertEquals("resumed", json(resumed.get(0).value()).get("event").asText());
+    assertEquals(Timestamps.format(minute(60)), json(resumed.get(0).value()).get("resumedAt").asText());
+    assertEquals(1, count(timers), "watched again");
+  }
+
+  @Test
+  void aSensorReportingSteadilyIsNeverSilentAndItsTimerMovesOnlyWhenItComesDue() {
+    final Run run = new Run();
+    reportEveryMinute(run, "pump-7", 60);
+    assertTrue(run.anomalies.isEmpty());
+    assertEquals(1, count(run.driver.getKeyValueStore(ScoringTopology.SILENCE_TIMER_STORE)));
+  }
+
+  @Test
+  void aCheckReadsAtMostItsSliceOfTimersAndTheNextOneGoesOn() {
+    final StreamSettings d = SETTINGS;
+    final Run run = new Run(new StreamSettings(d.inputTopic(), d.scoresTopic(), d.anomaliesTopic(), d.deadLetterTopic(),
+        d.modelTopic(), d.modelName(), d.detector(), d.futureTolerance(), d.stateExpiry(), d.episodes(),
+        new SilenceSettings(5, Duration.ofMinutes(1), 10, Duration.ofSeconds(10), 1)));
+    for (int t = 0; t < 20; t++) {
+      for (String sensor : List.of("a", "b")) run.send(sensor, reading(sensor, minute(t), 20 + t % 3));
+      run.driver.advanceWallClockTime(Duration.ofMinutes(1));
+    }
+    // The driver runs one check per advance: both sensors are past their deadline at the first, which reads one timer.
+    run.driver.advanceWallClockTime(Duration.ofMinutes(10));
+    final List<String> first = run.anomalies.readRecordsToList().stream().map(TestRecord::key).toList();
+    assertEquals(1, first.size(), "a slice of one timer");
+    run.driver.advanceWallClockTime(Duration.ofSeconds(10));
+    final List<String> both = new ArrayList<>(first);
+    run.anomalies.readRecordsToList().forEach(record -> both.add(record.key()));
+    assertEquals(List.of("a", "b"), both.stream().sorted().toList(), "the next check goes on with the other");
   }
 }
