@@ -94,7 +94,7 @@ public final class ReadingScorer {
     // The time of the whole step a reading costs: parse, state decode, detector, state encode.
     final long nanos = System.nanoTime() - start;
     observer.scored(sensorId, score, nanos);
-    return Verdict.scored(sensorId, score);
+    return Verdict.scored(sensorId, score, state.readings());
   }
 
   private SensorState decodeReusing(byte[] stored) {

@@ -32,6 +32,8 @@ final class ScoringProcessor implements Processor<String, byte[], String, byte[]
   private ReadingScorer scorer;
   private EpisodeTracker episodes;
   private SilenceWatch silence;
+  /** When this task last processed a record, by the wall clock: how long it has heard nothing at all. */
+  private long lastProcessedWallMillis;
   /** The last key the previous sweep read, null to start at the first; in memory only (a sweep is idempotent). */
   private String sweptUpTo;
   /** Decoded into again for each state a sweep reads. */
@@ -56,8 +58,10 @@ final class ScoringProcessor implements Processor<String, byte[], String, byte[]
     episodes = new EpisodeTracker(settings.episodes(), open::get, open::put);
     if (settings.silence().enabled()) {
       silence = new SilenceWatch(settings.silence(), context.getStateStore(ScoringTopology.SILENCE_STORE),
-          context.getStateStore(ScoringTopology.SILENCE_TIMER_STORE));
+          context.getStateStore(ScoringTopology.SILENCE_TIMER_STORE), states);
+      lastProcessedWallMillis = context.currentSystemTimeMs();
       context.schedule(settings.silence().every(), PunctuationType.WALL_CLOCK_TIME, now -> silence.check(now,
+          context.currentStreamTimeMs(), now - lastProcessedWallMillis,
           (sensorId, event) -> context.forward(new Record<>(sensorId, event, now), ScoringTopology.ANOMALIES_SINK)));
     }
     final StateExpiry expiry = settings.stateExpiry();
@@ -66,6 +70,7 @@ final class ScoringProcessor implements Processor<String, byte[], String, byte[]
 
   @Override
   public void process(Record<String, byte[]> record) {
+    lastProcessedWallMillis = context.currentSystemTimeMs();
     // The record's time is the reading's, unless the extractor kept the Kafka time of one stamped too far ahead.
     final Verdict verdict = scorer.score(record.key(), record.value(), record.timestamp());
     if (verdict.isScored()) {
@@ -81,7 +86,7 @@ final class ScoringProcessor implements Processor<String, byte[], String, byte[]
       }
       if (silence != null) {
         final byte[] resumed = silence.reading(verdict.sensorId(), verdict.score().timestampMillis(),
-            context.currentSystemTimeMs());
+            verdict.sensorReadings(), lastProcessedWallMillis);
         if (resumed != null) context.forward(score.withValue(resumed), ScoringTopology.ANOMALIES_SINK);
       }
       return;

@@ -1,9 +1,11 @@
 package io.streamlstm.streams;
 
+import io.streamlstm.detect.SensorState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -11,9 +13,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Tells when a sensor that reported regularly goes quiet ({@code silent}, once) and when it is back
  * ({@code resumed}). The timers are a wheel in a store keyed by due bucket then sensor id, so a check reads only
- * the timers due, never every sensor. A reading does not move its sensor's timer: when the timer comes due the
- * check looks at the sensor's last arrival and either calls it silent or sets the timer again at its real
- * deadline, so a sensor reporting steadily costs one timer write per quiet span allowed, not one per reading.
+ * the timers due, never every sensor. A reading writes nothing here (it reads its sensor's entry, to see whether it
+ * was silent or is not watched yet): when a timer comes due, the check reads the sensor's last reading time and
+ * reading count from its sensor state, finds its usual interval since the timer was set, and either calls it
+ * silent or sets the timer again, so a sensor reporting steadily costs a write per quiet span allowed.
+ *
+ * <p>The quiet is the task's stream time minus the sensor's last reading time, plus the wall time since the task
+ * last processed a record: while readings flow, even old ones in a backfill, reading times decide; when nothing
+ * arrives at all, the wall clock goes on counting.
  */
 final class SilenceWatch {
 
@@ -23,52 +30,45 @@ final class SilenceWatch {
   private final SilenceSettings settings;
   private final KeyValueStore<String, byte[]> states;
   private final KeyValueStore<String, byte[]> timers;
+  private final KeyValueStore<String, byte[]> sensorStates;
   private final long bucketMillis;
   private final List<String> due = new ArrayList<>();
 
-  SilenceWatch(SilenceSettings settings, KeyValueStore<String, byte[]> states, KeyValueStore<String, byte[]> timers) {
+  SilenceWatch(SilenceSettings settings, KeyValueStore<String, byte[]> states, KeyValueStore<String, byte[]> timers,
+      KeyValueStore<String, byte[]> sensorStates) {
     this.settings = settings;
     this.states = states;
     this.timers = timers;
+    this.sensorStates = sensorStates;
     this.bucketMillis = settings.every().toMillis();
   }
 
   /**
-   * A reading of {@code sensorId} stamped {@code readingMillis} arrived at wall-clock {@code nowMillis}; returns
-   * its {@code resumed} event when the sensor had been silent, else null.
+   * A reading of {@code sensorId} stamped {@code readingMillis}, its {@code readings}-th, was scored at wall-clock
+   * {@code nowMillis}; returns its {@code resumed} event when the sensor had been silent, else null.
    */
-  byte[] reading(String sensorId, long readingMillis, long nowMillis) {
+  byte[] reading(String sensorId, long readingMillis, long readings, long nowMillis) {
     final SilenceState before = load(sensorId);
-    long usual = 0;
-    int intervals = 0;
-    long timer = SilenceState.NO_TIMER;
-    if (before != null) {
-      usual = before.usualIntervalMillis();
-      intervals = before.intervals();
-      timer = before.timerBucketMillis();
-      final long gap = readingMillis - before.lastReadingMillis();
-      if (gap > 0) {
-        // An average forgetting with a weight of 1/8: it follows a sensor whose rate changes, within tens of readings.
-        usual = intervals == 0 ? gap : usual + (gap - usual) / 8;
-        intervals = Math.min(intervals + 1, settings.watchAfter());
-      }
+    if (before == null) {
+      if (readings >= settings.watchAfter()) arm(sensorId, readingMillis, readings, 0, nowMillis);
+      return null;
     }
-    if (intervals >= settings.watchAfter() - 1 && timer == SilenceState.NO_TIMER) {
-      timer = bucketAtOrAfter(nowMillis + settings.quietAllowedMillis(usual));
-      timers.put(timerKey(timer, sensorId), new byte[0]);
-    }
-    states.put(sensorId, new SilenceState(readingMillis, nowMillis, usual, intervals, false, timer).encode());
-    if (before == null || !before.silent()) return null;
+    if (!before.silent()) return null;
+    arm(sensorId, readingMillis, readings, before.usualIntervalMillis(), nowMillis);
     return new JsonObjectWriter()
         .field("event", "resumed")
         .field("sensorId", sensorId)
-        .field("lastReading", Timestamps.format(before.lastReadingMillis()))
+        .field("lastReading", Timestamps.format(before.setAtReadingMillis()))
         .field("resumedAt", Timestamps.format(readingMillis))
         .end();
   }
 
-  /** Reads the timers due by {@code nowMillis}, at most a slice of them, and gives each new silence to {@code silent}. */
-  void check(long nowMillis, BiConsumer<String, byte[]> silent) {
+  /**
+   * Reads the timers due by {@code nowMillis}, at most a slice of them, and gives each new silence to {@code silent}.
+   * {@code streamTimeMillis} is the task's stream time, {@code idleMillis} the wall time since it last processed a
+   * record.
+   */
+  void check(long nowMillis, long streamTimeMillis, long idleMillis, BiConsumer<String, byte[]> silent) {
     // Up to the bare key of the next bucket, which no timer has: every timer of a bucket begun by now.
     final String nextBucket = timerKey(bucketAtOrAfter(nowMillis + 1), "");
     try (KeyValueIterator<String, byte[]> timersDue = timers.range(null, nextBucket)) {
@@ -83,26 +83,40 @@ final class SilenceWatch {
       final SilenceState state = load(sensorId);
       // A timer the state does not name is stale (its state was unreadable and watched afresh): one timer a sensor.
       if (state == null || state.timerBucketMillis() != Long.parseUnsignedLong(key, 0, BUCKET_DIGITS, 16)) continue;
-      final long allowed = settings.quietAllowedMillis(state.usualIntervalMillis());
-      final long deadline = state.lastArrivalMillis() + allowed;
-      if (deadline <= nowMillis) {
-        states.put(sensorId, new SilenceState(state.lastReadingMillis(), state.lastArrivalMillis(),
-            state.usualIntervalMillis(), state.intervals(), true, SilenceState.NO_TIMER).encode());
+      final SensorState sensor = sensorState(sensorId);
+      if (sensor == null) { // departed (its state expired) or unreadable: nothing to watch
+        states.delete(sensorId);
+        continue;
+      }
+      final long last = sensor.lastTimestampMillis();
+      final long readings = sensor.readings();
+      // The average interval since the timer was set; none new when nothing came (or the sensor started over).
+      final long usual = readings > state.setAtReadings() && last > state.setAtReadingMillis()
+          ? (last - state.setAtReadingMillis()) / (readings - state.setAtReadings())
+          : state.usualIntervalMillis();
+      final long allowed = settings.quietAllowedMillis(usual);
+      final long quiet = Math.max(0, streamTimeMillis - last) + idleMillis;
+      if (usual > 0 && quiet >= allowed) {
+        states.put(sensorId, new SilenceState(last, readings, usual, true, SilenceState.NO_TIMER).encode());
         silent.accept(sensorId, new JsonObjectWriter()
             .field("event", "silent")
             .field("sensorId", sensorId)
-            .field("lastReading", Timestamps.format(state.lastReadingMillis()))
-            .field("usualInterval", Duration.ofMillis(state.usualIntervalMillis()).toString())
-            .field("quietFor", Duration.ofMillis(nowMillis - state.lastArrivalMillis()).toString())
+            .field("lastReading", Timestamps.format(last))
+            .field("usualInterval", Duration.ofMillis(usual).toString())
+            .field("quietFor", Duration.ofMillis(quiet).toString())
             .end());
       } else {
-        final long bucket = bucketAtOrAfter(deadline);
-        timers.put(timerKey(bucket, sensorId), new byte[0]);
-        states.put(sensorId, new SilenceState(state.lastReadingMillis(), state.lastArrivalMillis(),
-            state.usualIntervalMillis(), state.intervals(), false, bucket).encode());
+        arm(sensorId, last, readings, usual, nowMillis + allowed - quiet);
       }
     }
     due.clear();
+  }
+
+  /** Sets the sensor's timer for {@code dueMillis} (at least a quiet span allowed, for one not yet measured). */
+  private void arm(String sensorId, long readingMillis, long readings, long usual, long dueMillis) {
+    final long bucket = bucketAtOrAfter(usual > 0 ? dueMillis : dueMillis + settings.quietAllowedMillis(0));
+    timers.put(timerKey(bucket, sensorId), new byte[0]);
+    states.put(sensorId, new SilenceState(readingMillis, readings, usual, false, bucket).encode());
   }
 
   /** The first bucket boundary at or after {@code millis}: a timer there fires at the first check past its deadline. */
@@ -113,10 +127,18 @@ final class SilenceWatch {
 
   /** Null when there is none, or when it cannot be read: the sensor is then watched afresh. */
   private SilenceState load(String sensorId) {
-    final byte[] stored = states.get(sensorId);
+    return decodedOrNull(states.get(sensorId), SilenceState::decode);
+  }
+
+  /** Null when there is none, or when it cannot be read (the scorer reports that at the sensor's next reading). */
+  private SensorState sensorState(String sensorId) {
+    return decodedOrNull(sensorStates.get(sensorId), SensorState::decode);
+  }
+
+  private static <T> T decodedOrNull(byte[] stored, Function<byte[], T> decode) {
     if (stored == null) return null;
     try {
-      return SilenceState.decode(stored);
+      return decode.apply(stored);
     } catch (IllegalArgumentException unreadable) {
       return null;
     }
