@@ -1,6 +1,7 @@
 package io.streamlstm.detect;
 
 import io.streamlstm.lstm.Model;
+import io.streamlstm.lstm.StepKernel;
 import io.streamlstm.lstm.StepKernels;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -39,7 +40,12 @@ public final class Detector {
   private double[] tails = new double[1];
 
   public Detector(Model model, DetectorConfig config) {
-    this(model, Predictor.of(StepKernels.create(model.network())), config);
+    this(model, predictor(StepKernels.create(model.network())), config);
+  }
+
+  /** The network adapted to each sensor ({@link AdaptivePredictor}) where it reads one channel; else as it is. */
+  private static Predictor predictor(StepKernel network) {
+    return network.architecture().inputSize() == 1 ? new AdaptivePredictor(network) : Predictor.of(network);
   }
 
   /**
