@@ -55,7 +55,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class CrashSoak {
 
-  static final String APPLICATION_ID = "streamlstm-soak";
+  private static final String APPLICATION_ID = "streamlstm-soak";
   private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(300);
   private static final String INSTANCE_HEAP = "512m";
@@ -65,9 +65,9 @@ public final class CrashSoak {
       int partitions, Path workDir) {}
 
   /**
-   * One disruption: what it was, when (seconds since the readings began; the reading count it was planned
-   * at), and seconds from it to the first new committed score on the partitions it stopped and to the lag
-   * being caught up, null if that did not happen within {@link #RECOVERY_TIMEOUT}.
+   * One disruption: what it was, when (readings sent by then, seconds since the first), and seconds from
+   * it to the first new committed score on the partitions it stopped and to the lag being caught up, null
+   * if that did not happen within {@link #RECOVERY_TIMEOUT}.
    */
   public record Recovery(String event, long atReading, double atSeconds, Double firstScoreSeconds,
       Double caughtUpSeconds, String detail) {
@@ -77,9 +77,8 @@ public final class CrashSoak {
 
     @Override
     public String toString() {
-      return String.format("%-28s at reading %,9d (%6.1f s): first new score after %s, lag caught up after %s%s",
-          event, atReading, atSeconds, seconds(firstScoreSeconds), seconds(caughtUpSeconds),
-          detail.isEmpty() ? "" : "; " + detail);
+      return String.format("%-28s at reading %,9d (%6.1f s): first new score after %s, lag caught up after %s; %s",
+          event, atReading, atSeconds, seconds(firstScoreSeconds), seconds(caughtUpSeconds), detail);
     }
 
     private static String seconds(Double s) {
@@ -88,7 +87,7 @@ public final class CrashSoak {
   }
 
   /** The outcome: every recovery, the audit of the scores, whether both instances ended RUNNING. */
-  public record Report(Options options, List<Recovery> recoveries, ScoreAudit.Result audit, long sendFailures,
+  public record Report(List<Recovery> recoveries, ScoreAudit.Result audit, long sendFailures,
       boolean instancesRunning, Duration wallTime) {
     public boolean passed() {
       return audit.clean() && sendFailures == 0 && instancesRunning && recoveries.stream().allMatch(Recovery::recovered);
@@ -161,7 +160,7 @@ public final class CrashSoak {
       stopMonitor.set(true);
       monitor.join();
       auditScores(audit, committedEnds);
-      Report report = new Report(options, recoveries, audit.result(), sendFailures.get(), running,
+      Report report = new Report(recoveries, audit.result(), sendFailures.get(), running,
           Duration.ofNanos(System.nanoTime() - wallStart));
       log.println("soak: " + report.audit() + "; readings the broker refused: " + report.sendFailures()
           + "; both instances RUNNING at the end: " + running);
