@@ -125,9 +125,10 @@ public final class ScoreCommand implements Callable<Integer> {
   }
 
   /**
-   * {@code timestamp,value,expected,lower,upper,likelihood,anomaly,warming_up} for one channel; with several,
-   * {@code value_<ch>,expected_<ch>,lower_<ch>,upper_<ch>,share_<ch>} per channel in place of the four.
-   * anomaly and warming_up are 1 or 0. A refused row keeps its timestamp and values, the other cells empty.
+   * {@code timestamp,value,expected,lower,upper,likelihood,surprise,reason,anomaly,warming_up} for one channel;
+   * with several, {@code value_<ch>,expected_<ch>,lower_<ch>,upper_<ch>,share_<ch>} per channel in place of the
+   * four. reason is the evidence that decided the score (README, "Input and output"); anomaly and warming_up
+   * are 1 or 0. A refused row keeps its timestamp and values, the other cells empty.
    */
   static void writeCsv(BufferedWriter w, SeriesCsv.Series series, Score[] scores) throws IOException {
     String[] channels = series.channels();
@@ -141,7 +142,7 @@ public final class ScoreCommand implements Callable<Integer> {
         }
       }
     }
-    w.write(line.append(",likelihood,anomaly,warming_up\n").toString());
+    w.write(line.append(",likelihood,surprise,reason,anomaly,warming_up\n").toString());
     for (int t = 0; t < series.length(); t++) {
       Score s = scores[t];
       line.setLength(0);
@@ -154,9 +155,10 @@ public final class ScoreCommand implements Callable<Integer> {
           if (!single) line.append(',').append(s.channelShares()[c]);
         }
       }
-      if (s == null) line.append(",,,");
+      if (s == null) line.append(",,,,,");
       else {
-        line.append(',').append(s.likelihood()).append(',').append(s.anomaly() ? 1 : 0)
+        line.append(',').append(s.likelihood()).append(',').append(s.surprise()).append(',')
+            .append(s.explanation().reason()).append(',').append(s.anomaly() ? 1 : 0)
             .append(',').append(s.warmingUp() ? 1 : 0);
       }
       w.write(line.append('\n').toString());

@@ -2,6 +2,7 @@ package io.streamlstm.app;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamlstm.detect.Explanation;
 import io.streamlstm.detect.Score;
 import io.streamlstm.streams.Timestamps;
 import java.io.IOException;
@@ -16,7 +17,8 @@ import java.util.function.ToDoubleFunction;
  * The {@code score --report} page: one self-contained HTML file drawn by the live page's own charts. The
  * chart library, the chart script and the style are inlined and the scores embedded as JSON, so it opens
  * offline, from a file. Per channel: the series, the expected band and the anomalies; below them the
- * surprise −log10(1 − likelihood) against the alarm level; then a table of the anomalies.
+ * surprise −log10(1 − likelihood) against the alarm level; then a table of the anomalies, each with its
+ * surprise, the evidence that raised it, how far off it was and the reference band it was judged against.
  */
 final class ScoreReport {
 
@@ -147,7 +149,12 @@ final class ScoreReport {
         rows.append("<td class=\"num\">").append(text(s.values()[c])).append("</td><td class=\"num\">")
             .append(text(s.expected()[c])).append("</td>");
       }
-      rows.append("<td class=\"num\">").append(text(s.likelihood())).append("</td></tr>\n");
+      Explanation why = s.explanation();
+      rows.append("<td class=\"num\">").append(text(s.surprise())).append("</td><td>").append(why.reason())
+          .append(series.channels().length > 1 ? " (" + escape(why.channel()) + ")" : "")
+          .append("</td><td class=\"num\">").append(String.format(Locale.ROOT, "%+.1f", why.deviation()))
+          .append("</td><td class=\"num\">").append(text(why.lower())).append(" – ").append(text(why.upper()))
+          .append("</td></tr>\n");
     }
     if (total == 0) {
       page.append("<h2>No anomalies</h2>\n");
@@ -158,7 +165,8 @@ final class ScoreReport {
     for (String ch : series.channels()) {
       page.append("<th class=\"num\">").append(escape(ch)).append("</th><th class=\"num\">expected</th>");
     }
-    page.append("<th class=\"num\">likelihood</th></tr></thead><tbody>\n").append(rows).append("</tbody></table>\n");
+    page.append("<th class=\"num\">surprise</th><th>reason</th><th class=\"num\">deviation</th>"
+        + "<th class=\"num\">reference band</th></tr></thead><tbody>\n").append(rows).append("</tbody></table>\n");
   }
 
   private static String resource(String name) {
