@@ -41,7 +41,8 @@ import picocli.CommandLine.Option;
     description = "Score a time range of a Kafka topic offline into a CSV file, as the service would.")
 public final class ReplayCommand implements Callable<Integer> {
 
-  static final String HEADER = "sensor,timestamp,channel,value,expected,lower,upper,likelihood,anomaly,warmingUp,modelVersion";
+  static final String HEADER = "sensor,timestamp,channel,value,expected,lower,upper,likelihood,surprise,reason,anomaly,warmingUp,"
+      + "modelVersion";
 
   @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT", description = "Overrides bootstrap.servers.")
   String bootstrapServers;
@@ -159,7 +160,8 @@ public final class ReplayCommand implements Callable<Integer> {
         csv.write(String.join(",", cell(sensorId), Timestamps.format(score.timestampMillis()), cell(score.channels()[c]),
             Double.toString(score.values()[c]), Double.toString(score.expected()[c]),
             Double.toString(score.lower()[c]), Double.toString(score.upper()[c]),
-            Double.toString(score.likelihood()), Boolean.toString(score.anomaly()),
+            Double.toString(score.likelihood()), Double.toString(score.surprise()),
+            score.explanation().reason().name(), Boolean.toString(score.anomaly()),
             Boolean.toString(score.warmingUp()), score.modelVersion()));
         csv.newLine();
       }
