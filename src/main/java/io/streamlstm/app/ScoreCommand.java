@@ -5,6 +5,7 @@ import io.streamlstm.detect.DetectorConfig;
 import io.streamlstm.detect.Outcome;
 import io.streamlstm.detect.Reading;
 import io.streamlstm.detect.Score;
+import io.streamlstm.detect.nab.NabWindows;
 import io.streamlstm.detect.SensorState;
 import io.streamlstm.lstm.Model;
 import io.streamlstm.lstm.ModelFile;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,6 +51,11 @@ public final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE.html", description = "Also write a self-contained HTML report.")
   Path report;
 
+  @Option(names = "--labels", paramLabel = "FILE.json",
+      description = "Labelled windows to shade in the report, NAB's combined_windows.json layout; the entry named "
+          + "as the input file (or ending in /<its name>) is used.")
+  Path labels;
+
   @Option(names = {"-D", "--detector"}, paramLabel = "FIELD=VALUE",
       description = "Detector setting, e.g. -D warmUpReadings=200 (see DetectorConfig).")
   Map<String, String> settings = new HashMap<>();
@@ -66,7 +73,9 @@ public final class ScoreCommand implements Callable<Integer> {
       Scored scored = score(new Detector(m, config), series);
       write(out, w -> writeCsv(w, series, scored.scores()));
       if (report != null) {
-        String html = ScoreReport.html(series, scored.scores(), m.version(), config.anomalyThreshold());
+        List<NabWindows.TimeWindow> windows =
+            labels == null ? List.of() : NabWindows.read(labels).named(input.getFileName().toString());
+        String html = ScoreReport.html(series, scored.scores(), m.version(), config.anomalyThreshold(), windows);
         write(report, w -> w.write(html));
       }
       int anomalies = 0;
