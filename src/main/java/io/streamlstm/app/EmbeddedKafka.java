@@ -64,7 +64,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
 
   private final KafkaRaftServer server;
-  private final Path logDir;
+  private final Path logDir; // null: kept for a restart
   private final int port;
 
   private EmbeddedKafka(KafkaRaftServer server, Path logDir, int port) {
@@ -80,18 +80,29 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Starts a broker listening on {@code 127.0.0.1:port} (0: a free port); returns once it serves clients. */
   public static EmbeddedKafka start(int port) {
-    int brokerPort = port == 0 ? freePort() : port;
-    int controllerPort = freePort();
     Path logDir;
     try {
       logDir = Files.createTempDirectory("streamlstm-kafka-");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a log directory", e);
     }
+    return start(port == 0 ? freePort() : port, freePort(), logDir, true);
+  }
+
+  /**
+   * Starts a broker on fixed ports over {@code logDir}, formatting it only the first time, so the same
+   * broker can be stopped and started again with its topics, offsets and transactions intact.
+   */
+  public static EmbeddedKafka start(int brokerPort, int controllerPort, Path logDir, boolean deleteLogsOnClose) {
+    try {
+      Files.createDirectories(logDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + logDir, e);
+    }
     Properties props = brokerProperties(brokerPort, controllerPort, logDir);
-    format(props, logDir);
+    if (!Files.exists(logDir.resolve("meta.properties"))) format(props, logDir);
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
-    EmbeddedKafka kafka = new EmbeddedKafka(server, logDir, brokerPort);
+    EmbeddedKafka kafka = new EmbeddedKafka(server, deleteLogsOnClose ? logDir : null, brokerPort);
     try {
       server.startup();
       kafka.awaitReady();
@@ -174,17 +185,20 @@ public final class EmbeddedKafka implements AutoCloseable {
       server.shutdown();
       server.awaitShutdown();
     } finally {
-      deleteRecursively(logDir);
+      if (logDir != null) deleteRecursively(logDir);
     }
   }
 
   /**
-   * Runs a broker as its own process: {@code java -cp <classpath> io.streamlstm.app.EmbeddedKafka [port]}.
+   * Runs a broker as its own process: {@code java -cp <classpath> io.streamlstm.app.EmbeddedKafka [port]},
+   * or {@code ... port controllerPort logDir} for a broker that keeps its logs and can be started again.
    * Prints {@code READY <bootstrap servers>} once clients can connect, and stops on SIGTERM.
    */
   public static void main(String[] args) throws InterruptedException {
     quietLogs();
-    EmbeddedKafka kafka = start(args.length > 0 ? Integer.parseInt(args[0]) : 0);
+    EmbeddedKafka kafka = args.length == 3
+        ? start(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Path.of(args[2]), false)
+        : start(args.length > 0 ? Integer.parseInt(args[0]) : 0);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       kafka.close();
@@ -270,7 +284,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {
@@ -278,7 +292,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static void deleteRecursively(Path root) {
+  public static void deleteRecursively(Path root) {
     if (!Files.exists(root)) return;
     try (Stream<Path> paths = Files.walk(root)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

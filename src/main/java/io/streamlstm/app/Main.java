@@ -1,5 +1,6 @@
 package io.streamlstm.app;
 
+import io.streamlstm.app.soak.SoakCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       BenchCommand.class,
       NabCommand.class,
+      SoakCommand.class,
     })
 public final class Main implements Runnable {
 

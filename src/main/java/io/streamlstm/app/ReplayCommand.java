@@ -2,6 +2,7 @@ package io.streamlstm.app;
 
 import io.streamlstm.detect.DetectorConfig;
 import io.streamlstm.detect.Score;
+import io.streamlstm.detect.nab.NabWindows;
 import io.streamlstm.lstm.Model;
 import io.streamlstm.lstm.ModelFile;
 import io.streamlstm.lstm.Models;
@@ -45,7 +46,8 @@ import picocli.CommandLine.Option;
     description = "Score a time range of a Kafka topic offline into a CSV file, as the service would.")
 public final class ReplayCommand implements Callable<Integer> {
 
-  static final String HEADER = "sensor,timestamp,channel,value,expected,lower,upper,likelihood,anomaly,warmingUp,modelVersion";
+  static final String HEADER = "sensor,timestamp,channel,value,expected,lower,upper,likelihood,surprise,reason,anomaly,warmingUp,"
+      + "modelVersion";
 
   @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT", description = "Overrides bootstrap.servers.")
   String bootstrapServers;
@@ -61,6 +63,10 @@ public final class ReplayCommand implements Callable<Integer> {
 
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "CSV of scores, one row per channel.")
   Path out;
+
+  @Option(names = "--labels", paramLabel = "FILE.json",
+      description = "Labelled windows to shade in the reports, NAB's combined_windows.json layout, keyed by sensor id.")
+  Path labels;
 
   @Option(names = "--report", paramLabel = "FILE.html",
       description = "Also an HTML report per sensor (as 'score --report'); several sensors give FILE-<sensor>.html.")
@@ -132,6 +138,7 @@ public final class ReplayCommand implements Callable<Integer> {
   /** One page per sensor, from the readings it had scored: the given file, or FILE-<sensor>.html for several. */
   private void writeReports(Map<String, List<Score>> bySensor, String modelVersion, DetectorConfig detector)
       throws IOException {
+    final NabWindows windows = labels == null ? null : NabWindows.read(labels);
     final String stem = report.getFileName().toString().replaceFirst("\\.html?$", "");
     for (Map.Entry<String, List<Score>> sensor : bySensor.entrySet()) {
       final Score[] scores = sensor.getValue().toArray(new Score[0]);
@@ -144,7 +151,8 @@ public final class ReplayCommand implements Callable<Integer> {
       final SeriesCsv.Series series = new SeriesCsv.Series(sensor.getKey(), scores[0].channels(), timestamps, values);
       final Path page = bySensor.size() == 1 ? report
           : report.resolveSibling(stem + "-" + sensor.getKey().replaceAll("[^A-Za-z0-9._-]", "_") + ".html");
-      Files.writeString(page, ScoreReport.html(series, scores, modelVersion, detector.anomalyThreshold()));
+      Files.writeString(page, ScoreReport.html(series, scores, modelVersion, detector.anomalyThreshold(),
+          windows == null ? List.of() : windows.named(sensor.getKey())));
       System.out.println("report for " + sensor.getKey() + ": " + page);
     }
   }
@@ -173,7 +181,8 @@ public final class ReplayCommand implements Callable<Integer> {
         csv.write(String.join(",", cell(sensorId), Timestamps.format(score.timestampMillis()), cell(score.channels()[c]),
             Double.toString(score.values()[c]), Double.toString(score.expected()[c]),
             Double.toString(score.lower()[c]), Double.toString(score.upper()[c]),
-            Double.toString(score.likelihood()), Boolean.toString(score.anomaly()),
+            Double.toString(score.likelihood()), Double.toString(score.surprise()),
+            score.explanation().reason().name(), Boolean.toString(score.anomaly()),
             Boolean.toString(score.warmingUp()), score.modelVersion()));
         csv.newLine();
       }

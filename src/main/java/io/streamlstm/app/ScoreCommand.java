@@ -5,6 +5,7 @@ import io.streamlstm.detect.DetectorConfig;
 import io.streamlstm.detect.Outcome;
 import io.streamlstm.detect.Reading;
 import io.streamlstm.detect.Score;
+import io.streamlstm.detect.nab.NabWindows;
 import io.streamlstm.detect.SensorState;
 import io.streamlstm.lstm.Model;
 import io.streamlstm.lstm.ModelFile;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,6 +51,11 @@ public final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE.html", description = "Also write a self-contained HTML report.")
   Path report;
 
+  @Option(names = "--labels", paramLabel = "FILE.json",
+      description = "Labelled windows to shade in the report, NAB's combined_windows.json layout; the entry named "
+          + "as the input file (or ending in /<its name>) is used.")
+  Path labels;
+
   @Option(names = {"-D", "--detector"}, paramLabel = "FIELD=VALUE",
       description = "Detector setting, e.g. -D warmUpReadings=200 (see DetectorConfig).")
   Map<String, String> settings = new HashMap<>();
@@ -66,7 +73,9 @@ public final class ScoreCommand implements Callable<Integer> {
       Scored scored = score(new Detector(m, config), series);
       write(out, w -> writeCsv(w, series, scored.scores()));
       if (report != null) {
-        String html = ScoreReport.html(series, scored.scores(), m.version(), config.anomalyThreshold());
+        List<NabWindows.TimeWindow> windows =
+            labels == null ? List.of() : NabWindows.read(labels).named(input.getFileName().toString());
+        String html = ScoreReport.html(series, scored.scores(), m.version(), config.anomalyThreshold(), windows);
         write(report, w -> w.write(html));
       }
       int anomalies = 0;
@@ -125,9 +134,10 @@ public final class ScoreCommand implements Callable<Integer> {
   }
 
   /**
-   * {@code timestamp,value,expected,lower,upper,likelihood,anomaly,warming_up} for one channel; with several,
-   * {@code value_<ch>,expected_<ch>,lower_<ch>,upper_<ch>,share_<ch>} per channel in place of the four.
-   * anomaly and warming_up are 1 or 0. A refused row keeps its timestamp and values, the other cells empty.
+   * {@code timestamp,value,expected,lower,upper,likelihood,surprise,reason,anomaly,warming_up} for one channel;
+   * with several, {@code value_<ch>,expected_<ch>,lower_<ch>,upper_<ch>,share_<ch>} per channel in place of the
+   * four. reason is the evidence that decided the score (README, "Input and output"); anomaly and warming_up
+   * are 1 or 0. A refused row keeps its timestamp and values, the other cells empty.
    */
   static void writeCsv(BufferedWriter w, SeriesCsv.Series series, Score[] scores) throws IOException {
     String[] channels = series.channels();
@@ -141,7 +151,7 @@ public final class ScoreCommand implements Callable<Integer> {
         }
       }
     }
-    w.write(line.append(",likelihood,anomaly,warming_up\n").toString());
+    w.write(line.append(",likelihood,surprise,reason,anomaly,warming_up\n").toString());
     for (int t = 0; t < series.length(); t++) {
       Score s = scores[t];
       line.setLength(0);
@@ -154,9 +164,10 @@ public final class ScoreCommand implements Callable<Integer> {
           if (!single) line.append(',').append(s.channelShares()[c]);
         }
       }
-      if (s == null) line.append(",,,");
+      if (s == null) line.append(",,,,,");
       else {
-        line.append(',').append(s.likelihood()).append(',').append(s.anomaly() ? 1 : 0)
+        line.append(',').append(s.likelihood()).append(',').append(s.surprise()).append(',')
+            .append(s.explanation().reason()).append(',').append(s.anomaly() ? 1 : 0)
             .append(',').append(s.warmingUp() ? 1 : 0);
       }
       w.write(line.append('\n').toString());

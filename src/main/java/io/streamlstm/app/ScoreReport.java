@@ -2,13 +2,16 @@ package io.streamlstm.app;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamlstm.detect.Explanation;
 import io.streamlstm.detect.Score;
+import io.streamlstm.detect.nab.NabWindows;
 import io.streamlstm.streams.Timestamps;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
@@ -16,7 +19,8 @@ import java.util.function.ToDoubleFunction;
  * The {@code score --report} page: one self-contained HTML file drawn by the live page's own charts. The
  * chart library, the chart script and the style are inlined and the scores embedded as JSON, so it opens
  * offline, from a file. Per channel: the series, the expected band and the anomalies; below them the
- * surprise −log10(1 − likelihood) against the alarm level; then a table of the anomalies.
+ * surprise −log10(1 − likelihood) against the alarm level; then a table of the anomalies, each with its
+ * surprise, the evidence that raised it, how far off it was and the reference band it was judged against.
  */
 final class ScoreReport {
 
@@ -28,8 +32,12 @@ final class ScoreReport {
 
   private ScoreReport() {}
 
-  /** The page for {@code series} and its scores ({@code null} where a row was refused). */
-  static String html(SeriesCsv.Series series, Score[] scores, String modelVersion, double threshold) {
+  /**
+   * The page for {@code series} and its scores ({@code null} where a row was refused), with labelled
+   * {@code windows} (may be empty) shaded behind the series.
+   */
+  static String html(SeriesCsv.Series series, Score[] scores, String modelVersion, double threshold,
+      List<NabWindows.TimeWindow> windows) {
     int anomalies = 0;
     int warming = 0;
     int refused = 0;
@@ -63,7 +71,7 @@ final class ScoreReport {
     anomalyTable(page, series, scores);
     // "</" inside a script element would end it: JSON may write it as "<\/" instead.
     page.append("</main>\n<script type=\"application/json\" id=\"report-data\">")
-        .append(data(series, scores, threshold).replace("</", "<\\/")).append("</script>\n<script>\n")
+        .append(data(series, scores, threshold, windows).replace("</", "<\\/")).append("</script>\n<script>\n")
         .append(resource(UPLOT + "uPlot.iife.min.js")).append("\n</script>\n<script>\n")
         .append(resource(WEB + "charts.js")).append("\n</script>\n<script>\n")
         .append(resource(WEB + "report.js")).append("\n</script>\n</body></html>\n");
@@ -72,9 +80,11 @@ final class ScoreReport {
 
   /**
    * What the charts draw: times, and per channel the readings, the band and expected value (none while
-   * warming up: the first bands of a fresh state can be huge) and the anomalies; the likelihood of each row.
+   * warming up: the first bands of a fresh state can be huge) and the anomalies; the likelihood of each row, and
+   * the reason of each anomaly; the labelled windows.
    */
-  private static String data(SeriesCsv.Series series, Score[] scores, double threshold) {
+  private static String data(SeriesCsv.Series series, Score[] scores, double threshold,
+      List<NabWindows.TimeWindow> windows) {
     StringWriter out = new StringWriter();
     try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
       g.writeStartObject();
@@ -102,6 +112,20 @@ final class ScoreReport {
       g.writeEndArray();
       g.writeArrayFieldStart("likelihood");
       for (Score s : scores) number(g, s == null ? Double.NaN : s.likelihood());
+      g.writeEndArray();
+      g.writeArrayFieldStart("reason");
+      for (Score s : scores) {
+        if (s != null && s.anomaly()) g.writeString(s.explanation().reason().name());
+        else g.writeNull();
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("windows");
+      for (NabWindows.TimeWindow w : windows) {
+        g.writeStartArray();
+        g.writeNumber(w.start());
+        g.writeNumber(w.end());
+        g.writeEndArray();
+      }
       g.writeEndArray();
       g.writeEndObject();
     } catch (IOException e) {
@@ -147,7 +171,12 @@ final class ScoreReport {
         rows.append("<td class=\"num\">").append(text(s.values()[c])).append("</td><td class=\"num\">")
             .append(text(s.expected()[c])).append("</td>");
       }
-      rows.append("<td class=\"num\">").append(text(s.likelihood())).append("</td></tr>\n");
+      Explanation why = s.explanation();
+      rows.append("<td class=\"num\">").append(text(s.surprise())).append("</td><td>").append(why.reason())
+          .append(series.channels().length > 1 ? " (" + escape(why.channel()) + ")" : "")
+          .append("</td><td class=\"num\">").append(String.format(Locale.ROOT, "%+.1f", why.deviation()))
+          .append("</td><td class=\"num\">").append(text(why.lower())).append(" – ").append(text(why.upper()))
+          .append("</td></tr>\n");
     }
     if (total == 0) {
       page.append("<h2>No anomalies</h2>\n");
@@ -158,7 +187,8 @@ final class ScoreReport {
     for (String ch : series.channels()) {
       page.append("<th class=\"num\">").append(escape(ch)).append("</th><th class=\"num\">expected</th>");
     }
-    page.append("<th class=\"num\">likelihood</th></tr></thead><tbody>\n").append(rows).append("</tbody></table>\n");
+    page.append("<th class=\"num\">surprise</th><th>reason</th><th class=\"num\">deviation</th>"
+        + "<th class=\"num\">reference band</th></tr></thead><tbody>\n").append(rows).append("</tbody></table>\n");
   }
 
   private static String resource(String name) {

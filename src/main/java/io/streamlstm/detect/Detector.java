@@ -1,6 +1,7 @@
 package io.streamlstm.detect;
 
 import io.streamlstm.lstm.Model;
+import io.streamlstm.lstm.StepKernel;
 import io.streamlstm.lstm.StepKernels;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -11,10 +12,12 @@ import java.util.Arrays;
  *   z_t   = clip((x_t - m_{t-1}) / s_{t-1})         normalised with the statistics before it
  *   e_t   = (z_t - μ_t) / σ_t                       error against the prediction made at t-1
  *   p_t   = AnomalyLikelihood(e_t)                  upper tail probability of the recent errors
- *   μ_{t+1}, σ_{t+1} = LSTM step(h, C, z_t)         the prediction for the next reading
+ *   μ_{t+1}, σ_{t+1} = LSTM step(h, C, z_t)         the prediction for the next reading, adapted to this
+ *                                                   sensor by its own readout ({@link AdaptivePredictor})
  * </pre>
- * and the likelihood is 1 - combine(p_t over channels). A model reading one channel runs once per channel,
- * each with its own h and C; a model reading k channels runs once over all of them.
+ * and the likelihood is 1 - combine(p_t over channels), with the evidence that decided it as the score's
+ * {@link Explanation}. A model reading one channel runs once per channel, each with its own h and C (and
+ * readout); a model reading k channels runs once over all of them.
  *
  * <p>Not thread-safe (holds the predictor's scratch): one instance per stream thread.
  */
@@ -39,7 +42,12 @@ public final class Detector {
   private double[] tails = new double[1];
 
   public Detector(Model model, DetectorConfig config) {
-    this(model, Predictor.of(StepKernels.create(model.network())), config);
+    this(model, predictor(StepKernels.create(model.network())), config);
+  }
+
+  /** The network adapted to each sensor ({@link AdaptivePredictor}) where it reads one channel; else as it is. */
+  private static Predictor predictor(StepKernel network) {
+    return network.architecture().inputSize() == 1 ? new AdaptivePredictor(network) : Predictor.of(network);
   }
 
   /**

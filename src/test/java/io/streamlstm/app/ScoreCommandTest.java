@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamlstm.detect.Explanation;
 import io.streamlstm.lstm.Architecture;
 import io.streamlstm.lstm.CellType;
 import io.streamlstm.lstm.ModelFile;
@@ -78,20 +79,24 @@ class ScoreCommandTest {
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("scored 2000 readings"), r.out());
     List<String> lines = Files.readAllLines(out);
-    assertEquals("timestamp,value,expected,lower,upper,likelihood,anomaly,warming_up", lines.get(0));
+    assertEquals("timestamp,value,expected,lower,upper,likelihood,surprise,reason,anomaly,warming_up", lines.get(0));
     assertEquals(2001, lines.size());
     assertTrue(lines.get(1).startsWith("2014-02-14T14:30:00Z,"), lines.get(1));
-    assertTrue(lines.get(1).endsWith(",0.0,0,1"), "first row is warming up: " + lines.get(1));
+    assertTrue(lines.get(1).endsWith(",0.0,0.0,NONE,0,1"), "first row is warming up: " + lines.get(1));
     boolean burstFlagged = false;
-    for (int t = 1500; t < 1506; t++) burstFlagged |= lines.get(t + 1).split(",")[6].equals("1");
+    for (int t = 1500; t < 1506; t++) burstFlagged |= lines.get(t + 1).split(",")[8].equals("1");
     assertTrue(burstFlagged, "the burst at row 1500 is flagged");
     for (String line : lines.subList(1, lines.size())) {
       String[] cells = line.split(",", -1);
-      assertEquals(8, cells.length, line);
+      assertEquals(10, cells.length, line);
       double lower = Double.parseDouble(cells[3]);
       double upper = Double.parseDouble(cells[4]);
       double likelihood = Double.parseDouble(cells[5]);
+      double surprise = Double.parseDouble(cells[6]);
       assertTrue(lower <= upper && likelihood >= 0 && likelihood <= 1, line);
+      // likelihood = 1 − 10^−surprise
+      assertEquals(likelihood, surprise == 0 ? 0 : 1 - Math.pow(10, -surprise), 1e-9, line);
+      Explanation.Reason.valueOf(cells[7]);
     }
 
     String html = Files.readString(report);
@@ -112,9 +117,9 @@ class ScoreCommandTest {
       String[] cells = lines.get(t + 1).split(",");
       assertEquals(Double.parseDouble(cells[1]), channel.get("value").get(t).asDouble(), "row " + t);
       assertEquals(Double.parseDouble(cells[5]), data.get("likelihood").get(t).asDouble(), "row " + t);
-      if (cells[6].equals("1")) flagged++;
+      if (cells[8].equals("1")) flagged++;
       if (channel.get("anomaly").get(t).asBoolean()) marked++;
-      if (cells[7].equals("1")) assertTrue(channel.get("expected").get(t).isNull(), "no band while warming up");
+      if (cells[9].equals("1")) assertTrue(channel.get("expected").get(t).isNull(), "no band while warming up");
     }
     assertTrue(flagged > 0);
     assertEquals(flagged, marked, "every anomaly marked");
@@ -129,8 +134,8 @@ class ScoreCommandTest {
     assertEquals(0, r.exit(), r.err());
     List<String> lines = Files.readAllLines(out);
     assertEquals("timestamp,value_cpu,expected_cpu,lower_cpu,upper_cpu,share_cpu,"
-        + "value_mem,expected_mem,lower_mem,upper_mem,share_mem,likelihood,anomaly,warming_up", lines.get(0));
-    assertEquals(14, lines.get(20).split(",").length);
+        + "value_mem,expected_mem,lower_mem,upper_mem,share_mem,likelihood,surprise,reason,anomaly,warming_up", lines.get(0));
+    assertEquals(16, lines.get(20).split(",").length);
     assertTrue(lines.get(20).endsWith(",0"), "warm-up of 10 is over: " + lines.get(20));
   }
 
@@ -144,8 +149,8 @@ class ScoreCommandTest {
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("2 rows refused, first: row 3: NOT_FINITE"), r.out());
     List<String> lines = Files.readAllLines(out);
-    assertEquals("2020-01-01T00:05:00Z,NaN,,,,,,", lines.get(2));
-    assertEquals("2020-01-01T00:01:00Z,3.0,,,,,,", lines.get(4));
+    assertEquals("2020-01-01T00:05:00Z,NaN,,,,,,,,", lines.get(2));
+    assertEquals("2020-01-01T00:01:00Z,3.0,,,,,,,,", lines.get(4));
   }
 
   @Test

@@ -293,8 +293,10 @@ class DetectorTest {
     for (int t = 2000; t < 3000; t++) {
       assertEquals("model-b", continued[t].modelVersion());
       assertFalse(continued[t].anomaly(), "t=" + t);
-      // h and C replayed from the 16 recent readings (held as floats) agree with a state that saw everything, within 5 % of the noise.
-      assertEquals(reference[t].expected()[0], continued[t].expected()[0], 0.01, "t=" + t);
+      // h and C are replayed from the 16 recent readings, but the sensor's readout of the new network (its h
+      // features are another model's) learns afresh: the forecasts stay within five noise σ (0.2) of a state
+      // that saw everything, and come back within half of one as the readout relearns.
+      assertEquals(reference[t].expected()[0], continued[t].expected()[0], t < 2900 ? 1.0 : 0.1, "t=" + t);
     }
   }
 
@@ -351,6 +353,7 @@ class DetectorTest {
     SensorState state = small.newState();
     for (int t = 0; t < 50; t++) accept(small, state, Reading.single(START + t * STEP, t % 7));
     accept(large, state, Reading.single(START + 50 * STEP, 3));
-    assertEquals(2 * 2 * 16, state.recurrent[0].length);
+    // h and C of two layers of 16, then the sensor's readout: 16 + 2 weights and 4 statistics.
+    assertEquals(2 * 2 * 16 + 18 + 4, state.recurrent[0].length);
   }
 }

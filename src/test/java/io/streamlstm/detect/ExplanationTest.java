@@ -24,7 +24,10 @@ class ExplanationTest {
 
   @Test
   void aSpikeIsASuddenErrorJudgedAgainstTheNetworksBand() {
-    double[] series = TestSeries.noisyCycle(3000, 50, 0, 1, 21);
+    // A random walk: each step is predictable from the last reading, while its level and hour of day are not.
+    double[] series = new double[3000];
+    java.util.SplittableRandom random = new java.util.SplittableRandom(21);
+    for (int t = 1; t < series.length; t++) series[t] = series[t - 1] + TestSeries.gaussian(random);
     series[2500] += 12;
     Score spike = scoreAll(series)[2500];
     Explanation why = spike.explanation();

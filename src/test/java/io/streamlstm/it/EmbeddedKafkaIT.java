@@ -1,5 +1,6 @@
 package io.streamlstm.it;
 
+import io.streamlstm.app.soak.JavaProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -3,22 +3,14 @@ package io.streamlstm.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.streamlstm.app.Main;
+import io.streamlstm.app.soak.ServiceProcess;
 import io.streamlstm.detect.simulation.SimulatedReading;
-import java.io.IOException;
-import java.io.Writer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(KafkaExtension.class)
 class FailoverIT {
 
-  private static final Pattern HTTP_PORT = Pattern.compile("https?://[^:/\\s]+:(\\d+)/");
   private static final int SENSORS = 8;
   private static final int PER_SENSOR = 400;
   private static final double RATE = 400; // readings/s: 8 s of streaming, the kill lands in the middle
@@ -48,10 +39,8 @@ class FailoverIT {
     ScoringRun run = new ScoringRun("failover");
     kafka.createTopics(4, run.readings, run.scores, run.anomalies, run.deadLetters);
 
-    try (JavaProcess survivor = startInstance(run, kafka, dir, "a");
-        JavaProcess victim = startInstance(run, kafka, dir, "b")) {
-      awaitReady(survivor);
-      awaitReady(victim);
+    try (ServiceProcess survivor = startInstance(run, kafka, dir, "a");
+        ServiceProcess victim = startInstance(run, kafka, dir, "b")) {
 
       List<String> sendFailures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
       try (KafkaProducer<String, byte[]> producer = Clients.producer(kafka.bootstrapServers())) {
@@ -103,40 +92,11 @@ class FailoverIT {
   }
 
   /** A service JVM as deployed: {@code streamlstm run --config FILE}, its own state directory. */
-  private static JavaProcess startInstance(ScoringRun run, TestKafka kafka, Path dir, String name) throws IOException {
-    Properties config = new Properties();
-    config.putAll(run.config(kafka.bootstrapServers(), Files.createDirectories(dir.resolve(name)), 4));
-    // Notice the dead instance within seconds, not the default 45 s; and abort its open transaction soon.
-    config.put("session.timeout.ms", "3000");
-    config.put("heartbeat.interval.ms", "500");
-    config.put("producer.transaction.timeout.ms", "5000");
-    Path file = dir.resolve(name + ".properties");
-    try (Writer out = Files.newBufferedWriter(file)) {
-      config.store(out, "failover instance " + name);
-    }
-    return JavaProcess.start(Main.class,
-        List.of("--add-modules", "jdk.incubator.vector", "-Xmx384m", "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn"),
-        "run", "--config", file.toString(), "--http-port", "0");
-  }
-
-  private static void awaitReady(JavaProcess instance) throws Exception {
-    String line = instance.awaitLine(l -> HTTP_PORT.matcher(l).find(), Duration.ofSeconds(90));
-    Matcher m = HTTP_PORT.matcher(line);
-    assertTrue(m.find());
-    URI ready = URI.create("http://127.0.0.1:" + m.group(1) + "/ready");
-    HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (true) {
-      try {
-        if (http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // the endpoint is not listening yet
-      }
-      assertTrue(System.nanoTime() < deadline, "instance not ready within 90 s:\n" + String.join("\n", instance.lines()));
-      Thread.sleep(200);
-    }
+  private static ServiceProcess startInstance(ScoringRun run, TestKafka kafka, Path dir, String name) throws Exception {
+    Map<String, String> config = new LinkedHashMap<>(
+        run.config(kafka.bootstrapServers(), Files.createDirectories(dir.resolve(name)), 4));
+    config.putAll(ServiceProcess.QUICK_FAILURE_DETECTION);
+    return ServiceProcess.start(config, dir.resolve(name + ".properties"), "384m");
   }
 
   /** Input records whose processing the instances have committed so far. */

@@ -171,6 +171,9 @@ class LivePageIT {
     browser.get(url + "#/sensor/" + SPIKED);
     awaitState("points", PER_SENSOR);
     assertEquals(flagged, state("anomalyMarkers"), "one marker per reading the detector flagged");
+    assertTrue(((List<?>) js("return window.liveState.anomalyReasons;"))
+            .contains(offline.get(ScoringRun.at(SPIKED, START + SPIKE_AT * STEP)).explanation().reason().name()),
+        "the spike's marker is named by its reason");
     assertEquals(2, browser.findElements(By.cssSelector(".uplot canvas")).size(), "readings and surprise charts");
     assertTrue(browser.findElement(By.id("sensor-facts")).getText().contains(flagged + " flagged"),
         browser.findElement(By.id("sensor-facts")).getText());
@@ -220,14 +223,21 @@ class LivePageIT {
     Path input = Files.writeString(stateDir.resolve(SPIKED + ".csv"), csv);
     Path scores = stateDir.resolve(SPIKED + "-scores.csv");
     Path report = stateDir.resolve(SPIKED + ".html");
+    // A labelled window around the spike, in NAB's layout, keyed by the input file's name.
+    String from = Timestamps.format(START + (SPIKE_AT - 15) * STEP).replace("Z", "");
+    String to = Timestamps.format(START + (SPIKE_AT + 15) * STEP).replace("Z", "");
+    Path labels = Files.writeString(stateDir.resolve("labels.json"),
+        "{\"" + SPIKED + ".csv\": [[\"" + from + "\", \"" + to + "\"]]}");
     assertEquals(0, Main.commandLine().execute("score", "--input", input.toString(), "--out", scores.toString(),
-        "--report", report.toString()));
-    long flagged = Files.readAllLines(scores).stream().skip(1).filter(line -> line.split(",")[6].equals("1")).count();
+        "--report", report.toString(), "--labels", labels.toString()));
+    long flagged = Files.readAllLines(scores).stream().skip(1).filter(line -> line.split(",")[8].equals("1")).count();
     assertTrue(flagged > 0, "the spike is flagged offline too");
 
     browser.get(report.toUri().toString());
     new WebDriverWait(browser, WAIT).until(b -> js("return window.reportState !== undefined;").equals(Boolean.TRUE));
     assertEquals(flagged, state("anomalyMarkers"), "one marker per flagged row, drawn from the file alone");
+    assertEquals(flagged, state("reasons"), "each named by its reason");
+    assertEquals(1, state("windows"), "the labelled window shaded");
     assertEquals(2, browser.findElements(By.cssSelector(".uplot canvas")).size(), "readings and surprise charts");
     screenshot("report");
   }

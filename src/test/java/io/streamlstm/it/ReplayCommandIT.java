@@ -96,7 +96,7 @@ class ReplayCommandIT {
     assertEquals(liveBySensor, replayedBySensor);
 
     final List<String> lines = Files.readAllLines(csv);
-    assertEquals("sensor,timestamp,channel,value,expected,lower,upper,likelihood,anomaly,warmingUp,modelVersion",
+    assertEquals("sensor,timestamp,channel,value,expected,lower,upper,likelihood,surprise,reason,anomaly,warmingUp,modelVersion",
         lines.get(0));
     assertEquals(readings.size(), lines.size() - 1, "one row per scored reading; the bad record is refused");
     final Map<String, JsonNode> byReading = new HashMap<>();
@@ -112,8 +112,10 @@ class ReplayCommandIT {
       assertBits(score.get("lower"), cells[5], line);
       assertBits(score.get("upper"), cells[6], line);
       assertBits(score.get("likelihood"), cells[7], line);
-      assertEquals(score.get("anomaly").asText(), cells[8], line);
-      assertEquals(published.version(), cells[10], line);
+      assertBits(score.get("surprise"), cells[8], line);
+      assertEquals(score.get("reason").asText(), cells[9], line);
+      assertEquals(score.get("anomaly").asText(), cells[10], line);
+      assertEquals(published.version(), cells[12], line);
       assertEquals(published.version(), score.get("modelVersion").asText(), line);
     }
     for (int sensor = 0; sensor < 4; sensor++) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamlstm.detect.Explanation;
 import io.streamlstm.streams.Timestamps;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -107,7 +108,17 @@ final class LiveView {
         score.path("likelihood").asDouble(),
         score.path("surprise").asDouble(),
         score.path("anomaly").asBoolean(),
+        reason(score.path("reason").asText()),
         score.path("warmingUp").asBoolean());
+  }
+
+  /** The score's reason; NONE for a score without one (written before scores explained themselves). */
+  private static Explanation.Reason reason(String name) {
+    try {
+      return Explanation.Reason.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      return Explanation.Reason.NONE;
+    }
   }
 
   /** {@code score.field}, or {@code score.field.channel} for a multi-channel score; null (JSON's "no number") is NaN. */
@@ -212,6 +223,12 @@ final class LiveView {
       writeColumn(g, "surprise", c.surprise());
       g.writeArrayFieldStart("anomaly");
       for (boolean a : c.anomaly()) g.writeBoolean(a);
+      g.writeEndArray();
+      g.writeArrayFieldStart("reason");
+      for (byte r : c.reason()) {
+        if (r < 0) g.writeNull();
+        else g.writeString(Explanation.Reason.values()[r].name());
+      }
       g.writeEndArray();
       g.writeEndObject();
     });

@@ -1,5 +1,6 @@
 package io.streamlstm.app.web;
 
+import io.streamlstm.detect.Explanation;
 import java.util.Arrays;
 
 /**
@@ -21,6 +22,8 @@ final class SensorHistory {
   private float[] upper = new float[0];
   private float[] surprise = new float[0];
   private boolean[] anomaly = new boolean[0];
+  /** The reason of each anomaly (its {@link Explanation.Reason} ordinal), −1 for a reading not flagged. */
+  private byte[] reason = new byte[0];
   /** Index of the oldest point once the ring is full; points are in arrival order from there. */
   private int start;
   private int size;
@@ -32,7 +35,7 @@ final class SensorHistory {
 
   /** One score as the page shows it; numbers not yet known (nothing predicted) are NaN. */
   record Point(long timestampMillis, double value, double expected, double lower, double upper, double likelihood,
-               double surprise, boolean anomaly, boolean warmingUp) {}
+               double surprise, boolean anomaly, Explanation.Reason reason, boolean warmingUp) {}
 
   SensorHistory(int capacity) {
     this.capacity = capacity;
@@ -53,6 +56,7 @@ final class SensorHistory {
     upper[at] = p.warmingUp() ? Float.NaN : (float) p.upper();
     surprise[at] = (float) p.surprise();
     anomaly[at] = p.anomaly();
+    reason[at] = p.anomaly() ? (byte) p.reason().ordinal() : -1;
     if (size < time.length) {
       size++;
     } else {
@@ -69,6 +73,7 @@ final class SensorHistory {
     upper = Arrays.copyOf(upper, newCapacity);
     surprise = Arrays.copyOf(surprise, newCapacity);
     anomaly = Arrays.copyOf(anomaly, newCapacity);
+    reason = Arrays.copyOf(reason, newCapacity);
   }
 
   int size() {
@@ -78,7 +83,7 @@ final class SensorHistory {
   /** The kept points, oldest first, column by column: what the chart library draws directly. */
   Columns columns() {
     final Columns c = new Columns(new long[size], new float[size], new float[size], new float[size], new float[size],
-        new float[size], new boolean[size]);
+        new float[size], new boolean[size], new byte[size]);
     for (int k = 0; k < size; k++) {
       final int at = (start + k) % time.length;
       c.time[k] = time[at];
@@ -88,11 +93,12 @@ final class SensorHistory {
       c.upper[k] = upper[at];
       c.surprise[k] = surprise[at];
       c.anomaly[k] = anomaly[at];
+      c.reason[k] = reason[at];
     }
     return c;
   }
 
   /** A copy of the ring, taken under the view's lock and written out after it. */
   record Columns(long[] time, float[] value, float[] expected, float[] lower, float[] upper, float[] surprise,
-                 boolean[] anomaly) {}
+                 boolean[] anomaly, byte[] reason) {}
 }

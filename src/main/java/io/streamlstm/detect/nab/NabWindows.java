@@ -58,6 +58,19 @@ public final class NabWindows {
   }
 
   /**
+   * The windows of the entry named {@code name}, or ending in {@code "/" + name} (a file given without its
+   * category); none when the labels do not name it.
+   */
+  public List<TimeWindow> named(String name) {
+    List<TimeWindow> exact = byFile.get(name);
+    if (exact != null) return exact;
+    for (Map.Entry<String, List<TimeWindow>> e : byFile.entrySet()) {
+      if (e.getKey().endsWith("/" + name)) return e.getValue();
+    }
+    return List.of();
+  }
+
+  /**
    * Row ranges {@code {left, right}} of {@code windows} in a file with these (ascending) row timestamps:
    * the first row at or after the start to the last row at or before the end.
    */

@@ -4,7 +4,7 @@
 
 const REFRESH_MS = 1000;
 const MAX_ROWS = 500; // the table shows this many of the sorted, filtered sensors: a big fleet stays responsive
-const liveState = window.liveState = { view: null, updates: 0, readings: 0, sensors: 0, points: 0, anomalyMarkers: 0, deadLetters: 0 };
+const liveState = window.liveState = { view: null, updates: 0, readings: 0, sensors: 0, points: 0, anomalyMarkers: 0, anomalyReasons: [], deadLetters: 0 };
 
 const $ = id => document.getElementById(id);
 const escapeHtml = s => String(s ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
@@ -111,7 +111,8 @@ async function refreshSensor(id) {
   if (data === null) return;
   if (!charts || charts.id !== id) charts = makeCharts(id, surpriseOf(data.anomalyThreshold));
   liveState.anomalyMarkers = StreamCharts.setValues(charts.value, charts.group, data.time, data.value, data.expected,
-      data.lower, data.upper, data.anomaly);
+      data.lower, data.upper, data.anomaly, data.reason, []);
+  liveState.anomalyReasons = data.reason.filter(r => r !== null);
   StreamCharts.setSurprise(charts.surprise, charts.group, data.time, data.surprise, charts.alarm);
   liveState.points = data.time.length;
   const latest = data.time.length - 1;

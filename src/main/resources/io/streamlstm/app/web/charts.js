@@ -1,5 +1,6 @@
 // The charts of one sensor, shared by the live page and the `score --report` page: readings against the
-// expected band with anomalies marked, and the surprise −log10(1 − likelihood) against the alarm level.
+// expected band with anomalies marked and named by their reason, labelled windows shaded (the report's
+// --labels), and the surprise −log10(1 − likelihood) against the alarm level.
 // Charts of one group zoom together; a zoom holds while data is replaced, a double-click lets go.
 "use strict";
 
@@ -29,6 +30,38 @@ window.StreamCharts = (() => {
     return chart;
   }
 
+  // What the detector's reasons are called beside a marker.
+  const reasonLabel = { SUDDEN_ERROR: "error", ERROR_RUN: "error run", LEVEL: "level",
+    LASTING_DEPARTURE: "lasting", ROUTINE: "routine", NONE: "" };
+
+  /** Labelled windows (chart.windows, [start, end] in seconds) as shaded spans behind the series. */
+  function shadeWindows(u) {
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.fillStyle = "rgba(245,158,11,.18)";
+    for (const [start, end] of u.windows || []) {
+      const left = Math.max(u.bbox.left, u.valToPos(start, "x", true));
+      const right = Math.min(u.bbox.left + u.bbox.width, u.valToPos(end, "x", true));
+      if (right > left) ctx.fillRect(left, u.bbox.top, Math.max(right - left, 2), u.bbox.height);
+    }
+    ctx.restore();
+  }
+
+  /** Each anomaly's reason (chart.reasons, aligned with the data) written beside its marker. */
+  function nameReasons(u) {
+    const ctx = u.ctx;
+    const reasons = u.reasons || [];
+    ctx.save();
+    ctx.fillStyle = "#991b1b";
+    ctx.font = `${Math.round(11 * devicePixelRatio)}px sans-serif`;
+    u.data[5].forEach((v, k) => {
+      if (v === null || v === undefined || !reasons[k]) return;
+      ctx.fillText(reasonLabel[reasons[k]] ?? reasons[k], u.valToPos(u.data[0][k], "x", true) + 6 * devicePixelRatio,
+          u.valToPos(v, "y", true) - 6 * devicePixelRatio);
+    });
+    ctx.restore();
+  }
+
   function valueChart(element, g, width, height) {
     return add(g, new uPlot({
       width, height, tzDate: utcDate, cursor: g.cursor,
@@ -44,7 +77,7 @@ window.StreamCharts = (() => {
       ],
       bands: [{ series: [3, 4], fill: "rgba(37,99,235,.12)" }],
       axes: [{}, { size: 60 }],
-      hooks: { setScale: [followZoom(g)] },
+      hooks: { setScale: [followZoom(g)], drawClear: [shadeWindows], draw: [nameReasons] },
     }, [[], [], [], [], [], []], element));
   }
 
@@ -62,9 +95,14 @@ window.StreamCharts = (() => {
     }, [[], [], []], element));
   }
 
-  /** Draws one sensor's points (times in ms); returns how many anomalies it marked. */
-  function setValues(chart, g, time, value, expected, lower, upper, anomaly) {
+  /**
+   * Draws one sensor's points (times in ms), each anomaly named by its reason (reasons aligned with time, null
+   * where none) and the labelled windows ([start, end] in ms) shaded; returns how many anomalies it marked.
+   */
+  function setValues(chart, g, time, value, expected, lower, upper, anomaly, reasons, windows) {
     const markers = value.map((v, k) => anomaly[k] ? v : null);
+    chart.reasons = reasons || [];
+    chart.windows = (windows || []).map(([start, end]) => [start / 1000, end / 1000]);
     chart.setData([time.map(t => t / 1000), value, expected, upper, lower, markers], !g.zoomed);
     return markers.filter(m => m !== null).length;
   }

@@ -1,4 +1,4 @@
-package io.streamlstm.it;
+package io.streamlstm.app.soak;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,16 +14,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A main class of this project run as its own JVM on the test classpath, so a test can kill it hard
- * ({@link #kill()} is SIGKILL: no shutdown hook, no commit, no flush). Output lines are kept for asserts.
+ * A main class of this project run as its own JVM on this JVM's classpath, so the crash soak and the tests
+ * can kill it hard ({@link #kill()} is SIGKILL: no shutdown hook, no commit, no flush). Output lines are
+ * kept, for asserts and for saying why a child failed.
  */
 public final class JavaProcess implements AutoCloseable {
 
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();
+  // A parent stopped by Ctrl-C or a failed test leaves no child JVM behind holding ports and state.
+  private final Thread killOnExit;
 
   private JavaProcess(Process process) {
     this.process = process;
+    this.killOnExit = new Thread(process::destroyForcibly, "kill-" + process.pid());
+    Runtime.getRuntime().addShutdownHook(killOnExit);
     Thread reader = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(
           new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -36,7 +41,7 @@ public final class JavaProcess implements AutoCloseable {
     reader.start();
   }
 
-  /** {@code java <jvmOptions> -cp <test classpath> <mainClass> <args>}. */
+  /** {@code java <jvmOptions> -cp <this JVM's classpath> <mainClass> <args>}. */
   public static JavaProcess start(Class<?> mainClass, List<String> jvmOptions, String... args) {
     List<String> command = new ArrayList<>();
     command.add(java());
@@ -48,7 +53,7 @@ public final class JavaProcess implements AutoCloseable {
     return start(command);
   }
 
-  /** The java launcher of the JVM running the tests. */
+  /** The java launcher of this JVM. */
   public static String java() {
     return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
   }
@@ -63,6 +68,10 @@ public final class JavaProcess implements AutoCloseable {
 
   public long pid() {
     return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   public List<String> lines() {
@@ -94,6 +103,7 @@ public final class JavaProcess implements AutoCloseable {
   public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
+    forgetOnExit();
   }
 
   /** SIGTERM, then SIGKILL if it does not stop in time. */
@@ -101,5 +111,14 @@ public final class JavaProcess implements AutoCloseable {
   public void close() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) kill();
+    forgetOnExit();
+  }
+
+  private void forgetOnExit() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(killOnExit);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs anyway, on a process already gone
+    }
   }
 }

@@ -1,0 +1,119 @@
+package io.streamlstm.detect;
+
+import io.streamlstm.lstm.Architecture;
+import io.streamlstm.lstm.StepKernel;
+
+/**
+ * The shared network's forecast, adapted to one sensor. The network's weights are the same for every sensor;
+ * what it cannot know is how this sensor departs from the series it was trained on. So each sensor keeps, in
+ * its own recurrent state, a small readout learned online from its own readings:
+ * <pre>
+ *   φ_t = [h_t, x_t, 1]                          the network's top hidden state, the reading, a bias
+ *   μ_t = μnet_t + w·φ_t                         the network's mean, corrected for this sensor
+ *   r   = x_{t+1} − μ_t                          the error, once the next reading is in
+ *   w  += η · r · φ_t / (1 + |φ_t|²)             normalised least mean squares: step size free of the scale of φ
+ *   v   = EWMA(r²), half-life {@link #SIGMA_HALF_LIFE}   σ_t = √v: how well this sensor is predicted lately
+ * </pre>
+ * σ is the sensor's own recent prediction error, not the network's: the network's σ is learned across all its
+ * training series and says little of how predictable this sensor is now. While the readout has seen fewer
+ * than {@link #OWN_SIGMA_AFTER} errors, σ is the network's.
+ *
+ * <p>State per lane, after the network's h and C: the readout's {@code H + 2} weights, the network's last mean,
+ * the last reading, the mean square error, and the errors counted (up to {@link #COUNT_CAP}). All floats, narrowed at update, so
+ * a state through its binary form scores bit for bit as one kept in memory. One-channel models only (the
+ * shipped kind): a model reading several channels at once forecasts with its network alone.
+ */
+public final class AdaptivePredictor implements Predictor {
+
+  /** NLMS step size: a tenth of the way to this error per reading, adapted in some tens of readings. */
+  static final double ETA = 0.1;
+  /** Half-life, in readings, of the mean square error that gives σ. */
+  static final double SIGMA_HALF_LIFE = 20;
+  /** Errors the readout has seen before σ is its own. */
+  static final int OWN_SIGMA_AFTER = 10;
+  static final float SIGMA_MIN = 0.01f;
+  /** Where the error count stops: far beyond any weight it sets (max(1/n, α)), and exact as a float. */
+  static final float COUNT_CAP = 1e6f;
+
+  private static final double ALPHA = AnomalyLikelihood.alpha(SIGMA_HALF_LIFE);
+
+  private final StepKernel network;
+  private final int hidden;
+  private final int topHiddenAt;
+  private final int features;
+  private final int weightsAt;
+  private final int networkMeanAt;
+  private final int lastReadingAt;
+  private final int meanSquareAt;
+  private final int countAt;
+  // Scratch: the network's outputs and the features of a step (rebuilt from the state: one instance serves many sensors).
+  private final float[] networkMean = new float[1];
+  private final float[] networkSigma = new float[1];
+  private final double[] phi;
+
+  public AdaptivePredictor(StepKernel network) {
+    Architecture arch = network.architecture();
+    if (arch.inputSize() != 1) throw new IllegalArgumentException("a per-sensor readout needs a one-channel model");
+    this.network = network;
+    this.hidden = arch.hiddenSize();
+    this.topHiddenAt = (arch.layers() - 1) * 2 * hidden;
+    this.features = hidden + 2;
+    this.weightsAt = arch.stateSize();
+    this.networkMeanAt = weightsAt + features;
+    this.lastReadingAt = networkMeanAt + 1;
+    this.meanSquareAt = lastReadingAt + 1;
+    this.countAt = meanSquareAt + 1;
+    this.phi = new double[features];
+  }
+
+  @Override
+  public int inputSize() {
+    return 1;
+  }
+
+  @Override
+  public int stateSize() {
+    return countAt + 1;
+  }
+
+  @Override
+  public boolean step(float[] state, float[] x, float[] mean, float[] sigma) {
+    float count = state[countAt];
+    if (count > 0) learn(state, x[0], count);
+    if (!network.step(state, x, networkMean, networkSigma)) return false;
+    state[networkMeanAt] = networkMean[0];
+    state[lastReadingAt] = x[0];
+    state[countAt] = Math.min(count + 1, COUNT_CAP);
+    features(state, x[0]);
+    double mu = forecast(state);
+    double s = count < OWN_SIGMA_AFTER ? networkSigma[0] : Math.sqrt(state[meanSquareAt]);
+    mean[0] = (float) mu;
+    sigma[0] = (float) Math.max(s, SIGMA_MIN);
+    return Float.isFinite(mean[0]) && Float.isFinite(sigma[0]);
+  }
+
+  /** The error of the last forecast, now that {@code x} is in: one NLMS step and the mean square error. */
+  private void learn(float[] state, float x, float count) {
+    features(state, state[lastReadingAt]);
+    double error = x - forecast(state);
+    double norm = 1;
+    for (int j = 0; j < features; j++) norm += phi[j] * phi[j];
+    double step = ETA * error / norm;
+    for (int j = 0; j < features; j++) state[weightsAt + j] = SensorState.narrow(state[weightsAt + j] + step * phi[j]);
+    double weight = Math.max(1.0 / count, ALPHA);
+    state[meanSquareAt] = SensorState.narrow(state[meanSquareAt] + weight * (error * error - state[meanSquareAt]));
+  }
+
+  /** φ = [h, x, 1] of the state as the last step left it. */
+  private void features(float[] state, float x) {
+    for (int j = 0; j < hidden; j++) phi[j] = state[topHiddenAt + j];
+    phi[hidden] = x;
+    phi[hidden + 1] = 1;
+  }
+
+  private double forecast(float[] state) {
+    double mu = state[networkMeanAt];
+    for (int j = 0; j < features; j++) mu += state[weightsAt + j] * phi[j];
+    return mu;
+  }
+}
