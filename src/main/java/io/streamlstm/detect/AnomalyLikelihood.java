@@ -131,9 +131,13 @@ public final class AnomalyLikelihood {
    * are relative to the channel's origin and {@code bandSigmas} spreads wide.
    */
   Explanation explain(String channel, double origin, double bandSigmas, double expected, double lower, double upper) {
-    if (decidingTail >= Explanation.UNUSUAL_TAIL) return new Explanation(Explanation.Reason.NONE, channel, 0, expected, lower, upper);
+    if (decidingTail >= Explanation.UNUSUAL_TAIL) {
+      return new Explanation(Explanation.Reason.NONE, channel, 0, expected, lower, upper);
+    }
     Explanation.Reason reason = Explanation.Reason.values()[deciding];
-    if (deciding <= 1) return new Explanation(reason, channel, deviation[deciding], expected, lower, upper);
+    if (reason == Explanation.Reason.SUDDEN_ERROR || reason == Explanation.Reason.ERROR_RUN) {
+      return new Explanation(reason, channel, deviation[deciding], expected, lower, upper);
+    }
     double mean = origin + referenceMean[deciding];
     double halfBand = bandSigmas * referenceSpread[deciding];
     return new Explanation(reason, channel, deviation[deciding], mean, mean - halfBand, mean + halfBand);
