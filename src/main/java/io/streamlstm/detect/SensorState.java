@@ -162,7 +162,10 @@ public final class SensorState {
     return size + varSize(recentCapacity()) + varSize(recentCount);
   }
 
-  /** Writes the binary form into {@code out} from index 0, allocating nothing; returns its length. */
+  /**
+   * Writes the binary form into {@code out} from index 0, allocating no array (at most the buffer view over
+   * {@code out}, which escape analysis usually removes); returns its length.
+   */
   public int encodeInto(byte[] out) {
     ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
     b.put(MAGIC).put(FORMAT);
@@ -200,7 +203,8 @@ public final class SensorState {
 
   /**
    * Reads the binary form into {@code into}, reusing its arrays and strings where they fit (a sensor's
-   * state decoded into the same object reading after reading allocates nothing).
+   * state decoded into the same object reading after reading allocates no array or string, at most the buffer
+   * view over {@code bytes}, which escape analysis usually removes).
    *
    * @throws IllegalArgumentException with a clear message when the bytes are not a valid state; {@code
    *     into} is then partly overwritten and must not be used
