@@ -68,6 +68,7 @@ public final class AnomalyLikelihood {
   private final double[] deviation = new double[EVIDENCES];
   private final double[] referenceMean = new double[EVIDENCES];
   private final double[] referenceSpread = new double[EVIDENCES];
+  private final double[] dailyReference = new double[2];
   private int deciding;
   private double decidingTail;
 
@@ -104,11 +105,10 @@ public final class AnomalyLikelihood {
     double level = Math.log1p(Math.abs(zHistory));
     average(stats, at + LEVEL, level, weight);
     average(stats, at + EPISODE_LEVEL, level, Math.max(1.0 / n, episodeAlpha));
-    int slot = DailyProfile.slot(timestampMillis);
-    referenceMean[3] = stats[at + DAILY + 2 * slot];
-    referenceSpread[3] = DailyProfile.spread(stats, at + DAILY + 2 * slot, scale);
-    double daily = DailyProfile.deviation(
-        stats, at + DAILY, slotCounts, c * DailyProfile.SLOTS, value, scale, timestampMillis, gapMillis);
+    double daily = DailyProfile.deviation(stats, at + DAILY, slotCounts, c * DailyProfile.SLOTS, value, scale,
+        timestampMillis, gapMillis, dailyReference);
+    referenceMean[3] = dailyReference[0];
+    referenceSpread[3] = dailyReference[1];
     surprise[0] = Math.log1p(Math.abs(error));
     surprise[1] = Math.log1p(Math.sqrt(stats[at + MEAN_SQUARE]));
     surprise[2] = stats[at + LEVEL];

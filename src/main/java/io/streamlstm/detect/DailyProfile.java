@@ -39,14 +39,17 @@ final class DailyProfile {
   /**
    * The deviation of {@code value} (relative to the channel's origin) from its slot's mean in slot spreads
    * (0 while the slot settles), then folds the value into the slot. {@code scale} is the sensor's overall
-   * spread, for the floor; {@code gapMillis} the time since the sensor's reading before.
+   * spread, for the floor; {@code gapMillis} the time since the sensor's reading before. The slot's mean and
+   * spread before the fold go to {@code reference[0..1]}, the reference an explanation names.
    */
   static double deviation(float[] stats, int at, byte[] seen, int slotsAt, double value, double scale,
-      long timestampMillis, long gapMillis) {
+      long timestampMillis, long gapMillis, double[] reference) {
     int slot = slot(timestampMillis);
     int s = at + 2 * slot;
     int count = Byte.toUnsignedInt(seen[slotsAt + slot]);
-    double deviation = count >= SETTLE ? (value - stats[s]) / spread(stats, s, scale) : 0;
+    reference[0] = stats[s];
+    reference[1] = spread(stats, s, scale);
+    double deviation = count >= SETTLE ? (value - reference[0]) / reference[1] : 0;
     seen[slotsAt + slot] = (byte) Math.min(SATURATED, count + 1);
     double weight = Math.max(1.0 / (count + 1), forgetting(gapMillis));
     AnomalyLikelihood.foldIn(stats, s, value, weight);
@@ -54,12 +57,12 @@ final class DailyProfile {
   }
 
   /** The hour-of-day slot (UTC) of a time. */
-  static int slot(long timestampMillis) {
+  private static int slot(long timestampMillis) {
     return (int) (Math.floorMod(timestampMillis, MILLIS_PER_DAY) * SLOTS / MILLIS_PER_DAY);
   }
 
   /** The spread of the slot whose mean is at {@code stats[s]}, at least the floor relative to {@code scale}. */
-  static double spread(float[] stats, int s, double scale) {
+  private static double spread(float[] stats, int s, double scale) {
     return Math.max(Math.sqrt(stats[s + 1]), RELATIVE_SPREAD_FLOOR * scale);
   }
 

@@ -15,16 +15,16 @@ class DailyProfileTest {
     // Three days of hourly readings equal to the hour: every slot settles at mean h, variance 0.
     for (int day = 0; day < 3; day++) {
       for (int h = 0; h < 24; h++) {
-        assertEquals(0, DailyProfile.deviation(stats, 0, seen, 0, h, 10, (day * 24L + h) * HOUR, HOUR), "settling");
+        assertEquals(0, DailyProfile.deviation(stats, 0, seen, 0, h, 10, (day * 24L + h) * HOUR, HOUR, new double[2]), "settling");
       }
     }
     long fourthDay = 3 * 24 * HOUR;
     // As usual for 05:00: no deviation.
-    assertEquals(0, DailyProfile.deviation(stats, 0, seen, 0, 5, 10, fourthDay + 5 * HOUR, HOUR), 1e-12);
+    assertEquals(0, DailyProfile.deviation(stats, 0, seen, 0, 5, 10, fourthDay + 5 * HOUR, HOUR, new double[2]), 1e-12);
     // One unit above 06:00's usual 6, with the spread at its floor 0.05 * 10 = 0.5: 2 spreads.
-    assertEquals(2, DailyProfile.deviation(stats, 0, seen, 0, 7, 10, fourthDay + 6 * HOUR, HOUR), 1e-12);
+    assertEquals(2, DailyProfile.deviation(stats, 0, seen, 0, 7, 10, fourthDay + 6 * HOUR, HOUR, new double[2]), 1e-12);
     // 18:00's usual value at 07:00 is far off for 07:00: (18 - 7) / 0.5 = 22 spreads.
-    assertEquals(22, DailyProfile.deviation(stats, 0, seen, 0, 18, 10, fourthDay + 7 * HOUR + 59 * 60_000L, HOUR), 1e-12);
+    assertEquals(22, DailyProfile.deviation(stats, 0, seen, 0, 18, 10, fourthDay + 7 * HOUR + 59 * 60_000L, HOUR, new double[2]), 1e-12);
   }
 
   /** One channel's daily profile. */
@@ -34,7 +34,7 @@ class DailyProfileTest {
     }
 
     double read(double value, double scale, long timestampMillis, long gapMillis) {
-      return DailyProfile.deviation(stats, 0, seen, 0, value, scale, timestampMillis, gapMillis);
+      return DailyProfile.deviation(stats, 0, seen, 0, value, scale, timestampMillis, gapMillis, new double[2]);
     }
   }
 
