@@ -2,6 +2,7 @@ package io.streamlstm.app;
 
 import io.streamlstm.detect.DetectorConfig;
 import io.streamlstm.streams.EpisodeSettings;
+import io.streamlstm.streams.ModelRoutes;
 import io.streamlstm.streams.ScoringTopology;
 import io.streamlstm.streams.StreamSettings;
 import java.io.IOException;
@@ -48,6 +49,8 @@ public record AppConfig(
   public static final String DLQ_TOPIC = "streamlstm.dlq.topic";
   public static final String MODEL_TOPIC = "streamlstm.model.topic";
   public static final String MODEL_NAME = "streamlstm.model.name";
+  /** Sensor-id globs to model names, {@code pump-*=pumps,valve-*=valves}: the first match wins, the rest get MODEL_NAME. */
+  public static final String MODEL_ROUTES = "streamlstm.model.routes";
   /** A model file used while the model topic holds none; without it, the shipped default. */
   public static final String MODEL_FILE = "streamlstm.model.file";
   /** Create missing topics at start (the model topic compacted); off where topics are managed elsewhere. */
@@ -73,7 +76,7 @@ public record AppConfig(
   public static final String SILENCE_MINIMUM = "streamlstm.silence.minimum";
 
   public static final List<String> KEYS = List.of(INPUT_TOPIC, SCORES_TOPIC, ANOMALIES_TOPIC, DLQ_TOPIC,
-      MODEL_TOPIC, MODEL_NAME, MODEL_FILE, CREATE_TOPICS, TOPIC_PARTITIONS, FUTURE_TOLERANCE, STATE_TTL, PAGE_SENSORS,
+      MODEL_TOPIC, MODEL_NAME, MODEL_ROUTES, MODEL_FILE, CREATE_TOPICS, TOPIC_PARTITIONS, FUTURE_TOLERANCE, STATE_TTL, PAGE_SENSORS,
       PAGE_POINTS, EPISODE_UPDATE_EVERY, EPISODE_CLOSE_AFTER, SILENCE_FACTOR, SILENCE_MINIMUM);
 
   private static final String DETECTOR_PREFIX = "detector.";
@@ -127,7 +130,8 @@ public record AppConfig(
             readings(EPISODE_CLOSE_AFTER, own, defaults.episodes().closeAfter())),
         defaults.silence().withFactorAndMinimum(
             own.containsKey(SILENCE_FACTOR) ? parseInt(SILENCE_FACTOR, own.get(SILENCE_FACTOR)) : defaults.silence().factor(),
-            duration(SILENCE_MINIMUM, own, defaults.silence().minimum())));
+            duration(SILENCE_MINIMUM, own, defaults.silence().minimum())),
+        modelRoutes(own.get(MODEL_ROUTES)));
     final Path modelFile = own.containsKey(MODEL_FILE) ? Path.of(own.get(MODEL_FILE)) : null;
     return new AppConfig(settings, kafka, modelFile,
         Boolean.parseBoolean(own.getOrDefault(CREATE_TOPICS, "true")),
@@ -230,6 +234,14 @@ public record AppConfig(
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
           "bad value for " + key + ": '" + text + "' (an ISO-8601 duration such as P30D or PT12H)");
+    }
+  }
+
+  private static ModelRoutes modelRoutes(String text) {
+    try {
+      return ModelRoutes.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad value for " + MODEL_ROUTES + ": " + e.getMessage());
     }
   }
 

@@ -13,6 +13,7 @@ import io.streamlstm.detect.simulation.Simulation;
 import io.streamlstm.lstm.Model;
 import io.streamlstm.lstm.Models;
 import io.streamlstm.streams.EpisodeSettings;
+import io.streamlstm.streams.ModelRoutes;
 import io.streamlstm.streams.ScoreJson;
 import io.streamlstm.streams.ScoringObserver;
 import io.streamlstm.streams.SilenceSettings;
@@ -227,7 +228,7 @@ public final class BenchCommand implements Callable<Integer> {
       Outcome outcome = detector.process(state, Reading.single(r.timestampMillis(), r.value()));
       score = outcome.score();
     }
-    return new int[] {state.encode().length, ScoreJson.write("sensor-1234", score).length};
+    return new int[] {state.encode().length, ScoreJson.write("sensor-1234", StreamSettings.DEFAULT_MODEL_NAME, score).length};
   }
 
   // ---- latency: readings at a fixed rate, time until their score is committed ----
@@ -565,7 +566,7 @@ public final class BenchCommand implements Callable<Integer> {
   private StreamSettings settings(String input, String prefix) {
     return new StreamSettings(input, prefix + "-scores", prefix + "-anomalies", prefix + "-dlq", prefix + "-models",
         StreamSettings.DEFAULT_MODEL_NAME, DetectorConfig.defaults(), StreamSettings.DEFAULT_FUTURE_TOLERANCE,
-        StateExpiry.DEFAULT, EpisodeSettings.DEFAULT, SilenceSettings.DEFAULT);
+        StateExpiry.DEFAULT, EpisodeSettings.DEFAULT, SilenceSettings.DEFAULT, ModelRoutes.NONE);
   }
 
   private void ensureTopics(StreamSettings settings) {

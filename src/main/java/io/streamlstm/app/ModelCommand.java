@@ -1,7 +1,7 @@
 package io.streamlstm.app;
 
 import io.streamlstm.lstm.Model;
-import io.streamlstm.streams.ActiveModel;
+import io.streamlstm.streams.ActiveModels;
 import io.streamlstm.streams.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,6 +37,28 @@ public final class ModelCommand implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
+  /**
+   * Validates a model file as every service does on receipt (refused here rather than by all of them), and puts
+   * it on {@code modelTopic} (created compacted if missing) under {@code name}; returns the model. Services whose
+   * default model or a route is {@code name} switch to it without a restart. {@code train --publish} uses it too.
+   */
+  static Model publish(AppConfig config, String modelTopic, String name, byte[] modelFile, String source)
+      throws ExecutionException, InterruptedException {
+    final Model model = ActiveModels.validate(modelFile, source, config.settings().detector());
+    try (Admin admin = Admin.create(config.clientSettings(AdminClientConfig.configNames()))) {
+      Topics.create(admin, List.of(Topics.modelTopic(modelTopic)));
+    }
+    final Properties producerSettings = config.clientSettings(ProducerConfig.configNames());
+    producerSettings.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(producerSettings, new StringSerializer(), new ByteArraySerializer())) {
+      final RecordMetadata sent = producer.send(new ProducerRecord<>(modelTopic, name, modelFile)).get();
+      System.out.printf("published model %s as '%s' to %s (partition %d, offset %d)%n",
+          model.version(), name, modelTopic, sent.partition(), sent.offset());
+    }
+    return model;
+  }
+
   /** {@code streamlstm model publish FILE}: every running instance switches to it without a restart. */
   @Command(name = "publish", mixinStandardHelpOptions = true,
       description = "Validate a model file and publish it to the model topic; running services switch to it.")
@@ -51,7 +73,8 @@ public final class ModelCommand implements Runnable {
     @Option(names = "--topic", description = "Model topic (default: streamlstm.model.topic, streamlstm-models).")
     String topic;
 
-    @Option(names = "--name", description = "Model name, the record key (default: streamlstm.model.name, default).")
+    @Option(names = "--name", description = "Model name, the record key (default: streamlstm.model.name, default); "
+        + "a name in streamlstm.model.routes scores the sensors routed to it.")
     String name;
 
     @Option(names = "--config", paramLabel = "FILE",
@@ -62,28 +85,14 @@ public final class ModelCommand implements Runnable {
     public Integer call() throws IOException, ExecutionException, InterruptedException {
       AppConfig appConfig = AppConfig.load(config, System.getenv());
       if (bootstrapServers != null) appConfig = appConfig.withBootstrapServers(bootstrapServers);
-      final String modelTopic = topic != null ? topic : appConfig.settings().modelTopic();
-      final String modelName = name != null ? name : appConfig.settings().modelName();
       final byte[] bytes;
       try {
         bytes = Files.readAllBytes(file);
       } catch (NoSuchFileException e) {
         throw new IllegalArgumentException("no such model file: " + file);
       }
-      // The same check every service applies on receipt: refuse here rather than have them all refuse it.
-      final Model model = ActiveModel.validate(bytes, file.toString(), appConfig.settings().detector());
-
-      try (Admin admin = Admin.create(appConfig.clientSettings(AdminClientConfig.configNames()))) {
-        Topics.create(admin, List.of(Topics.modelTopic(modelTopic)));
-      }
-      final Properties producerSettings = appConfig.clientSettings(ProducerConfig.configNames());
-      producerSettings.put(ProducerConfig.ACKS_CONFIG, "all");
-      try (KafkaProducer<String, byte[]> producer =
-          new KafkaProducer<>(producerSettings, new StringSerializer(), new ByteArraySerializer())) {
-        final RecordMetadata sent = producer.send(new ProducerRecord<>(modelTopic, modelName, bytes)).get();
-        System.out.printf("published model %s as '%s' to %s (partition %d, offset %d)%n",
-            model.version(), modelName, modelTopic, sent.partition(), sent.offset());
-      }
+      publish(appConfig, topic != null ? topic : appConfig.settings().modelTopic(),
+          name != null ? name : appConfig.settings().modelName(), bytes, file.toString());
       return 0;
     }
   }

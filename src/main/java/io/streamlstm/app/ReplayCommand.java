@@ -6,7 +6,7 @@ import io.streamlstm.detect.nab.NabWindows;
 import io.streamlstm.lstm.Model;
 import io.streamlstm.lstm.ModelFile;
 import io.streamlstm.lstm.Models;
-import io.streamlstm.streams.ActiveModel;
+import io.streamlstm.streams.ActiveModels;
 import io.streamlstm.streams.EpisodeEvent;
 import io.streamlstm.streams.EpisodeTracker;
 import io.streamlstm.streams.ReadingScorer;
@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +46,7 @@ import picocli.CommandLine.Option;
 public final class ReplayCommand implements Callable<Integer> {
 
   static final String HEADER = "sensor,timestamp,channel,value,expected,lower,upper,likelihood,surprise,reason,anomaly,warmingUp,"
-      + "modelVersion";
+      + "model,modelVersion";
 
   @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT", description = "Overrides bootstrap.servers.")
   String bootstrapServers;
@@ -103,8 +102,8 @@ public final class ReplayCommand implements Callable<Integer> {
             new KafkaConsumer<>(consumerSettings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         BufferedWriter csv = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
         OutputStream events = episodes == null ? OutputStream.nullOutputStream() : Files.newOutputStream(episodes)) {
-      final ActiveModel models = new ActiveModel(shippedModel(appConfig), appConfig.settings().detector(),
-          ScoringObserver.NONE);
+      final ActiveModels models = new ActiveModels(shippedModel(appConfig), appConfig.settings().modelName(),
+          appConfig.settings().modelRoutes(), appConfig.settings().detector(), ScoringObserver.NONE);
       if (model == null) latestPublished(consumer, appConfig, models);
       final Map<String, byte[]> states = new HashMap<>();
       final ReadingScorer scorer =
@@ -120,7 +119,7 @@ public final class ReplayCommand implements Callable<Integer> {
         // Against the record's own Kafka time, as the service's timestamp extractor and scorer judge it.
         final Verdict verdict = scorer.score(key, record.value(), record.timestamp());
         if (verdict.isScored()) {
-          rows[0] += write(csv, verdict.sensorId(), verdict.score());
+          rows[0] += write(csv, verdict.sensorId(), verdict.model(), verdict.score());
           final EpisodeEvent event = tracker.track(verdict.sensorId(), verdict.score());
           if (event != null) writeLine(events, event.toJson());
           if (report != null) bySensor.computeIfAbsent(verdict.sensorId(), id -> new ArrayList<>()).add(verdict.score());
@@ -128,15 +127,15 @@ public final class ReplayCommand implements Callable<Integer> {
           deadLetters.merge(verdict.reason(), 1L, Long::sum);
         }
       });
-      System.out.printf("replayed %d records of %s with model %s: %d score rows to %s, refused %s%n", records,
-          readingsTopic, models.current().version(), rows[0], out, deadLetters);
-      if (report != null) writeReports(bySensor, models.current().version(), appConfig.settings().detector());
+      System.out.printf("replayed %d records of %s with %s: %d score rows to %s, refused %s%n", records,
+          readingsTopic, modelsInUse(models), rows[0], out, deadLetters);
+      if (report != null) writeReports(bySensor, appConfig.settings().detector());
     }
     return 0;
   }
 
   /** One page per sensor, from the readings it had scored: the given file, or FILE-<sensor>.html for several. */
-  private void writeReports(Map<String, List<Score>> bySensor, String modelVersion, DetectorConfig detector)
+  private void writeReports(Map<String, List<Score>> bySensor, DetectorConfig detector)
       throws IOException {
     final NabWindows windows = labels == null ? null : NabWindows.read(labels);
     final String stem = report.getFileName().toString().replaceFirst("\\.html?$", "");
@@ -151,6 +150,8 @@ public final class ReplayCommand implements Callable<Integer> {
       final SeriesCsv.Series series = new SeriesCsv.Series(sensor.getKey(), scores[0].channels(), timestamps, values);
       final Path page = bySensor.size() == 1 ? report
           : report.resolveSibling(stem + "-" + sensor.getKey().replaceAll("[^A-Za-z0-9._-]", "_") + ".html");
+      // Each sensor's page names the model of its last score: sensors may be routed to different models.
+      final String modelVersion = scores[scores.length - 1].modelVersion();
       Files.writeString(page, ScoreReport.html(series, scores, modelVersion, detector.anomalyThreshold(),
           windows == null ? List.of() : windows.named(sensor.getKey())));
       System.out.println("report for " + sensor.getKey() + ": " + page);
@@ -162,20 +163,27 @@ public final class ReplayCommand implements Callable<Integer> {
     return appConfig.modelFile() == null ? Models.loadDefault() : ModelFile.read(appConfig.modelFile());
   }
 
-  /** Offers every record of the service's model to {@code models}, as its global store does: the last good one wins. */
-  private static void latestPublished(KafkaConsumer<byte[], byte[]> consumer, AppConfig appConfig, ActiveModel models) {
+  /** "model default 0071ba0c124a, pumps 5f2e9a0b7c1d": each followed name and the version it scored with. */
+  private static String modelsInUse(ActiveModels models) {
+    final List<String> inUse = new ArrayList<>();
+    for (int slot = 0; slot < models.names().size(); slot++) {
+      inUse.add(models.name(slot) + " " + models.current(slot).version());
+    }
+    return "model " + String.join(", ", inUse);
+  }
+
+  /** Offers every record of the service's models to {@code models}, as its global store does: the last good one wins. */
+  private static void latestPublished(KafkaConsumer<byte[], byte[]> consumer, AppConfig appConfig, ActiveModels models) {
     final String modelTopic = appConfig.settings().modelTopic();
     if (consumer.partitionsFor(modelTopic).isEmpty()) return;
-    final byte[] name = appConfig.settings().modelName().getBytes(StandardCharsets.UTF_8);
     TopicRange.read(consumer, modelTopic, Long.MIN_VALUE, Long.MAX_VALUE, record -> {
-      if (Arrays.equals(name, record.key())) {
-        models.update(record.value(), "model record '" + appConfig.settings().modelName() + "'");
-      }
+      final String name = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+      if (name != null && models.follows(name)) models.update(name, record.value(), "model record '" + name + "'");
     });
   }
 
   /** One row per channel; returns the number of rows. */
-  private static int write(BufferedWriter csv, String sensorId, Score score) {
+  private static int write(BufferedWriter csv, String sensorId, String model, Score score) {
     try {
       for (int c = 0; c < score.channels().length; c++) {
         csv.write(String.join(",", cell(sensorId), Timestamps.format(score.timestampMillis()), cell(score.channels()[c]),
@@ -183,7 +191,7 @@ public final class ReplayCommand implements Callable<Integer> {
             Double.toString(score.lower()[c]), Double.toString(score.upper()[c]),
             Double.toString(score.likelihood()), Double.toString(score.surprise()),
             score.explanation().reason().name(), Boolean.toString(score.anomaly()),
-            Boolean.toString(score.warmingUp()), score.modelVersion()));
+            Boolean.toString(score.warmingUp()), cell(model), score.modelVersion()));
         csv.newLine();
       }
       return score.channels().length;

@@ -22,19 +22,20 @@ public final class ReadingScorer {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReadingScorer.class);
 
-  private final ActiveModel models;
+  private final ActiveModels models;
   private final long futureToleranceMillis;
   private final StateExpiry expiry;
   private final ScoringObserver observer;
   private final Function<String, byte[]> loadState;
   private final BiConsumer<String, byte[]> saveState;
-  private Model modelInUse;
-  private Detector detector;
+  /** By model slot ({@link ActiveModels#slotOf}): the model each detector was built for, and the detector. */
+  private final Model[] modelsInUse;
+  private final Detector[] detectors;
   /** Decoded into again for each reading, so scoring a reading builds no new state object. */
   private SensorState reusable;
 
   /** {@code saveState} with a null state deletes it; of {@code settings}, the future tolerance and expiry count. */
-  public ReadingScorer(ActiveModel models, StreamSettings settings, ScoringObserver observer,
+  public ReadingScorer(ActiveModels models, StreamSettings settings, ScoringObserver observer,
       Function<String, byte[]> loadState, BiConsumer<String, byte[]> saveState) {
     this.models = models;
     this.futureToleranceMillis = settings.futureTolerance().toMillis();
@@ -42,6 +43,8 @@ public final class ReadingScorer {
     this.observer = observer;
     this.loadState = loadState;
     this.saveState = saveState;
+    this.modelsInUse = new Model[models.names().size()];
+    this.detectors = new Detector[modelsInUse.length];
   }
 
   /**
@@ -62,7 +65,8 @@ public final class ReadingScorer {
       return deadLetter(sensorId, DeadLetters.FUTURE_TIMESTAMP, Timestamps.format(readingMillis) + " is more than "
           + futureToleranceMillis + " ms after its record's time " + Timestamps.format(recordTimestampMillis));
     }
-    final Detector detector = detectorForCurrentModel();
+    final int slot = models.slotOf(sensorId);
+    final Detector detector = detectorForCurrentModel(slot);
     final byte[] stored = loadState.apply(sensorId);
     SensorState state;
     try {
@@ -93,8 +97,9 @@ public final class ReadingScorer {
     final Score score = outcome.score();
     // The time of the whole step a reading costs: parse, state decode, detector, state encode.
     final long nanos = System.nanoTime() - start;
-    observer.scored(sensorId, score, nanos);
-    return Verdict.scored(sensorId, score, state.readings());
+    final String model = models.name(slot);
+    observer.scored(sensorId, model, score, nanos);
+    return Verdict.scored(sensorId, model, score, state.readings());
   }
 
   private SensorState decodeReusing(byte[] stored) {
@@ -111,14 +116,18 @@ public final class ReadingScorer {
     }
   }
 
-  /** A reference check per record; a new model (rarely) costs one new detector. */
-  private Detector detectorForCurrentModel() {
-    final Model current = models.current();
-    if (current != modelInUse) {
-      detector = new Detector(current, models.detectorConfig());
-      modelInUse = current;
+  /**
+   * A reference check per record; a new model (rarely) costs one new detector. A sensor whose state was computed
+   * under another model, because the model changed or the sensor was routed to another, is re-warmed by the
+   * detector ({@link Detector#process}).
+   */
+  private Detector detectorForCurrentModel(int slot) {
+    final Model current = models.current(slot);
+    if (current != modelsInUse[slot]) {
+      detectors[slot] = new Detector(current, models.detectorConfig());
+      modelsInUse[slot] = current;
     }
-    return detector;
+    return detectors[slot];
   }
 
   private Verdict deadLetter(String sensorId, String reason, String detail) {

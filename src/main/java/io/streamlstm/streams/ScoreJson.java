@@ -7,9 +7,10 @@ import io.streamlstm.detect.Score;
 /**
  * The wire form of a score, one JSON object per accepted reading:
  * {@code {"sensorId","timestamp","value","expected","lower","upper","likelihood","surprise","reason","deviation",
- * "referenceExpected","referenceLower","referenceUpper","anomaly","warmingUp","modelVersion"}}: the reason is the
- * evidence that decided the score, the deviation how far off it was in that evidence's spreads, the reference
- * the band it was judged against (with several channels, {@code "reasonChannel"} names the channel).
+ * "referenceExpected","referenceLower","referenceUpper","anomaly","warmingUp","model","modelVersion"}}: the reason is
+ * the evidence that decided the score, the deviation how far off it was in that evidence's spreads, the reference
+ * the band it was judged against (with several channels, {@code "reasonChannel"} names the channel); the model is
+ * the name of the model that scored it ({@link ModelRoutes}), the version that model's.
  * A multi-channel reading has objects keyed by channel instead ({@code "values":{"temp":..},"expected":{..}}
  * and so on) plus {@code "channelShares"}, each channel's part in the likelihood. Numbers that are not
  * finite (nothing predicted yet) are written as {@code null}: JSON has no NaN.
@@ -18,7 +19,7 @@ public final class ScoreJson {
 
   private ScoreJson() {}
 
-  public static byte[] write(String sensorId, Score score) {
+  public static byte[] write(String sensorId, String model, Score score) {
     final JsonObjectWriter json = new JsonObjectWriter()
         .field("sensorId", sensorId)
         .field("timestamp", Timestamps.format(score.timestampMillis()));
@@ -46,6 +47,7 @@ public final class ScoreJson {
         .field("referenceUpper", why.upper())
         .field("anomaly", score.anomaly())
         .field("warmingUp", score.warmingUp())
+        .field("model", model)
         .field("modelVersion", score.modelVersion())
         .end();
   }

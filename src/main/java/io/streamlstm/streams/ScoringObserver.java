@@ -8,8 +8,8 @@ import io.streamlstm.detect.Score;
  */
 public interface ScoringObserver {
 
-  /** A reading was scored (also while warming up), with all the detector said of it. */
-  void scored(String sensorId, Score score, long processingNanos);
+  /** A reading was scored (also while warming up) by the model named {@code model}, with all the detector said of it. */
+  void scored(String sensorId, String model, Score score, long processingNanos);
 
   /** A record went to the dead-letter topic; {@code reason} is a short enum-like word. */
   void deadLettered(String reason);
@@ -20,18 +20,18 @@ public interface ScoringObserver {
   /** An episode event went to the anomalies topic. */
   void episode(EpisodeEvent event);
 
-  /** A model version became active (at start and at every switch). */
-  void modelActivated(String version);
+  /** The model named {@code model} scores with {@code version} now (at start and at every switch). */
+  void modelActivated(String model, String version);
 
-  /** A model record was refused and the current model kept. */
-  void modelRefused(String reason);
+  /** A model record for {@code model} was refused and that name's current model kept. */
+  void modelRefused(String model, String reason);
 
   ScoringObserver NONE = new ScoringObserver() {
-    @Override public void scored(String s, Score score, long n) {}
+    @Override public void scored(String s, String model, Score score, long n) {}
     @Override public void deadLettered(String reason) {}
     @Override public void statesExpired(int count) {}
     @Override public void episode(EpisodeEvent event) {}
-    @Override public void modelActivated(String version) {}
-    @Override public void modelRefused(String reason) {}
+    @Override public void modelActivated(String model, String version) {}
+    @Override public void modelRefused(String model, String reason) {}
   };
 }

@@ -22,7 +22,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class ScoringProcessor implements Processor<String, byte[], String, byte[]> {
 
-  private final ActiveModel models;
+  private final ActiveModels models;
   private final StreamSettings settings;
   private final ScoringObserver observer;
   private final String storeName;
@@ -40,7 +40,7 @@ final class ScoringProcessor implements Processor<String, byte[], String, byte[]
   private SensorState swept;
   private final List<String> expired = new ArrayList<>();
 
-  ScoringProcessor(ActiveModel models, StreamSettings settings, ScoringObserver observer, String storeName,
+  ScoringProcessor(ActiveModels models, StreamSettings settings, ScoringObserver observer, String storeName,
       String episodeStoreName) {
     this.models = models;
     this.settings = settings;
@@ -76,7 +76,7 @@ final class ScoringProcessor implements Processor<String, byte[], String, byte[]
     if (verdict.isScored()) {
       final Headers headers = record.headers();
       final Record<String, byte[]> score = record.withKey(verdict.sensorId())
-          .withValue(ScoreJson.write(verdict.sensorId(), verdict.score()))
+          .withValue(ScoreJson.write(verdict.sensorId(), verdict.model(), verdict.score()))
           .withHeaders(DeadLetters.isStamped(headers) ? DeadLetters.withoutStamp(headers) : headers);
       context.forward(score, ScoringTopology.SCORES_SINK);
       final EpisodeEvent event = episodes.track(verdict.sensorId(), verdict.score());

@@ -50,7 +50,8 @@ public final class ScoringTopology {
   }
 
   /**
-   * @param shippedModel scores until the model topic holds a usable model named {@code settings.modelName()}
+   * @param shippedModel scores until the model topic holds a usable model named {@code settings.modelName()}, and
+   *     for every routed name ({@code settings.modelRoutes()}) until the topic holds one for it or the default name
    * @param observer told of every score, dead letter and model switch (metrics)
    */
   public static Topology build(StreamSettings settings, Model shippedModel, ScoringObserver observer) {
@@ -60,12 +61,13 @@ public final class ScoringTopology {
 
     // Every instance reads the whole model topic, so all of them switch when a model is published.
     // The global store needs no changelog: the compacted topic is its changelog.
-    final ActiveModel models = new ActiveModel(shippedModel, settings.detector(), observer);
+    final ActiveModels models = new ActiveModels(shippedModel, settings.modelName(), settings.modelRoutes(),
+        settings.detector(), observer);
     builder.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_STORE), text, bytes).withLoggingDisabled(),
         settings.modelTopic(),
         Consumed.with(text, bytes),
-        () -> new ModelUpdateProcessor(models, settings.modelName(), MODEL_STORE));
+        () -> new ModelUpdateProcessor(models, MODEL_STORE));
 
     // Sensor states survive restarts and move with their partitions: persistent and changelogged.
     builder.addStateStore(

@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /**
  * What the topology needs to know, apart from Kafka's own client settings: where readings come from,
- * where scores, anomalies and dead letters go, which model record to follow, the detector's settings, how far
+ * where scores, anomalies and dead letters go, which model records to follow (the default model's name, and the
+ * routes that send some sensors to other named models), the detector's settings, how far
  * ahead of its Kafka record a reading's time may be ({@link FutureTimestamps}), when a departed sensor's
  * state is removed, when an episode reports and closes, and when a quiet sensor is called silent.
  */
@@ -20,7 +21,8 @@ public record StreamSettings(
     Duration futureTolerance,
     StateExpiry stateExpiry,
     EpisodeSettings episodes,
-    SilenceSettings silence) {
+    SilenceSettings silence,
+    ModelRoutes modelRoutes) {
 
   public static final String DEFAULT_MODEL_NAME = "default";
   /** How far a reading's time may be ahead of its Kafka record's before it is refused: a day of clock error. */
@@ -29,7 +31,7 @@ public record StreamSettings(
   public static StreamSettings defaults() {
     return new StreamSettings("sensor-readings", "anomaly-scores", "anomalies", "sensor-readings-dlq",
         "streamlstm-models", DEFAULT_MODEL_NAME, DetectorConfig.defaults(), DEFAULT_FUTURE_TOLERANCE,
-        StateExpiry.DEFAULT, EpisodeSettings.DEFAULT, SilenceSettings.DEFAULT);
+        StateExpiry.DEFAULT, EpisodeSettings.DEFAULT, SilenceSettings.DEFAULT, ModelRoutes.NONE);
   }
 
   public StreamSettings {
@@ -46,6 +48,7 @@ public record StreamSettings(
     if (stateExpiry == null) throw new IllegalArgumentException("state expiry settings are required");
     if (episodes == null) throw new IllegalArgumentException("episode settings are required");
     if (silence == null) throw new IllegalArgumentException("silence settings are required");
+    if (modelRoutes == null) throw new IllegalArgumentException("model routes are required (ModelRoutes.NONE for none)");
   }
 
   private static void requireName(String what, String name) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlstm.detect.DetectorConfig;
 import io.streamlstm.streams.EpisodeSettings;
+import io.streamlstm.streams.ModelRoutes;
 import io.streamlstm.streams.StreamSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,6 +48,7 @@ class AppConfigTest {
         "streamlstm.input.topic=plant-readings",
         "streamlstm.dlq.topic=plant-dlq",
         "streamlstm.model.name=plant",
+        "streamlstm.model.routes=pump-*=pumps, valve-?=valves",
         "streamlstm.model.file=/models/plant.lstm",
         "streamlstm.topics.create=false",
         "streamlstm.episode.update.every=5",
@@ -68,6 +70,9 @@ class AppConfigTest {
     assertEquals("plant-dlq", config.settings().deadLetterTopic());
     assertEquals("anomaly-scores", config.settings().scoresTopic(), "unset keys keep their default");
     assertEquals("plant", config.settings().modelName());
+    assertEquals(ModelRoutes.parse("pump-*=pumps,valve-?=valves"), config.settings().modelRoutes());
+    assertEquals("valves", config.settings().modelRoutes().modelOf("valve-1", "plant"));
+    assertEquals("plant", config.settings().modelRoutes().modelOf("boiler-1", "plant"), "the rest: the default model");
     assertEquals(Path.of("/models/plant.lstm"), config.modelFile());
     assertFalse(config.createTopics());
     assertEquals(new EpisodeSettings(5, 60), config.settings().episodes());
@@ -111,6 +116,8 @@ class AppConfigTest {
     assertEquals(11, config.settings().detector().warmUpReadings());
     assertEquals(Duration.ofDays(90), config.settings().stateExpiry().ttl());
     assertEquals(Duration.ofHours(6), config.settings().futureTolerance());
+    assertEquals("pump-*=pumps", AppConfig.load(null, Map.of("STREAMLSTM_MODEL_ROUTES", "pump-*=pumps")).settings()
+        .modelRoutes().toString());
     assertEquals("env:9092", config.kafka().getProperty("bootstrap.servers"));
     assertEquals("SCRAM-SHA-512", config.kafka().getProperty("sasl.mechanism"));
     assertEquals("5", config.kafka().getProperty("producer.linger.ms"));
@@ -127,6 +134,7 @@ class AppConfigTest {
     assertRefusal("streamlstm.episode.close.after=0", "streamlstm.episode.close.after: '0' (readings, at least 1)");
     assertRefusal("streamlstm.episode.update.every=often", "streamlstm.episode.update.every");
     assertRefusal("streamlstm.silence.minimum=5m", "streamlstm.silence.minimum");
+    assertRefusal("streamlstm.model.routes=pump-*:pumps", "streamlstm.model.routes: route 1 'pump-*:pumps' is not glob=model");
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> AppConfig.load(dir.resolve("missing.properties"), Map.of())).getMessage().contains("missing.properties"));
   }

@@ -3,7 +3,8 @@ package io.streamlstm.bench;
 import io.streamlstm.detect.DetectorConfig;
 import io.streamlstm.detect.Score;
 import io.streamlstm.lstm.Models;
-import io.streamlstm.streams.ActiveModel;
+import io.streamlstm.streams.ActiveModels;
+import io.streamlstm.streams.ModelRoutes;
 import io.streamlstm.streams.ReadingJson;
 import io.streamlstm.streams.ReadingScorer;
 import io.streamlstm.streams.ScoreJson;
@@ -58,7 +59,8 @@ public class ScoringStepBenchmark {
           + "\",\"value\":" + value + "}").getBytes(StandardCharsets.UTF_8);
     }
     final DetectorConfig config = DetectorConfig.defaults();
-    scorer = new ReadingScorer(new ActiveModel(Models.loadDefault(), config, ScoringObserver.NONE),
+    scorer = new ReadingScorer(new ActiveModels(Models.loadDefault(), StreamSettings.DEFAULT_MODEL_NAME, ModelRoutes.NONE, config,
+        ScoringObserver.NONE),
         StreamSettings.defaults(), ScoringObserver.NONE, states::get, states::put);
     for (int k = 0; k < READINGS / 4; k++) step();
   }
@@ -79,13 +81,13 @@ public class ScoringStepBenchmark {
     }
     final Verdict verdict = scorer.score("pump-7", value, recordTime);
     lastScore = verdict.score();
-    return ScoreJson.write(verdict.sensorId(), verdict.score());
+    return ScoreJson.write(verdict.sensorId(), verdict.model(), verdict.score());
   }
 
   /** The JSON out alone: one score written again and again. */
   @Benchmark
   public byte[] scoreJson() {
-    return ScoreJson.write("pump-7", lastScore);
+    return ScoreJson.write("pump-7", StreamSettings.DEFAULT_MODEL_NAME, lastScore);
   }
 
   /** The JSON in alone: the extractor's read of the timestamp and the scorer's parse. */

@@ -96,8 +96,8 @@ class ReplayCommandIT {
     assertEquals(liveBySensor, replayedBySensor);
 
     final List<String> lines = Files.readAllLines(csv);
-    assertEquals("sensor,timestamp,channel,value,expected,lower,upper,likelihood,surprise,reason,anomaly,warmingUp,modelVersion",
-        lines.get(0));
+    assertEquals("sensor,timestamp,channel,value,expected,lower,upper,likelihood,surprise,reason,anomaly,warmingUp,model,"
+        + "modelVersion", lines.get(0));
     assertEquals(readings.size(), lines.size() - 1, "one row per scored reading; the bad record is refused");
     final Map<String, JsonNode> byReading = new HashMap<>();
     for (JsonNode score : live) {
@@ -115,7 +115,8 @@ class ReplayCommandIT {
       assertBits(score.get("surprise"), cells[8], line);
       assertEquals(score.get("reason").asText(), cells[9], line);
       assertEquals(score.get("anomaly").asText(), cells[10], line);
-      assertEquals(published.version(), cells[12], line);
+      assertEquals(score.get("model").asText(), cells[12], line);
+      assertEquals(published.version(), cells[13], line);
       assertEquals(published.version(), score.get("modelVersion").asText(), line);
     }
     for (int sensor = 0; sensor < 4; sensor++) {

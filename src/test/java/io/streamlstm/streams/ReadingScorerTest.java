@@ -19,7 +19,8 @@ class ReadingScorerTest {
 
   private final Map<String, byte[]> states = new HashMap<>();
   private final ReadingScorer scorer = new ReadingScorer(
-      new ActiveModel(Models.loadDefault(), StreamSettings.defaults().detector(), ScoringObserver.NONE),
+      new ActiveModels(Models.loadDefault(), StreamSettings.DEFAULT_MODEL_NAME, ModelRoutes.NONE,
+          StreamSettings.defaults().detector(), ScoringObserver.NONE),
       StreamSettings.defaults(), ScoringObserver.NONE, states::get, states::put);
 
   private static byte[] reading(long timestamp) {

@@ -8,15 +8,19 @@ import java.util.List;
 final class RecordingObserver implements ScoringObserver {
 
   final List<String> scoredSensors = new ArrayList<>();
+  /** The model name of each score, as {@code sensor:model}. */
+  final List<String> scoredBy = new ArrayList<>();
   final List<String> deadLetterReasons = new ArrayList<>();
+  /** Each activation as {@code name:version}. */
   final List<String> activatedModels = new ArrayList<>();
   final List<String> refusedModels = new ArrayList<>();
   final List<EpisodeEvent.Kind> episodes = new ArrayList<>();
   int statesExpired;
 
   @Override
-  public void scored(String sensorId, Score score, long processingNanos) {
+  public void scored(String sensorId, String model, Score score, long processingNanos) {
     scoredSensors.add(sensorId);
+    scoredBy.add(sensorId + ":" + model);
   }
 
   @Override
@@ -35,12 +39,12 @@ final class RecordingObserver implements ScoringObserver {
   }
 
   @Override
-  public void modelActivated(String version) {
-    activatedModels.add(version);
+  public void modelActivated(String model, String version) {
+    activatedModels.add(model + ":" + version);
   }
 
   @Override
-  public void modelRefused(String reason) {
-    refusedModels.add(reason);
+  public void modelRefused(String model, String reason) {
+    refusedModels.add(model + ":" + reason);
   }
 }

@@ -46,7 +46,7 @@ class ScoreJsonTest {
       final double value = Double.longBitsToDouble(random.nextLong());
       if (!Double.isFinite(value)) continue;
       final double likelihood = random.nextDouble();
-      final JsonNode node = read(ScoreJson.write("s", score(new String[] {Reading.VALUE}, new double[] {value},
+      final JsonNode node = read(ScoreJson.write("s", "default", score(new String[] {Reading.VALUE}, new double[] {value},
           likelihood)));
       assertEquals(Double.doubleToRawLongBits(value), Double.doubleToRawLongBits(node.get("value").asDouble()));
       assertEquals(Double.doubleToRawLongBits(likelihood),
@@ -56,10 +56,11 @@ class ScoreJsonTest {
 
   @Test
   void singleChannelFieldsAreAllThere() throws IOException {
-    final JsonNode node = read(ScoreJson.write("pump-7", score(new String[] {Reading.VALUE}, new double[] {2.5}, 0.999)));
+    final JsonNode node =
+        read(ScoreJson.write("pump-7", "default", score(new String[] {Reading.VALUE}, new double[] {2.5}, 0.999)));
     assertEquals(List.of("sensorId", "timestamp", "value", "expected", "lower", "upper", "likelihood", "surprise",
         "reason", "deviation", "referenceExpected", "referenceLower", "referenceUpper", "anomaly", "warmingUp",
-        "modelVersion"), fieldNames(node));
+        "model", "modelVersion"), fieldNames(node));
     assertEquals(-Math.log10(1 - 0.999), node.get("surprise").asDouble());
     assertEquals("LEVEL", node.get("reason").asText());
     assertEquals(-4.5, node.get("deviation").asDouble());
@@ -68,6 +69,7 @@ class ScoreJsonTest {
     assertEquals("2026-01-01T00:00:00.123Z", node.get("timestamp").asText());
     assertEquals(2.25, node.get("expected").asDouble());
     assertTrue(node.get("anomaly").asBoolean());
+    assertEquals("default", node.get("model").asText());
     assertEquals("0071ba0c124a", node.get("modelVersion").asText());
   }
 
@@ -77,7 +79,7 @@ class ScoreJsonTest {
         new double[] {Double.NEGATIVE_INFINITY}, new double[] {Double.POSITIVE_INFINITY}, new double[] {Double.NaN},
         new double[] {1}, 0, 0, false, true, "m",
         new Explanation(Explanation.Reason.NONE, Reading.VALUE, 0, Double.NaN, Double.NaN, Double.NaN));
-    final JsonNode node = read(ScoreJson.write("s", warmingUp));
+    final JsonNode node = read(ScoreJson.write("s", "default", warmingUp));
     assertTrue(node.get("expected").isNull());
     assertTrue(node.get("lower").isNull());
     assertTrue(node.get("upper").isNull());
@@ -90,7 +92,8 @@ class ScoreJsonTest {
     final List<String> awkward = List.of("", "quote\"d", "back\\slash", "line\nbreak\ttab\u0000nul\u001f", "température",
         "センサー", "emoji \uD83D\uDE00 pair", "\u2028\u2029", "</script>");
     for (String id : awkward) {
-      final JsonNode node = read(ScoreJson.write(id, score(new String[] {id + "-a", id + "-b"}, new double[] {1, 2}, 0)));
+      final JsonNode node =
+          read(ScoreJson.write(id, "default", score(new String[] {id + "-a", id + "-b"}, new double[] {1, 2}, 0)));
       assertEquals(id, node.get("sensorId").asText());
       assertEquals(List.of(id + "-a", id + "-b"), fieldNames(node.get("values")));
       assertEquals(1.8, node.get("expected").get(id + "-b").asDouble());
@@ -100,7 +103,7 @@ class ScoreJsonTest {
       final StringBuilder id = new StringBuilder();
       for (int c = random.nextInt(12); c > 0; c--) id.appendCodePoint(randomCodePoint(random));
       final String text = id.toString();
-      assertEquals(text, read(ScoreJson.write(text, score(new String[] {Reading.VALUE}, new double[] {1}, 0)))
+      assertEquals(text, read(ScoreJson.write(text, "default", score(new String[] {Reading.VALUE}, new double[] {1}, 0)))
           .get("sensorId").asText());
     }
   }

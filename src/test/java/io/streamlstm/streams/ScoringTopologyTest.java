@@ -145,7 +145,7 @@ class ScoringTopologyTest {
 
   /** Their JSON, as the stream writes it. */
   private static List<byte[]> offlineScores(Model model, String sensorId, double[] values) {
-    return offline(model, values).stream().map(score -> ScoreJson.write(sensorId, score)).toList();
+    return offline(model, values).stream().map(score -> ScoreJson.write(sensorId, SETTINGS.modelName(), score)).toList();
   }
 
   private static void assertBits(double expected, JsonNode actual, String what) {
@@ -370,10 +370,93 @@ class ScoringTopologyTest {
       versions.add(json(score.value()).get("modelVersion").asText());
     }
     assertEquals(List.of(SHIPPED.version(), next.version(), next.version(), SHIPPED.version()), versions);
-    assertEquals(List.of("UNREADABLE"), observer.refusedModels);
-    assertEquals(List.of(SHIPPED.version(), next.version(), SHIPPED.version()), observer.activatedModels);
+    assertEquals(List.of("default:UNREADABLE"), observer.refusedModels);
+    assertEquals(List.of("default:" + SHIPPED.version(), "default:" + next.version(), "default:" + SHIPPED.version()),
+        observer.activatedModels);
     assertNull(run.driver.<String, byte[]>getKeyValueStore(ScoringTopology.MODEL_STORE).get(SETTINGS.modelName()),
         "a deleted model leaves the store");
+  }
+
+  /** A model of the shipped architecture with weights from {@code seed}: another version to publish. */
+  private static byte[] otherModel(long seed) {
+    return ModelFile.encode(Network.initialise(SHIPPED.network().architecture(), seed), SHIPPED.normalisation(),
+        Map.of("seed", Long.toString(seed)));
+  }
+
+  @Test
+  void routedSensorsScoreWithTheirNamedModelFromWhenItIsPublishedAndTheRestWithTheDefault() {
+    final StreamSettings d = SETTINGS;
+    final ModelRoutes routes = ModelRoutes.parse("pump-*=pumps,valve-*=valves");
+    final Run run = new Run(new StreamSettings(d.inputTopic(), d.scoresTopic(), d.anomaliesTopic(), d.deadLetterTopic(),
+        d.modelTopic(), d.modelName(), d.detector(), d.futureTolerance(), d.stateExpiry(), d.episodes(), d.silence(),
+        routes));
+    final byte[] pumps = otherModel(42);
+    final byte[] valves = otherModel(44);
+    final byte[] fleet = otherModel(46);
+    final byte[] corrupt = valves.clone();
+    corrupt[corrupt.length / 2] ^= 0x55;
+
+    // The offline reference: each sensor's state through the detector of the model its name scores with at the time,
+    // which re-warms the state when that model changes.
+    final Map<String, Model> byName = new HashMap<>(Map.of("default", SHIPPED, "pumps", SHIPPED, "valves", SHIPPED));
+    final Map<String, Detector> detectors = new HashMap<>();
+    final Map<String, SensorState> states = new HashMap<>();
+    final List<byte[]> expected = new ArrayList<>();
+    final List<String> sensors = List.of("pump-1", "valve-1", "boiler-1");
+    final double[] values = series(13, 40, -1);
+    for (int t = 0; t < values.length; t++) {
+      if (t == 10) {
+        run.models.pipeInput("pumps", pumps);
+        byName.put("pumps", ModelFile.decode(pumps, "pumps"));
+      }
+      if (t == 20) {
+        run.models.pipeInput("valves", corrupt); // refused: valves keeps following the default
+        run.models.pipeInput(d.modelName(), fleet);
+        byName.put("default", ModelFile.decode(fleet, "fleet"));
+        byName.put("valves", byName.get("default"));
+      }
+      if (t == 30) {
+        run.models.pipeInput("valves", valves);
+        byName.put("valves", ModelFile.decode(valves, "valves"));
+      }
+      for (String sensor : sensors) {
+        run.send(sensor, reading(sensor, minute(t), values[t] + sensors.indexOf(sensor)));
+        final String name = routes.modelOf(sensor, d.modelName());
+        final Model model = byName.get(name);
+        final Detector detector = detectors.computeIfAbsent(model.version(), v -> new Detector(model, d.detector()));
+        final SensorState state = states.computeIfAbsent(sensor, id -> detector.newState());
+        final Outcome outcome = detector.process(state, Reading.single(minute(t), values[t] + sensors.indexOf(sensor)));
+        expected.add(ScoreJson.write(sensor, name, outcome.score()));
+      }
+    }
+
+    final List<TestRecord<String, byte[]>> scores = run.scores.readRecordsToList();
+    assertSameBytes(expected, values(scores));
+    final Map<String, List<String>> versions = new HashMap<>();
+    for (TestRecord<String, byte[]> score : scores) {
+      final JsonNode json = json(score.value());
+      versions.computeIfAbsent(score.key(), k -> new ArrayList<>())
+          .add(json.get("model").asText() + ":" + json.get("modelVersion").asText());
+    }
+    final String shipped = SHIPPED.version();
+    final String pumpsVersion = ModelFile.decode(pumps, "p").version();
+    final String fleetVersion = ModelFile.decode(fleet, "f").version();
+    final String valvesVersion = ModelFile.decode(valves, "v").version();
+    assertEquals(List.of("pumps:" + shipped, "pumps:" + pumpsVersion), distinct(versions.get("pump-1")));
+    assertEquals(List.of("valves:" + shipped, "valves:" + fleetVersion, "valves:" + valvesVersion),
+        distinct(versions.get("valve-1")), "an unpublished name follows the default model");
+    assertEquals(List.of("default:" + shipped, "default:" + fleetVersion), distinct(versions.get("boiler-1")));
+    assertEquals(List.of("default:" + shipped, "pumps:" + shipped, "valves:" + shipped, "pumps:" + pumpsVersion,
+        "default:" + fleetVersion, "valves:" + fleetVersion, "valves:" + valvesVersion), observer.activatedModels);
+    assertEquals(List.of("valves:UNREADABLE"), observer.refusedModels);
+    final KeyValueStore<String, byte[]> stored = run.driver.getKeyValueStore(ScoringTopology.MODEL_STORE);
+    assertArrayEquals(valves, stored.get("valves"), "the corrupt record never entered the store");
+    assertArrayEquals(pumps, stored.get("pumps"));
+    assertTrue(observer.scoredBy.contains("valve-1:valves") && observer.scoredBy.contains("boiler-1:default"));
+  }
+
+  private static List<String> distinct(List<String> values) {
+    return values.stream().distinct().toList();
   }
 
   @Test
@@ -385,7 +468,7 @@ class ScoringTopologyTest {
     run.models.pipeInput(SETTINGS.modelName(), Arrays.copyOf(published, 20));
     assertArrayEquals(published, run.driver.<String, byte[]>getKeyValueStore(ScoringTopology.MODEL_STORE)
         .get(SETTINGS.modelName()));
-    assertEquals(List.of("UNREADABLE"), observer.refusedModels);
+    assertEquals(List.of("default:UNREADABLE"), observer.refusedModels);
   }
 
   @Test
@@ -405,7 +488,7 @@ class ScoringTopologyTest {
       run.send("press-1", "{\"timestamp\":" + time + ",\"values\":" + values + "}");
       final Outcome outcome = detector.process(offline,
           new Reading(minute(t), new String[] {"temp", "vibration"}, new double[] {temp[t], vibration[t]}));
-      expected.add(ScoreJson.write("press-1", outcome.score()));
+      expected.add(ScoreJson.write("press-1", SETTINGS.modelName(), outcome.score()));
     }
     final List<TestRecord<String, byte[]>> scores = run.scores.readRecordsToList();
     assertSameBytes(expected, values(scores));
@@ -463,7 +546,7 @@ class ScoringTopologyTest {
     final StreamSettings d = SETTINGS;
     return new StreamSettings(d.inputTopic(), d.scoresTopic(), d.anomaliesTopic(), d.deadLetterTopic(), d.modelTopic(),
         d.modelName(), d.detector(), d.futureTolerance(), new StateExpiry(Duration.ofDays(1), Duration.ofSeconds(10), slice),
-        d.episodes(), d.silence());
+        d.episodes(), d.silence(), d.modelRoutes());
   }
 
   @Test
@@ -539,8 +622,8 @@ class ScoringTopologyTest {
     // ReplayCommand's composition: the same scorer and tracker over maps, the readings in their topic's order.
     final Map<String, byte[]> states = new HashMap<>();
     final Map<String, byte[]> open = new HashMap<>();
-    final ReadingScorer scorer = new ReadingScorer(new ActiveModel(SHIPPED, SETTINGS.detector(), ScoringObserver.NONE),
-        SETTINGS, ScoringObserver.NONE, states::get, states::put);
+    final ReadingScorer scorer = new ReadingScorer(new ActiveModels(SHIPPED, SETTINGS.modelName(), SETTINGS.modelRoutes(),
+        SETTINGS.detector(), ScoringObserver.NONE), SETTINGS, ScoringObserver.NONE, states::get, states::put);
     final EpisodeTracker tracker = new EpisodeTracker(SETTINGS.episodes(), open::get, open::put);
     final List<byte[]> replayed = new ArrayList<>();
     for (int t = 0; t < values.length; t++) {
@@ -635,7 +718,7 @@ class ScoringTopologyTest {
     final StreamSettings d = SETTINGS;
     final Run run = new Run(new StreamSettings(d.inputTopic(), d.scoresTopic(), d.anomaliesTopic(), d.deadLetterTopic(),
         d.modelTopic(), d.modelName(), d.detector(), d.futureTolerance(), d.stateExpiry(), d.episodes(),
-        new SilenceSettings(5, Duration.ofMinutes(1), 10, Duration.ofSeconds(10), 1)));
+        new SilenceSettings(5, Duration.ofMinutes(1), 10, Duration.ofSeconds(10), 1), d.modelRoutes()));
     for (int t = 0; t < 20; t++) {
       for (String sensor : List.of("a", "b")) run.send(sensor, reading(sensor, minute(t), 20 + t % 3));
       run.driver.advanceWallClockTime(Duration.ofMinutes(1));

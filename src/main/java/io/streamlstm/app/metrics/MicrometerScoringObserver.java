@@ -49,35 +49,52 @@ public final class MicrometerScoringObserver implements ScoringObserver {
       Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100)};
 
   private final PrometheusMeterRegistry registry;
-  private final Counter scored;
-  private final Counter warmingUp;
-  /** Flagged readings by the evidence that decided them: a fixed set of series, one per reason. */
-  private final Map<Explanation.Reason, Counter> anomalies = new EnumMap<>(Explanation.Reason.class);
+  /**
+   * The meters labelled by model name, one set per name the service follows: the configuration bounds the series.
+   * Created when a name is first activated, at start, so every series exists before its first reading.
+   */
+  private final Map<String, ModelMeters> models = new ConcurrentHashMap<>();
   private final Histogram likelihood;
   private final Histogram predictionError;
   private final Timer processing;
   private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
-  private final Counter modelSwitches;
-  private final Counter modelRefusals;
   private final Counter statesExpired;
   private final Map<EpisodeEvent.Kind, Counter> episodes = new EnumMap<>(EpisodeEvent.Kind.class);
   private final SensorSeries sensors;
-  /** The active model's info gauge; guarded by {@code this} (switches are rare). */
-  private Gauge activeModel;
+
+  /** One model name's meters. */
+  private static final class ModelMeters {
+    final Counter scored;
+    final Counter warmingUp;
+    /** Flagged readings by the evidence that decided them: a fixed set of series, one per reason. */
+    final Map<Explanation.Reason, Counter> anomalies = new EnumMap<>(Explanation.Reason.class);
+    final Counter switches;
+    final Counter refusals;
+    /** The info gauge of the version in use; guarded by the observer (switches are rare). */
+    Gauge active;
+
+    ModelMeters(PrometheusMeterRegistry registry, String model) {
+      scored = Counter.builder("streamlstm.readings.scored").tag("model", model)
+          .description("Readings scored, including those of sensors still warming up, by the model that scored them")
+          .register(registry);
+      warmingUp = Counter.builder("streamlstm.readings.warming.up").tag("model", model)
+          .description("Readings scored while their sensor was warming up (never flagged)")
+          .register(registry);
+      for (Explanation.Reason reason : Explanation.Reason.values()) {
+        anomalies.put(reason, Counter.builder("streamlstm.anomalies")
+            .tag("reason", reason.name().toLowerCase(Locale.ROOT)).tag("model", model)
+            .description("Readings flagged as anomalies, by the evidence that decided them").register(registry));
+      }
+      switches = Counter.builder("streamlstm.model.switches").tag("model", model)
+          .description("Times the model version in use for this model name changed while running").register(registry);
+      refusals = Counter.builder("streamlstm.model.refusals").tag("model", model)
+          .description("Model records refused for this model name (its current model was kept)").register(registry);
+    }
+  }
 
   MicrometerScoringObserver(PrometheusMeterRegistry registry, SensorSeries sensors) {
     this.registry = registry;
     this.sensors = sensors;
-    scored = Counter.builder("streamlstm.readings.scored")
-        .description("Readings scored, including those of sensors still warming up")
-        .register(registry);
-    warmingUp = Counter.builder("streamlstm.readings.warming.up")
-        .description("Readings scored while their sensor was warming up (never flagged)")
-        .register(registry);
-    for (Explanation.Reason reason : Explanation.Reason.values()) {
-      anomalies.put(reason, Counter.builder("streamlstm.anomalies").tag("reason", reason.name().toLowerCase(Locale.ROOT))
-          .description("Readings flagged as anomalies, by the evidence that decided them").register(registry));
-    }
     likelihood = Histogram.builder().name("streamlstm_anomaly_likelihood")
         .help("Anomaly likelihood of each scored reading")
         .classicOnly().classicUpperBounds(LIKELIHOOD_BUCKETS).withoutExemplars()
@@ -89,10 +106,6 @@ public final class MicrometerScoringObserver implements ScoringObserver {
     processing = Timer.builder("streamlstm.reading.processing")
         .description("Time to score one reading (state load, LSTM step, likelihood, state save)")
         .serviceLevelObjectives(PROCESSING_BUCKETS).register(registry);
-    modelSwitches = Counter.builder("streamlstm.model.switches")
-        .description("Times the active model version changed while running").register(registry);
-    modelRefusals = Counter.builder("streamlstm.model.refusals")
-        .description("Model records refused (the current model was kept)").register(registry);
     // Known reasons exist from the start, so rate() and alerts see 0 rather than no data.
     for (Rejection.Reason reason : Rejection.Reason.values()) {
       deadLetterCounter(reason.name());
@@ -111,21 +124,27 @@ public final class MicrometerScoringObserver implements ScoringObserver {
   }
 
   @Override
-  public void scored(String sensorId, Score score, long processingNanos) {
-    record(score.likelihood(), score.error(), score.anomaly() ? score.explanation().reason() : null, score.warmingUp(),
-        processingNanos);
+  public void scored(String sensorId, String model, Score score, long processingNanos) {
+    record(meters(model), score.likelihood(), score.error(), score.anomaly() ? score.explanation().reason() : null,
+        score.warmingUp(), processingNanos);
     sensors.record(sensorId, score.likelihood(), score.anomaly(), score);
   }
 
+  /** The model's meters; a get on a map as small as the model names, whose hash each name string keeps. */
+  private ModelMeters meters(String model) {
+    final ModelMeters meters = models.get(model);
+    return meters != null ? meters : models.computeIfAbsent(model, name -> new ModelMeters(registry, name));
+  }
+
   /** {@code anomalyReason} is null for a reading not flagged. */
-  private void record(double likelihood, double[] error, Explanation.Reason anomalyReason, boolean warmingUp,
-      long processingNanos) {
-    scored.increment();
+  private void record(ModelMeters model, double likelihood, double[] error, Explanation.Reason anomalyReason,
+      boolean warmingUp, long processingNanos) {
+    model.scored.increment();
     if (warmingUp) {
-      this.warmingUp.increment();
+      model.warmingUp.increment();
     }
     if (anomalyReason != null) {
-      anomalies.get(anomalyReason).increment();
+      model.anomalies.get(anomalyReason).increment();
     }
     if (Double.isFinite(likelihood)) {
       this.likelihood.observe(likelihood);
@@ -168,22 +187,24 @@ public final class MicrometerScoringObserver implements ScoringObserver {
   }
 
   @Override
-  public synchronized void modelActivated(String version) {
-    if (activeModel != null) {
-      if (activeModel.getId().getTag("version").equals(version)) {
-        return; // every stream thread reports the same activation
+  public synchronized void modelActivated(String model, String version) {
+    final ModelMeters meters = meters(model);
+    if (meters.active != null) {
+      if (meters.active.getId().getTag("version").equals(version)) {
+        return; // a second topology on this observer reporting the same start
       }
-      registry.remove(activeModel);
-      modelSwitches.increment();
+      registry.remove(meters.active);
+      meters.switches.increment();
     }
-    activeModel = Gauge.builder("streamlstm.model.active", () -> 1)
+    meters.active = Gauge.builder("streamlstm.model.active", () -> 1)
+        .tag("model", model)
         .tag("version", version)
-        .description("The model version in use (info-style: always 1, the version is the label)")
+        .description("The model version in use for each model name (info-style: always 1, the labels say it)")
         .register(registry);
   }
 
   @Override
-  public void modelRefused(String reason) {
-    modelRefusals.increment();
+  public void modelRefused(String model, String reason) {
+    meters(model).refusals.increment();
   }
 }

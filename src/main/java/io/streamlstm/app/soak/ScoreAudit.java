@@ -8,6 +8,7 @@ import io.streamlstm.detect.SensorState;
 import io.streamlstm.detect.simulation.SimulatedReading;
 import io.streamlstm.lstm.Models;
 import io.streamlstm.streams.ScoreJson;
+import io.streamlstm.streams.StreamSettings;
 import io.streamlstm.streams.Timestamps;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -111,7 +112,7 @@ public final class ScoreAudit {
       return;
     }
     Outcome outcome = sensor.outcome(index);
-    if (!outcome.accepted() || !Arrays.equals(ScoreJson.write(sensorId, outcome.score()), json)) unequal++;
+    if (!outcome.accepted() || !Arrays.equals(ScoreJson.write(sensorId, StreamSettings.DEFAULT_MODEL_NAME, outcome.score()), json)) unequal++;
     sensor.advance();
   }
 

@@ -65,6 +65,7 @@ class MetricsEndpointTest {
 
   @Test
   void servesPrometheusTextFormat() throws Exception {
+    metrics.observer().modelActivated("default", "v1"); // as the topology does for every model name when built
     HttpResponse<String> response = get();
     assertEquals(200, response.statusCode());
     String type = response.headers().firstValue("Content-Type").orElseThrow();
@@ -76,7 +77,7 @@ class MetricsEndpointTest {
     assertTrue(s.value("jvm_threads_live_threads") > 0);
     assertTrue(s.value("process_uptime_seconds") >= 0);
     assertTrue(s.has("process_cpu_usage"));
-    // Known dead-letter reasons and the model refusal counter exist before anything happened.
+    // Known dead-letter reasons, and each model's counters, exist before anything happened.
     assertEquals(0.0, s.value("streamlstm_dead_letters_total", "reason", "not_finite"));
     assertEquals(0.0, s.value("streamlstm_dead_letters_total", "reason", "future_timestamp"));
     assertEquals(0.0, s.value("streamlstm_model_refusals_total"));
@@ -89,9 +90,9 @@ class MetricsEndpointTest {
   @Test
   void countsScoresAnomaliesAndDeadLettersWithPrometheusNames() throws Exception {
     MicrometerScoringObserver observer = metrics.observer();
-    observer.scored("pump-9", score(10.02, 10.0, 0.30, false, true), 40_000);
-    observer.scored("pump-9", score(9.8, 10.0, 0.50, false, false), 60_000);
-    observer.scored("pump-9", score(15.0, 10.0, 0.9995, true, false), 2_000_000);
+    observer.scored("pump-9", "default", score(10.02, 10.0, 0.30, false, true), 40_000);
+    observer.scored("pump-9", "default", score(9.8, 10.0, 0.50, false, false), 60_000);
+    observer.scored("pump-9", "default", score(15.0, 10.0, 0.9995, true, false), 2_000_000);
     observer.deadLettered("NOT_FINITE");
     observer.deadLettered("NOT_FINITE");
     observer.deadLettered("malformed");
@@ -132,7 +133,7 @@ class MetricsEndpointTest {
   @Test
   void countsEpisodesByEventFleetWideAndOpenedOnesPerSensor() throws Exception {
     MicrometerScoringObserver observer = metrics.observer();
-    observer.scored("pump-2", score(99.0, 20.0, 0.9999, true), 50_000);
+    observer.scored("pump-2", "default", score(99.0, 20.0, 0.9999, true), 50_000);
     EpisodeState episode = new EpisodeState(0, 0, 0.9999, 4,
         new Explanation(Explanation.Reason.SUDDEN_ERROR, Reading.VALUE, 9, 20, 19, 21), 1, 0, false, 0);
     observer.episode(new EpisodeEvent(EpisodeEvent.Kind.OPENED, "pump-2", episode));
@@ -150,28 +151,51 @@ class MetricsEndpointTest {
   }
 
   @Test
-  void modelVersionIsOneSeriesThatFollowsSwitches() throws Exception {
+  void eachModelNameHasOneVersionSeriesThatFollowsItsSwitches() throws Exception {
     MicrometerScoringObserver observer = metrics.observer();
-    observer.modelActivated("v1");
-    observer.modelActivated("v1"); // a second stream thread reporting the same start
+    observer.modelActivated("default", "v1");
+    observer.modelActivated("pumps", "v1");
+    observer.modelActivated("default", "v1"); // a second topology on this observer reporting the same start
     Scrape s = scrape();
-    assertEquals(1.0, s.value("streamlstm_model_active", "version", "v1"));
-    assertEquals(0.0, s.value("streamlstm_model_switches_total"));
+    assertEquals(1.0, s.value("streamlstm_model_active", "model", "default", "version", "v1"));
+    assertEquals(1.0, s.value("streamlstm_model_active", "model", "pumps", "version", "v1"));
+    assertEquals(0.0, s.value("streamlstm_model_switches_total", "model", "default"));
+    assertEquals(0.0, s.value("streamlstm_model_refusals_total", "model", "pumps"), "there from the start");
 
-    observer.modelActivated("v2");
-    observer.modelRefused("checksum");
+    observer.modelActivated("pumps", "v2");
+    observer.modelRefused("pumps", "checksum");
     s = scrape();
-    assertEquals(Set.of("v2"), s.labelValues("streamlstm_model_active", "version"));
-    assertEquals(1.0, s.value("streamlstm_model_switches_total"));
-    assertEquals(1.0, s.value("streamlstm_model_refusals_total"));
+    assertEquals(Set.of("v1", "v2"), s.labelValues("streamlstm_model_active", "version"));
+    assertEquals(1.0, s.value("streamlstm_model_active", "model", "pumps", "version", "v2"));
+    assertFalse(s.has("streamlstm_model_active", "model", "pumps", "version", "v1"));
+    assertEquals(1.0, s.value("streamlstm_model_switches_total", "model", "pumps"));
+    assertEquals(0.0, s.value("streamlstm_model_switches_total", "model", "default"));
+    assertEquals(1.0, s.value("streamlstm_model_refusals_total", "model", "pumps"));
+  }
+
+  @Test
+  void readingsAndAnomaliesAreCountedByTheModelThatScoredThem() throws Exception {
+    MicrometerScoringObserver observer = metrics.observer();
+    observer.modelActivated("default", "v1");
+    observer.modelActivated("pumps", "v2");
+    observer.scored("valve-1", "default", score(10.0, 9.5, 0.40, false), 50_000);
+    observer.scored("pump-1", "pumps", score(10.0, 9.5, 0.40, false), 50_000);
+    observer.scored("pump-2", "pumps", score(99.0, 20.0, 0.9999, true), 50_000);
+
+    Scrape s = scrape();
+    assertEquals(1.0, s.value("streamlstm_readings_scored_total", "model", "default"));
+    assertEquals(2.0, s.value("streamlstm_readings_scored_total", "model", "pumps"));
+    assertEquals(1.0, s.value("streamlstm_anomalies_total", "reason", "sudden_error", "model", "pumps"));
+    assertEquals(0.0, s.value("streamlstm_anomalies_total", "reason", "sudden_error", "model", "default"));
+    assertEquals(Set.of("default", "pumps"), s.labelValues("streamlstm_readings_scored_total", "model"));
   }
 
   @Test
   void perSensorBandForAllowListedAndTopSensors() throws Exception {
     MicrometerScoringObserver observer = metrics.observer();
-    observer.scored("pump-1", score(10.0, 9.5, 0.40, false), 50_000);
-    observer.scored("pump-2", score(99.0, 20.0, 0.9999, true), 50_000);
-    observer.scored("pump-2", score(98.0, 21.0, 0.9998, true), 50_000);
+    observer.scored("pump-1", "default", score(10.0, 9.5, 0.40, false), 50_000);
+    observer.scored("pump-2", "default", score(99.0, 20.0, 0.9999, true), 50_000);
+    observer.scored("pump-2", "default", score(98.0, 21.0, 0.9998, true), 50_000);
 
     Scrape s = scrape();
     assertEquals(10.0, s.value("streamlstm_sensor_value", "sensor", "pump-1", "channel", "value"));

@@ -24,6 +24,9 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class ScoringObserverBench {
 
+  /** The one model name, activated at set-up as the topology does at start. */
+  private static final String MODEL = "default";
+
   private Metrics metrics;
   private MicrometerScoringObserver observer;
   private final String[] sensors = new String[10_000];
@@ -35,6 +38,7 @@ public class ScoringObserverBench {
     metrics = new Metrics(new MetricsConfig(Set.of("sensor-1", "sensor-2"), 10, Duration.ofMinutes(10),
         Duration.ofMinutes(1), Duration.ofSeconds(10)));
     observer = metrics.observer();
+    observer.modelActivated(MODEL, "v1");
     for (int i = 0; i < sensors.length; i++) {
       sensors[i] = "sensor-" + i;
     }
@@ -58,13 +62,13 @@ public class ScoringObserverBench {
   @Benchmark
   public void scoredFleetSensor() {
     int i = next++;
-    observer.scored(sensors[i % sensors.length], scores[i & 63], 25_000);
+    observer.scored(sensors[i % sensors.length], MODEL, scores[i & 63], 25_000);
   }
 
   /** A reading of an allow-listed sensor: per-sensor gauges updated too. */
   @Benchmark
   public void scoredTrackedSensor() {
     int i = next++;
-    observer.scored(sensors[1], scores[i & 63], 25_000);
+    observer.scored(sensors[1], MODEL, scores[i & 63], 25_000);
   }
 }

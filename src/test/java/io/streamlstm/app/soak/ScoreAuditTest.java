@@ -12,6 +12,7 @@ import io.streamlstm.detect.simulation.SimulatedReading;
 import io.streamlstm.detect.simulation.Simulation;
 import io.streamlstm.lstm.Models;
 import io.streamlstm.streams.ScoreJson;
+import io.streamlstm.streams.StreamSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -93,7 +94,8 @@ class ScoreAuditTest {
       SimulatedReading r = simulation.next();
       SensorState state = states.computeIfAbsent(r.sensorId(), id -> detector.newState());
       out.add(new Scored(r.sensorId(),
-          ScoreJson.write(r.sensorId(), detector.process(state, Reading.single(r.timestampMillis(), r.value())).score())));
+          ScoreJson.write(r.sensorId(), StreamSettings.DEFAULT_MODEL_NAME,
+              detector.process(state, Reading.single(r.timestampMillis(), r.value())).score())));
     }
     return out;
   }

@@ -67,7 +67,7 @@ class LivePageTest {
   }
 
   private void add(String sensor, Score score) {
-    view.addScore(sensor, ScoreJson.write(sensor, score));
+    view.addScore(sensor, ScoreJson.write(sensor, "default", score));
   }
 
   private static List<Long> longs(JsonNode array) {
