@@ -150,7 +150,8 @@ class LivePageIT {
     browser.findElement(By.cssSelector("#fleet th[data-key=id]")).click();
     assertEquals(List.of("pump-3", "pump-2", "pump-1"), column("fleet", 0), "and descending");
     assertEquals(String.format("%,d", sent.size()), browser.findElement(By.id("count-readings")).getText());
-    assertEquals(Models.loadDefault().version(), browser.findElement(By.id("model")).getText(), "the model in use");
+    assertEquals("default " + Models.loadDefault().version(), browser.findElement(By.id("model")).getText(),
+        "the model in use");
     screenshot("fleet");
 
     browser.findElement(By.id("filter")).sendKeys(SPIKED);

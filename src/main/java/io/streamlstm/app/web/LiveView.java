@@ -27,6 +27,8 @@ import java.util.TreeMap;
 final class LiveView {
 
   static final int DEAD_LETTERS_KEPT = 200;
+  /** Model names the header lists: as many as a service follows, with room; others' mistakes must not grow it. */
+  static final int MODELS_KEPT = 32;
   /** Enough of a refused record's bytes to see what was wrong with it. */
   static final int DEAD_LETTER_PREVIEW_CHARS = 300;
 
@@ -44,7 +46,8 @@ final class LiveView {
   private long anomalies;
   private long unreadableScores;
   private long sensorsDropped;
-  private String modelVersion;
+  /** Each model name's version, as its latest score had it; "" for scores that name no model (older ones). */
+  private final Map<String, String> modelVersions = new TreeMap<>();
 
   /** A refused record as the page shows it: its key, the reason headers and the start of the original bytes. */
   record DeadLetter(long timestampMillis, String key, String reason, String detail, String source, String value) {}
@@ -84,10 +87,13 @@ final class LiveView {
         return;
       }
       final String sensorId = key != null ? key : score.path("sensorId").asText();
-      sensors.computeIfAbsent(sensorId, id -> new SensorHistory(pointsPerSensor)).add(channel(score), point);
+      final String model = score.path("model").asText("");
+      sensors.computeIfAbsent(sensorId, id -> new SensorHistory(pointsPerSensor)).add(channel(score), model, point);
       readings++;
       if (point.anomaly()) anomalies++;
-      if (score.hasNonNull("modelVersion")) modelVersion = score.get("modelVersion").asText();
+      if (score.hasNonNull("modelVersion") && (modelVersions.containsKey(model) || modelVersions.size() < MODELS_KEPT)) {
+        modelVersions.put(model, score.get("modelVersion").asText());
+      }
     }
   }
 
@@ -140,24 +146,25 @@ final class LiveView {
   }
 
   /** One sensor's line in the fleet: copied under the lock, written after it. */
-  private record FleetRow(String id, String channel, SensorHistory.Point latest, long readings, long anomalies) {}
+  private record FleetRow(String id, String channel, String model, SensorHistory.Point latest, long readings,
+      long anomalies) {}
 
-  /** {@code /api/fleet}: the counts, the model, and every kept sensor's latest score. */
+  /** {@code /api/fleet}: the counts, each model's version, and every kept sensor's latest score. */
   byte[] fleetJson() {
     final List<FleetRow> rows = new ArrayList<>();
     final long readingsNow;
     final long anomaliesNow;
     final long unreadableNow;
     final long droppedNow;
-    final String model;
+    final Map<String, String> models;
     final Map<String, Long> byReason;
     synchronized (this) {
-      sensors.forEach((id, h) -> rows.add(new FleetRow(id, h.channel, h.latest, h.readings, h.anomalies)));
+      sensors.forEach((id, h) -> rows.add(new FleetRow(id, h.channel, h.model, h.latest, h.readings, h.anomalies)));
       readingsNow = readings;
       anomaliesNow = anomalies;
       unreadableNow = unreadableScores;
       droppedNow = sensorsDropped;
-      model = modelVersion;
+      models = new TreeMap<>(modelVersions);
       byReason = new TreeMap<>(deadLettersByReason);
     }
     return write(g -> {
@@ -168,7 +175,9 @@ final class LiveView {
       g.writeObjectFieldStart("deadLetters");
       for (Map.Entry<String, Long> e : byReason.entrySet()) g.writeNumberField(e.getKey(), e.getValue());
       g.writeEndObject();
-      g.writeStringField("modelVersion", model);
+      g.writeObjectFieldStart("models");
+      for (Map.Entry<String, String> e : models.entrySet()) g.writeStringField(e.getKey(), e.getValue());
+      g.writeEndObject();
       g.writeNumberField("anomalyThreshold", anomalyThreshold);
       g.writeNumberField("sensorLimit", sensorLimit);
       g.writeNumberField("pointsPerSensor", pointsPerSensor);
@@ -178,6 +187,7 @@ final class LiveView {
         g.writeStartObject();
         g.writeStringField("id", row.id());
         g.writeStringField("channel", row.channel());
+        g.writeStringField("model", row.model());
         g.writeNumberField("timestamp", row.latest().timestampMillis());
         writeNumber(g, "value", row.latest().value());
         g.writeNumberField("likelihood", row.latest().likelihood());

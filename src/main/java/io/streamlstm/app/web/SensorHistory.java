@@ -29,6 +29,8 @@ final class SensorHistory {
   private int size;
 
   String channel;
+  /** The name of the model that scored its latest reading. */
+  String model;
   long readings;
   long anomalies;
   Point latest;
@@ -41,8 +43,9 @@ final class SensorHistory {
     this.capacity = capacity;
   }
 
-  void add(String channel, Point p) {
+  void add(String channel, String model, Point p) {
     this.channel = channel;
+    this.model = model;
     readings++;
     if (p.anomaly()) anomalies++;
     latest = p;

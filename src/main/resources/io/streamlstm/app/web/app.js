@@ -31,7 +31,9 @@ let fleet = null;
 
 async function refreshFleet() {
   fleet = await getJson("/api/fleet");
-  $("model").textContent = fleet.modelVersion ?? "–";
+  // Each model name with the version its sensors' latest scores carry: "default 0071ba0c124a · pumps 5f2e9a0b7c1d".
+  const models = Object.entries(fleet.models).map(([name, version]) => name ? `${name} ${version}` : version);
+  $("model").textContent = models.length ? models.join(" · ") : "–";
   $("count-readings").textContent = fleet.readings.toLocaleString("en");
   $("count-anomalies").textContent = fleet.anomalies.toLocaleString("en");
   const reasons = Object.entries(fleet.deadLetters);
@@ -62,6 +64,7 @@ function renderFleetTable() {
     return `<tr data-id="${escapeHtml(s.id)}">
       <td><a href="#/sensor/${encodeURIComponent(s.id)}">${escapeHtml(s.id)}</a>${s.channel !== "value" ? ` <span class="note">${escapeHtml(s.channel)}</span>` : ""}</td>
       <td>${utc(s.timestamp)}</td>
+      <td>${escapeHtml(s.model)}</td>
       <td class="num">${number(s.value)}</td>
       <td class="num">${s.warmingUp ? '<span class="warm">warming up</span>' : s.likelihood.toFixed(5)}</td>
       <td class="num"><span class="bar${s.surprise >= alarmSurprise ? " hot" : ""}" style="width:${width.toFixed(0)}px"></span>${s.surprise.toFixed(2)}</td>

@@ -17,6 +17,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,13 +146,30 @@ class LivePageTest {
     assertEquals(1, fleet.get("anomalies").asLong(), "counts survive the sensor that had them");
     assertEquals(2, fleet.get("deadLetters").get("MALFORMED").asLong());
     assertEquals(1, fleet.get("deadLetters").get("NOT_FINITE").asLong());
-    assertEquals("model-a", fleet.get("modelVersion").asText());
+    assertEquals("{\"default\":\"model-a\"}", fleet.get("models").toString());
     assertEquals(0.998, fleet.get("anomalyThreshold").asDouble());
     JsonNode pump1 = fleet.get("sensors").get(1);
     assertEquals(1.5, pump1.get("value").asDouble(), "the latest reading");
     assertEquals(2000, pump1.get("timestamp").asLong());
     assertEquals(2, pump1.get("readings").asLong());
+    assertEquals("default", pump1.get("model").asText());
     assertEquals(404, get("/api/sensor?id=pump-2").statusCode(), "a dropped sensor's points are gone");
+  }
+
+  @Test
+  void eachModelNameShowsTheVersionOfItsLatestScoreAndEachSensorItsModel() throws Exception {
+    add("valve-1", score(1000, 1.0, 0.5, false, false));
+    Score pumpsModel = new Score(1000L, new String[] {"value"}, new double[] {1}, new double[] {1},
+        new double[] {0}, new double[] {2}, new double[] {0}, new double[] {1}, 0.5, Math.log10(2), false, false,
+        "model-p", new Explanation(Explanation.Reason.NONE, "value", 0, 1, 0, 2));
+    view.addScore("pump-1", ScoreJson.write("pump-1", "pumps", pumpsModel));
+    view.addScore("pump-2", ScoreJson.write("pump-2", "pumps", pumpsModel));
+
+    JsonNode fleet = getJson("/api/fleet");
+    assertEquals("{\"default\":\"model-a\",\"pumps\":\"model-p\"}", fleet.get("models").toString());
+    Map<String, String> modelOf = new TreeMap<>();
+    fleet.get("sensors").forEach(s -> modelOf.put(s.get("id").asText(), s.get("model").asText()));
+    assertEquals(Map.of("pump-1", "pumps", "pump-2", "pumps", "valve-1", "default"), modelOf);
   }
 
   @Test
