@@ -8,16 +8,25 @@ import io.streamlstm.lstm.Normalisation;
 import io.streamlstm.lstm.SyntheticSeries;
 import io.streamlstm.lstm.Trainer;
 import io.streamlstm.lstm.TrainingOptions;
+import io.streamlstm.streams.SensorIdGlob;
+import io.streamlstm.streams.Timestamps;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,13 +35,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code streamlstm train}: normalises every channel of the training series as the stream will, trains
- * a network to predict the next reading, and writes the model file. The file's metadata records the
- * full command (all options spelled out), so any model can be made again byte for byte.
+ * a network to predict the next reading, and writes the model file, or publishes it to the model topic under a
+ * name, or both. The series come from CSV files, from a topic of readings (the fleet's own history,
+ * {@link TopicSeries}) or from the synthetic generator. The file's metadata records the full command (all options
+ * spelled out), so any model can be made again byte for byte from the same data.
  */
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = "Trains an LSTM (or RNN) on CSV series or generated ones and writes a model file.")
+    description = "Trains an LSTM (or RNN) on CSV series, a topic's readings or generated series, and writes a model "
+        + "file or publishes it to the model topic.")
 public final class TrainCommand implements Callable<Integer> {
 
   static final String CREATED_BY = "streamlstm train";
@@ -48,7 +60,28 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--generated", paramLabel = "N", description = "Train on N seeded synthetic sensor series instead (daily cycles, trends, random walks, regime changes, spikes, flat and quantised stretches).")
     Integer generated;
+
+    @Option(names = "--topic", paramLabel = "TOPIC", description = "Train on the readings of a Kafka topic, in the service's input format: each channel of each sensor one series, in the topic's order.")
+    String topic;
   }
+
+  @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT", description = "Kafka, for --topic and --publish (overrides bootstrap.servers).")
+  String bootstrapServers;
+
+  @Option(names = "--from", paramLabel = "TIME", description = "With --topic: the first reading by its own timestamp, ISO-8601 or epoch ms (default: the first).")
+  String from;
+
+  @Option(names = "--to", paramLabel = "TIME", description = "With --topic: the last reading by its own timestamp, inclusive (default: the last).")
+  String to;
+
+  @Option(names = "--sensors", paramLabel = "GLOB", description = "With --topic: only sensors whose id matches, e.g. 'pump-*' (* any run, ? one character; default: all).")
+  String sensors;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "The service's properties file: security settings, the model topic, detector settings to validate with.")
+  Path config;
+
+  @Option(names = "--publish", paramLabel = "NAME", description = "Publish the model to the model topic under this name (as 'model publish --name NAME'); services whose default model or a route is NAME switch to it.")
+  String publish;
 
   @Option(names = "--length", defaultValue = "4000", description = "Readings per generated series (${DEFAULT-VALUE}).")
   int length;
@@ -83,13 +116,19 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--weight-average", defaultValue = "0", paramLabel = "DECAY", description = "Keep an exponential moving average of the weights with this decay, e.g. 0.999, and validate and save it; 0 = the last step's weights (${DEFAULT-VALUE}).")
   double weightAverage;
 
-  @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Model file to write.")
+  @Option(names = "--out", paramLabel = "MODEL", description = "Model file to write (required unless --publish).")
   Path out;
 
   @Override
-  public Integer call() {
+  public Integer call() throws ExecutionException, InterruptedException {
     PrintWriter stdout = spec.commandLine().getOut();
     try {
+      if (out == null && publish == null) throw new IllegalArgumentException("give --out FILE, --publish NAME or both");
+      if (data.topic == null && (from != null || to != null || sensors != null)) {
+        throw new IllegalArgumentException("--from, --to and --sensors select readings of a --topic");
+      }
+      AppConfig appConfig = AppConfig.load(config, System.getenv());
+      if (bootstrapServers != null) appConfig = appConfig.withBootstrapServers(bootstrapServers);
       TrainingOptions defaults = TrainingOptions.defaults();
       TrainingOptions options =
           new TrainingOptions(
@@ -97,7 +136,7 @@ public final class TrainCommand implements Callable<Integer> {
               defaults.validationFraction(), patience, nllBeta, weightAverage);
       Normalisation normalisation = Normalisation.DEFAULT;
       List<double[][]> series = new ArrayList<>();
-      String description = loadNormalised(new OnlineNormaliser(normalisation), series);
+      String description = loadNormalised(new OnlineNormaliser(normalisation), series, appConfig, stdout);
       stdout.printf("training %s on %s%n", options, description);
       Trainer.Result result =
           Trainer.train(
@@ -113,12 +152,24 @@ public final class TrainCommand implements Callable<Integer> {
       metadata.put("best-epoch", Integer.toString(result.bestEpoch()));
       metadata.put("train-loss", Double.toString(result.trainLoss()));
       metadata.put("validation-loss", Double.toString(result.validationLoss()));
-      Model model = ModelFile.write(out, result.network(), normalisation, metadata);
+      byte[] file = ModelFile.encode(result.network(), normalisation, metadata);
+      Model model = ModelFile.decode(file, "the trained model");
       stdout.printf(
           Locale.ROOT,
-          "wrote %s: model %s, best epoch %d of %d, validation loss %.5f%n",
-          out, model.version(), result.bestEpoch(), result.epochs(), result.validationLoss());
+          "trained model %s, best epoch %d of %d, validation loss %.5f%n",
+          model.version(), result.bestEpoch(), result.epochs(), result.validationLoss());
+      if (out != null) {
+        Files.write(out, file);
+        stdout.printf("wrote %s%n", out);
+      }
+      if (publish != null) {
+        stdout.flush();
+        ModelCommand.publish(appConfig, appConfig.settings().modelTopic(), publish, file, "the trained model");
+      }
       return 0;
+    } catch (IOException e) {
+      spec.commandLine().getErr().println("train: cannot write " + out + ": " + e.getMessage());
+      return 1;
     } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
       spec.commandLine().getErr().println("train: " + e.getMessage());
       return 1;
@@ -126,7 +177,9 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   /** Fills {@code series} with (T, C) z-values, and describes the data for the model's metadata. */
-  private String loadNormalised(OnlineNormaliser normaliser, List<double[][]> series) {
+  private String loadNormalised(OnlineNormaliser normaliser, List<double[][]> series, AppConfig appConfig,
+      PrintWriter stdout) {
+    if (data.topic != null) return loadTopic(normaliser, series, appConfig, stdout);
     if (data.generated != null) {
       if (data.generated < 1) throw new IllegalArgumentException("--generated must be >= 1, got " + data.generated);
       if (length < 2) throw new IllegalArgumentException("--length must be >= 2, got " + length);
@@ -162,6 +215,46 @@ public final class TrainCommand implements Callable<Integer> {
     return "files: " + String.join(", ", names);
   }
 
+  /** Each channel of each selected sensor of the topic, one series; the readings the stream would refuse left out. */
+  private String loadTopic(OnlineNormaliser normaliser, List<double[][]> series, AppConfig appConfig,
+      PrintWriter stdout) {
+    long fromMillis = from == null ? Long.MIN_VALUE : Timestamps.parse(from);
+    long toMillis = to == null ? Long.MAX_VALUE : Timestamps.parse(to);
+    SensorIdGlob glob = sensors == null ? null : SensorIdGlob.of(sensors);
+    Properties consumerSettings = appConfig.clientSettings(ConsumerConfig.configNames());
+    // What producers' transactions committed, as the service reads its input.
+    consumerSettings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    consumerSettings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    consumerSettings.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    TopicSeries.Result read;
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(consumerSettings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      read = TopicSeries.read(consumer, data.topic, fromMillis, toMillis, glob,
+          appConfig.settings().futureTolerance().toMillis());
+    }
+    int tooShort = 0;
+    for (TopicSeries.Series s : read.series()) {
+      // One reading is nothing to predict from.
+      if (s.values().length < 2) {
+        tooShort++;
+        continue;
+      }
+      series.add(columns(new double[][] {normaliser.normaliseSeries(s.values())}));
+    }
+    stdout.printf("read %d records of %s: %d readings selected, %d series, %d of them too short (fewer than 2 "
+        + "readings), left out %s%n", read.records(), data.topic, read.readingsSelected(), read.series().size(), tooShort,
+        read.leftOut());
+    if (series.isEmpty()) {
+      throw new IllegalArgumentException("no series of at least 2 readings in " + data.topic
+          + (sensors == null ? "" : " of sensors " + sensors)
+          + (from == null && to == null ? "" : " between " + (from == null ? "the start" : from) + " and "
+              + (to == null ? "the end" : to)));
+    }
+    return "topic " + data.topic + ": " + series.size() + " series, " + read.readingsSelected() + " readings"
+        + (sensors == null ? "" : ", sensors " + sensors)
+        + (from == null ? "" : ", from " + from) + (to == null ? "" : ", to " + to);
+  }
+
   /** (C, T) to (T, C). */
   private static double[][] columns(double[][] perChannel) {
     int length = perChannel[0].length;
@@ -177,13 +270,21 @@ public final class TrainCommand implements Callable<Integer> {
    * averaging is spelled out only when on, so models trained before the option existed rebuild unchanged.
    */
   private String command() {
-    String source = data.generated != null ? "--generated " + data.generated + " --length " + length : "--input " + data.input;
+    String source = data.generated != null ? "--generated " + data.generated + " --length " + length
+        : data.topic != null ? topicSelection()
+        : "--input " + data.input;
     String averaging = weightAverage > 0 ? " --weight-average " + weightAverage : "";
     return String.format(
         Locale.ROOT,
         "streamlstm train %s --seed %d --epochs %d --hidden %d --layers %d --cell %s --window %d --learning-rate %s --patience %d --nll-beta %s%s",
         source, seed, epochs, hidden, layers, parseCell(cell).name().toLowerCase(Locale.ROOT), window,
         Double.toString(learningRate), patience, Double.toString(nllBeta), averaging);
+  }
+
+  /** The topic and the options selecting its readings, as given. */
+  private String topicSelection() {
+    return "--topic " + data.topic + (sensors == null ? "" : " --sensors " + sensors)
+        + (from == null ? "" : " --from " + from) + (to == null ? "" : " --to " + to);
   }
 
   private static CellType parseCell(String name) {

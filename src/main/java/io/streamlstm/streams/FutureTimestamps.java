@@ -6,7 +6,7 @@ package io.streamlstm.streams;
  * reading would be refused as earlier. The timestamp extractor keeps the record's time for it, and the scorer
  * refuses it as {@link DeadLetters#FUTURE_TIMESTAMP}.
  */
-final class FutureTimestamps {
+public final class FutureTimestamps {
 
   private FutureTimestamps() {}
 
@@ -14,7 +14,7 @@ final class FutureTimestamps {
    * Whether {@code readingMillis} is more than {@code toleranceMillis} after {@code recordMillis}; never for a
    * record without a time (negative).
    */
-  static boolean tooFarAhead(long readingMillis, long recordMillis, long toleranceMillis) {
+  public static boolean tooFarAhead(long readingMillis, long recordMillis, long toleranceMillis) {
     // reading > record >= 0, so the difference cannot overflow.
     return recordMillis >= 0 && readingMillis > recordMillis && readingMillis - recordMillis > toleranceMillis;
   }

@@ -127,6 +127,19 @@ class TrainCommandTest {
     assertTrue(both.err.contains("mutually exclusive"), both.err);
   }
 
+  @Test
+  void needsAFileToWriteOrANameToPublishUnder() {
+    assertFailedWithOneLine(run("--generated", "1"), "give --out FILE, --publish NAME or both");
+  }
+
+  @Test
+  void selectingReadingsByTimeOrSensorNeedsATopic() {
+    assertFailedWithOneLine(run("--generated", "1", "--sensors", "pump-*", "--out", dir.resolve("m.lstm").toString()),
+        "--from, --to and --sensors select readings of a --topic");
+    assertFailedWithOneLine(run("--generated", "1", "--from", "2026-01-01T00:00:00Z", "--out",
+        dir.resolve("m.lstm").toString()), "--from, --to and --sensors select readings of a --topic");
+  }
+
   private void assertFailedWithOneLine(Run run, String expected) {
     assertNotEquals(0, run.code);
     String message = run.err.strip();
