@@ -4,6 +4,7 @@ import io.streamlstm.detect.DetectorConfig;
 import io.streamlstm.streams.EpisodeSettings;
 import io.streamlstm.streams.ModelRoutes;
 import io.streamlstm.streams.ScoringTopology;
+import io.streamlstm.streams.SilenceSettings;
 import io.streamlstm.streams.StreamSettings;
 import java.io.IOException;
 import java.io.Reader;
@@ -74,10 +75,13 @@ public record AppConfig(
   public static final String SILENCE_FACTOR = "streamlstm.silence.factor";
   /** ... and for at least this long (ISO-8601 duration). */
   public static final String SILENCE_MINIMUM = "streamlstm.silence.minimum";
+  /** How often the wall clock checks for silent sensors (ISO-8601 duration): how late a silence may be told. */
+  public static final String SILENCE_CHECK_EVERY = "streamlstm.silence.check.every";
 
   public static final List<String> KEYS = List.of(INPUT_TOPIC, SCORES_TOPIC, ANOMALIES_TOPIC, DLQ_TOPIC,
       MODEL_TOPIC, MODEL_NAME, MODEL_ROUTES, MODEL_FILE, CREATE_TOPICS, TOPIC_PARTITIONS, FUTURE_TOLERANCE, STATE_TTL, PAGE_SENSORS,
-      PAGE_POINTS, EPISODE_UPDATE_EVERY, EPISODE_CLOSE_AFTER, SILENCE_FACTOR, SILENCE_MINIMUM);
+      PAGE_POINTS, EPISODE_UPDATE_EVERY, EPISODE_CLOSE_AFTER, SILENCE_FACTOR, SILENCE_MINIMUM,
+      SILENCE_CHECK_EVERY);
 
   private static final String DETECTOR_PREFIX = "detector.";
 
@@ -128,9 +132,12 @@ public record AppConfig(
         defaults.stateExpiry().withTtl(duration(STATE_TTL, own, defaults.stateExpiry().ttl())),
         new EpisodeSettings(readings(EPISODE_UPDATE_EVERY, own, defaults.episodes().updateEvery()),
             readings(EPISODE_CLOSE_AFTER, own, defaults.episodes().closeAfter())),
-        defaults.silence().withFactorAndMinimum(
+        new SilenceSettings(
             own.containsKey(SILENCE_FACTOR) ? parseInt(SILENCE_FACTOR, own.get(SILENCE_FACTOR)) : defaults.silence().factor(),
-            duration(SILENCE_MINIMUM, own, defaults.silence().minimum())),
+            duration(SILENCE_MINIMUM, own, defaults.silence().minimum()),
+            defaults.silence().watchAfter(),
+            positive(SILENCE_CHECK_EVERY, duration(SILENCE_CHECK_EVERY, own, defaults.silence().every())),
+            defaults.silence().slice()),
         modelRoutes(own.get(MODEL_ROUTES)));
     final Path modelFile = own.containsKey(MODEL_FILE) ? Path.of(own.get(MODEL_FILE)) : null;
     return new AppConfig(settings, kafka, modelFile,
@@ -243,6 +250,11 @@ public record AppConfig(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bad value for " + MODEL_ROUTES + ": " + e.getMessage());
     }
+  }
+
+  private static Duration positive(String key, Duration value) {
+    if (value.isZero()) throw new IllegalArgumentException("bad value for " + key + ": must be more than zero");
+    return value;
   }
 
   /** A count of readings, at least one. */

@@ -26,6 +26,12 @@ public interface ScoringObserver {
   /** A model record for {@code model} was refused and that name's current model kept. */
   void modelRefused(String model, String reason);
 
+  /** A {@code silent} ({@code true}) or {@code resumed} ({@code false}) event went to the anomalies topic. */
+  void silence(boolean silent);
+
+  /** Stream task {@code task} holds {@code count} silent sensors now; 0 when it closes (moved or stopped). */
+  void silentSensors(String task, long count);
+
   ScoringObserver NONE = new ScoringObserver() {
     @Override public void scored(String s, String model, Score score, long n) {}
     @Override public void deadLettered(String reason) {}
@@ -33,5 +39,7 @@ public interface ScoringObserver {
     @Override public void episode(EpisodeEvent event) {}
     @Override public void modelActivated(String model, String version) {}
     @Override public void modelRefused(String model, String reason) {}
+    @Override public void silence(boolean silent) {}
+    @Override public void silentSensors(String task, long count) {}
   };
 }

@@ -58,7 +58,7 @@ final class ScoringProcessor implements Processor<String, byte[], String, byte[]
     episodes = new EpisodeTracker(settings.episodes(), open::get, open::put);
     if (settings.silence().enabled()) {
       silence = new SilenceWatch(settings.silence(), context.getStateStore(ScoringTopology.SILENCE_STORE),
-          context.getStateStore(ScoringTopology.SILENCE_TIMER_STORE), states);
+          context.getStateStore(ScoringTopology.SILENCE_TIMER_STORE), states, observer, context.taskId().toString());
       lastProcessedWallMillis = context.currentSystemTimeMs();
       context.schedule(settings.silence().every(), PunctuationType.WALL_CLOCK_TIME, now -> silence.check(now,
           context.currentStreamTimeMs(), now - lastProcessedWallMillis,
@@ -97,6 +97,11 @@ final class ScoringProcessor implements Processor<String, byte[], String, byte[]
     context.forward(record.withKey(originalKey)
         .withHeaders(DeadLetters.headers(record.headers(), verdict.reason(), verdict.detail(), source.topic(),
             source.partition(), source.offset())), ScoringTopology.DEAD_LETTERS_SINK);
+  }
+
+  @Override
+  public void close() {
+    if (silence != null) silence.close();
   }
 
   /**

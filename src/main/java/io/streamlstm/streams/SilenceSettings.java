@@ -25,10 +25,6 @@ public record SilenceSettings(int factor, Duration minimum, int watchAfter, Dura
     if (slice < 1) throw new IllegalArgumentException("silence check slice must be >= 1, got " + slice);
   }
 
-  public SilenceSettings withFactorAndMinimum(int newFactor, Duration newMinimum) {
-    return new SilenceSettings(newFactor, newMinimum, watchAfter, every, slice);
-  }
-
   boolean enabled() {
     return factor > 0;
   }

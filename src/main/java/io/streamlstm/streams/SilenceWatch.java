@@ -1,6 +1,7 @@
 package io.streamlstm.streams;
 
 import io.streamlstm.detect.SensorState;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,26 +22,82 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>The quiet is the task's stream time minus the sensor's last reading time, plus the wall time since the task
  * last processed a record: while readings flow, even old ones in a backfill, reading times decide; when nothing
  * arrives at all, the wall clock goes on counting.
+ *
+ * <p>How many of the task's sensors are silent now is kept in the same store, under the empty key (no sensor has
+ * an empty id), changed with each event in its transaction, so a restored task knows it without a scan. It is read
+ * at the task's first check; a store written before the count existed is counted then, once.
  */
 final class SilenceWatch {
 
   /** Bucket keys are fixed-width hex, so their text order is their time order (times after 1970 only). */
   private static final int BUCKET_DIGITS = 16;
+  /** The key of the task's count of silent sensors in the state store. */
+  static final String SILENT_COUNT_KEY = "";
 
   private final SilenceSettings settings;
   private final KeyValueStore<String, byte[]> states;
   private final KeyValueStore<String, byte[]> timers;
   private final KeyValueStore<String, byte[]> sensorStates;
+  private final ScoringObserver observer;
+  private final String task;
   private final long bucketMillis;
   private final List<String> due = new ArrayList<>();
+  /** The task's silent sensors; negative until read from the store. */
+  private long silentNow = -1;
 
+  /** Reports to {@code observer} each event, and the silent sensors of {@code task} (from its first check on). */
   SilenceWatch(SilenceSettings settings, KeyValueStore<String, byte[]> states, KeyValueStore<String, byte[]> timers,
-      KeyValueStore<String, byte[]> sensorStates) {
+      KeyValueStore<String, byte[]> sensorStates, ScoringObserver observer, String task) {
     this.settings = settings;
     this.states = states;
     this.timers = timers;
     this.sensorStates = sensorStates;
+    this.observer = observer;
+    this.task = task;
     this.bucketMillis = settings.every().toMillis();
+  }
+
+  private void readSilentNow() {
+    if (silentNow >= 0) return;
+    final byte[] count = states.get(SILENT_COUNT_KEY);
+    if (count != null) {
+      silentNow = ByteBuffer.wrap(count).getLong();
+    } else {
+      silentNow = countSilent();
+      saveSilentNow();
+    }
+    observer.silentSensors(task, silentNow);
+  }
+
+  /** The task's silent sensors, counted in a store written before the count was kept. */
+  private long countSilent() {
+    long silent = 0;
+    try (KeyValueIterator<String, byte[]> all = states.all()) {
+      while (all.hasNext()) {
+        final KeyValue<String, byte[]> entry = all.next();
+        if (entry.key.equals(SILENT_COUNT_KEY)) continue;
+        final SilenceState state = decodedOrNull(entry.value, SilenceState::decode);
+        if (state != null && state.silent()) silent++;
+      }
+    }
+    return silent;
+  }
+
+  private void changeSilentNow(int by) {
+    readSilentNow();
+    silentNow += by;
+    saveSilentNow();
+    observer.silence(by > 0);
+    observer.silentSensors(task, silentNow);
+  }
+
+  private void saveSilentNow() {
+    states.put(SILENT_COUNT_KEY, ByteBuffer.allocate(Long.BYTES).putLong(silentNow).array());
+  }
+
+  /** The task is closing (its partition moved, or the service stops): its silent sensors are no longer this one's. */
+  void close() {
+    observer.silentSensors(task, 0);
   }
 
   /**
@@ -55,6 +112,7 @@ final class SilenceWatch {
     }
     if (!before.silent()) return null;
     arm(sensorId, readingMillis, readings, before.usualIntervalMillis(), nowMillis);
+    changeSilentNow(-1);
     return new JsonObjectWriter()
         .field("event", "resumed")
         .field("sensorId", sensorId)
@@ -69,6 +127,7 @@ final class SilenceWatch {
    * record.
    */
   void check(long nowMillis, long streamTimeMillis, long idleMillis, BiConsumer<String, byte[]> silent) {
+    readSilentNow();
     // Up to the bare key of the next bucket, which no timer has: every timer of a bucket begun by now.
     final String nextBucket = timerKey(bucketAtOrAfter(nowMillis + 1), "");
     try (KeyValueIterator<String, byte[]> timersDue = timers.range(null, nextBucket)) {
@@ -98,6 +157,7 @@ final class SilenceWatch {
       final long quiet = Math.max(0, streamTimeMillis - last) + idleMillis;
       if (usual > 0 && quiet >= allowed) {
         states.put(sensorId, new SilenceState(last, readings, usual, true, SilenceState.NO_TIMER).encode());
+        changeSilentNow(+1);
         silent.accept(sensorId, new JsonObjectWriter()
             .field("event", "silent")
             .field("sensorId", sensorId)

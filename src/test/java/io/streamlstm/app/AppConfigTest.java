@@ -55,6 +55,7 @@ class AppConfigTest {
         "streamlstm.episode.close.after=60",
         "streamlstm.silence.factor=8",
         "streamlstm.silence.minimum=PT10M",
+        "streamlstm.silence.check.every=PT2S",
         "detector.warmUpReadings=7",
         "detector.anomalyThreshold=0.95",
         "bootstrap.servers=broker-1:9093",
@@ -78,6 +79,7 @@ class AppConfigTest {
     assertEquals(new EpisodeSettings(5, 60), config.settings().episodes());
     assertEquals(8, config.settings().silence().factor());
     assertEquals(Duration.ofMinutes(10), config.settings().silence().minimum());
+    assertEquals(Duration.ofSeconds(2), config.settings().silence().every());
     assertEquals(7, config.settings().detector().warmUpReadings());
     assertEquals(0.95, config.settings().detector().anomalyThreshold());
     assertEquals(DetectorConfig.defaults().bandSigmas(), config.settings().detector().bandSigmas());
@@ -134,6 +136,7 @@ class AppConfigTest {
     assertRefusal("streamlstm.episode.close.after=0", "streamlstm.episode.close.after: '0' (readings, at least 1)");
     assertRefusal("streamlstm.episode.update.every=often", "streamlstm.episode.update.every");
     assertRefusal("streamlstm.silence.minimum=5m", "streamlstm.silence.minimum");
+    assertRefusal("streamlstm.silence.check.every=PT0S", "streamlstm.silence.check.every: must be more than zero");
     assertRefusal("streamlstm.model.routes=pump-*:pumps", "streamlstm.model.routes: route 1 'pump-*:pumps' is not glob=model");
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> AppConfig.load(dir.resolve("missing.properties"), Map.of())).getMessage().contains("missing.properties"));

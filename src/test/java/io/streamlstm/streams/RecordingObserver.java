@@ -2,7 +2,9 @@ package io.streamlstm.streams;
 
 import io.streamlstm.detect.Score;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Remembers what the topology reported, for assertions. */
 final class RecordingObserver implements ScoringObserver {
@@ -16,6 +18,10 @@ final class RecordingObserver implements ScoringObserver {
   final List<String> refusedModels = new ArrayList<>();
   final List<EpisodeEvent.Kind> episodes = new ArrayList<>();
   int statesExpired;
+  /** Silence events in order: true for silent, false for resumed. */
+  final List<Boolean> silenceEvents = new ArrayList<>();
+  /** Each task's silent sensors as last reported. */
+  final Map<String, Long> silentByTask = new HashMap<>();
 
   @Override
   public void scored(String sensorId, String model, Score score, long processingNanos) {
@@ -46,5 +52,15 @@ final class RecordingObserver implements ScoringObserver {
   @Override
   public void modelRefused(String model, String reason) {
     refusedModels.add(model + ":" + reason);
+  }
+
+  @Override
+  public void silence(boolean silent) {
+    silenceEvents.add(silent);
+  }
+
+  @Override
+  public void silentSensors(String task, long count) {
+    silentByTask.put(task, count);
   }
 }

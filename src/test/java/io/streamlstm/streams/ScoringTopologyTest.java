@@ -21,6 +21,7 @@ import io.streamlstm.lstm.ModelFile;
 import io.streamlstm.lstm.Models;
 import io.streamlstm.lstm.Network;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +53,8 @@ class ScoringTopologyTest {
   private static final Model SHIPPED = Models.loadDefault();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long START = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
+  /** The one task of a single-partition input. */
+  private static final String TASK = "0_0";
 
   @TempDir Path stateDir;
 
@@ -104,6 +107,10 @@ class ScoringTopologyTest {
 
     KeyValueStore<String, byte[]> episodes() {
       return driver.getKeyValueStore(ScoringTopology.EPISODE_STORE);
+    }
+
+    KeyValueStore<String, byte[]> silence() {
+      return driver.getKeyValueStore(ScoringTopology.SILENCE_STORE);
     }
   }
 
@@ -693,6 +700,8 @@ class ScoringTopologyTest {
     assertEquals(Timestamps.format(minute(19)), event.get("lastReading").asText());
     assertEquals("PT1M", event.get("usualInterval").asText());
     assertEquals(0, count(timers), "a silent sensor needs no timer until it is back");
+    assertEquals(List.of(true), observer.silenceEvents);
+    assertEquals(Map.of(TASK, 1L), observer.silentByTask);
 
     run.driver.advanceWallClockTime(Duration.ofMinutes(30));
     assertTrue(run.anomalies.isEmpty(), "silent once, not at every check");
@@ -703,6 +712,38 @@ class ScoringTopologyTest {
     assertEquals("resumed", json(resumed.get(0).value()).get("event").asText());
     assertEquals(Timestamps.format(minute(60)), json(resumed.get(0).value()).get("resumedAt").asText());
     assertEquals(1, count(timers), "watched again");
+    assertEquals(List.of(true, false), observer.silenceEvents);
+    assertEquals(Map.of(TASK, 0L), observer.silentByTask);
+  }
+
+  @Test
+  void theSilentSensorsOfAStoreWrittenBeforeTheyWereCountedAreCountedOnceAtTheFirstCheck() {
+    final Run before = new Run();
+    for (int t = 0; t < 20; t++) {
+      for (String sensor : List.of("pump-7", "pump-8")) before.send(sensor, reading(sensor, minute(t), 20 + t % 3));
+      before.driver.advanceWallClockTime(Duration.ofMinutes(1));
+    }
+    before.driver.advanceWallClockTime(Duration.ofMinutes(6));
+    assertEquals(2, before.anomalies.readRecordsToList().size(), "both silent");
+
+    // The stores as the build before the count left them: the same silence states, no count.
+    final Run after = new Run();
+    try (var all = before.silence().all()) {
+      all.forEachRemaining(e -> {
+        if (!e.key.equals(SilenceWatch.SILENT_COUNT_KEY)) after.silence().put(e.key, e.value);
+      });
+    }
+    for (String sensor : List.of("pump-7", "pump-8")) after.states().put(sensor, before.states().get(sensor));
+    before.driver.close();
+    drivers.remove(before.driver);
+    assertEquals(Map.of(TASK, 0L), observer.silentByTask, "a closed task holds no silent sensors");
+
+    after.driver.advanceWallClockTime(Duration.ofSeconds(10));
+    assertEquals(Map.of(TASK, 2L), observer.silentByTask);
+    assertEquals(2L, ByteBuffer.wrap(after.silence().get(SilenceWatch.SILENT_COUNT_KEY)).getLong(), "kept from now on");
+    after.send("pump-7", reading("pump-7", minute(60), 21));
+    assertEquals("resumed", json(after.anomalies.readRecordsToList().get(0).value()).get("event").asText());
+    assertEquals(Map.of(TASK, 1L), observer.silentByTask);
   }
 
   @Test

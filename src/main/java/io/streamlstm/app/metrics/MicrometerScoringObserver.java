@@ -60,6 +60,10 @@ public final class MicrometerScoringObserver implements ScoringObserver {
   private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
   private final Counter statesExpired;
   private final Map<EpisodeEvent.Kind, Counter> episodes = new EnumMap<>(EpisodeEvent.Kind.class);
+  private final Counter wentSilent;
+  private final Counter resumed;
+  /** Each stream task's silent sensors, as it last reported them; a task that closes leaves the map. */
+  private final Map<String, Long> silentByTask = new ConcurrentHashMap<>();
   private final SensorSeries sensors;
 
   /** One model name's meters. */
@@ -121,6 +125,15 @@ public final class MicrometerScoringObserver implements ScoringObserver {
       episodes.put(kind, Counter.builder("streamlstm.episodes." + kind.wireName())
           .description("Episode events written to the anomalies topic: " + kind.wireName()).register(registry));
     }
+    wentSilent = Counter.builder("streamlstm.silence.silent")
+        .description("Silent events written to the anomalies topic: a sensor that reported regularly went quiet")
+        .register(registry);
+    resumed = Counter.builder("streamlstm.silence.resumed")
+        .description("Resumed events written to the anomalies topic: a silent sensor reported again")
+        .register(registry);
+    Gauge.builder("streamlstm.sensors.silent", silentByTask, tasks -> tasks.values().stream().mapToLong(n -> n).sum())
+        .description("Sensors of this instance's tasks that are silent now (told silent, not resumed)")
+        .register(registry);
   }
 
   @Override
@@ -206,5 +219,19 @@ public final class MicrometerScoringObserver implements ScoringObserver {
   @Override
   public void modelRefused(String model, String reason) {
     meters(model).refusals.increment();
+  }
+
+  @Override
+  public void silence(boolean silent) {
+    (silent ? wentSilent : resumed).increment();
+  }
+
+  @Override
+  public void silentSensors(String task, long count) {
+    if (count == 0) {
+      silentByTask.remove(task);
+    } else {
+      silentByTask.put(task, count);
+    }
   }
 }

@@ -191,6 +191,29 @@ class MetricsEndpointTest {
   }
 
   @Test
+  void silenceEventsAreCountedAndTheSilentSensorsOfTheTasksHereSummed() throws Exception {
+    Scrape s = scrape();
+    assertEquals(0.0, s.value("streamlstm_silence_silent_total"), "there from the start");
+    assertEquals(0.0, s.value("streamlstm_silence_resumed_total"));
+    assertEquals(0.0, s.value("streamlstm_sensors_silent"));
+
+    MicrometerScoringObserver observer = metrics.observer();
+    observer.silence(true);
+    observer.silence(true);
+    observer.silence(true);
+    observer.silence(false);
+    observer.silentSensors("0_0", 2);
+    observer.silentSensors("0_1", 1);
+    s = scrape();
+    assertEquals(3.0, s.value("streamlstm_silence_silent_total"));
+    assertEquals(1.0, s.value("streamlstm_silence_resumed_total"));
+    assertEquals(3.0, s.value("streamlstm_sensors_silent"));
+
+    observer.silentSensors("0_1", 0); // the task moved to another instance
+    assertEquals(2.0, scrape().value("streamlstm_sensors_silent"));
+  }
+
+  @Test
   void perSensorBandForAllowListedAndTopSensors() throws Exception {
     MicrometerScoringObserver observer = metrics.observer();
     observer.scored("pump-1", "default", score(10.0, 9.5, 0.40, false), 50_000);
