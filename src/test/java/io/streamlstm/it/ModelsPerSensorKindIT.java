@@ -24,10 +24,6 @@ import io.streamlstm.streams.Timestamps;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,10 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,7 +90,8 @@ class ModelsPerSensorKindIT {
 
     final List<ConsumerRecord<String, String>> scores;
     final String metricsText;
-    try (Metrics metrics = new Metrics(MetricsConfig.defaults()); Service service = start(config, metrics)) {
+    try (Metrics metrics = new Metrics(MetricsConfig.defaults());
+        Service service = ScoringRun.startService(config, metrics)) {
       Clients.produce(kafka.bootstrapServers(), run.readings, readings(sensors, 0, 150));
       Clients.readCommitted(kafka.bootstrapServers(), run.scores, 600, TIMEOUT, Duration.ZERO);
       for (String name : List.of("pumps", "valves")) {
@@ -105,11 +99,11 @@ class ModelsPerSensorKindIT {
             "--name", name, "--config", properties.toString()));
       }
       // Once every instance's model processor has taken them (here the one), the next readings score with them.
-      awaitMetric(service, "streamlstm_model_active\\{model=\"pumps\",version=\"" + pumps.version() + "\"}");
-      awaitMetric(service, "streamlstm_model_active\\{model=\"valves\",version=\"" + valves.version() + "\"}");
+      MetricsText.await(service, activeModel("pumps", pumps), 1, TIMEOUT);
+      MetricsText.await(service, activeModel("valves", valves), 1, TIMEOUT);
       Clients.produce(kafka.bootstrapServers(), run.readings, readings(sensors, 150, 300));
       scores = Clients.readCommitted(kafka.bootstrapServers(), run.scores, 1200, TIMEOUT, Duration.ofSeconds(1));
-      metricsText = scrape(service);
+      metricsText = MetricsText.scrape(service);
     }
 
     // Offline: each sensor through the shipped model, then from reading 150 its routed model's, which re-warms it.
@@ -140,11 +134,11 @@ class ModelsPerSensorKindIT {
     assertEquals(SHIPPED.version(), ScoringRun.parse(live.get(ScoringRun.at("boiler-1", minute(299))))
         .get("modelVersion").asText());
 
-    assertEquals(600.0, metric(metricsText, "streamlstm_readings_scored_total\\{model=\"pumps\"}"));
-    assertEquals(300.0, metric(metricsText, "streamlstm_readings_scored_total\\{model=\"valves\"}"));
-    assertEquals(300.0, metric(metricsText, "streamlstm_readings_scored_total\\{model=\"default\"}"));
-    assertEquals(1.0, metric(metricsText, "streamlstm_model_switches_total\\{model=\"pumps\"}"));
-    assertEquals(0.0, metric(metricsText, "streamlstm_model_switches_total\\{model=\"default\"}"));
+    assertEquals(600.0, MetricsText.value(metricsText, "streamlstm_readings_scored_total\\{model=\"pumps\"}"));
+    assertEquals(300.0, MetricsText.value(metricsText, "streamlstm_readings_scored_total\\{model=\"valves\"}"));
+    assertEquals(300.0, MetricsText.value(metricsText, "streamlstm_readings_scored_total\\{model=\"default\"}"));
+    assertEquals(1.0, MetricsText.value(metricsText, "streamlstm_model_switches_total\\{model=\"pumps\"}"));
+    assertEquals(0.0, MetricsText.value(metricsText, "streamlstm_model_switches_total\\{model=\"default\"}"));
   }
 
   @Test
@@ -163,7 +157,8 @@ class ModelsPerSensorKindIT {
     final Path trainedFile = dir.resolve("pumps.lstm");
     final List<ConsumerRecord<String, String>> scores;
     final Model trained;
-    try (Metrics metrics = new Metrics(MetricsConfig.defaults()); Service service = start(config, metrics)) {
+    try (Metrics metrics = new Metrics(MetricsConfig.defaults());
+        Service service = ScoringRun.startService(config, metrics)) {
       Clients.produce(kafka.bootstrapServers(), run.readings, history);
       Clients.readCommitted(kafka.bootstrapServers(), run.scores, 900, TIMEOUT, Duration.ZERO);
 
@@ -180,7 +175,7 @@ class ModelsPerSensorKindIT {
           + " --sensors pump-* --from " + Timestamps.format(minute(50)) + " --seed 7 --epochs 2 --hidden 4"),
           trained.metadata().get("command"));
 
-      awaitMetric(service, "streamlstm_model_active\\{model=\"pumps\",version=\"" + trained.version() + "\"}");
+      MetricsText.await(service, activeModel("pumps", trained), 1, TIMEOUT);
       Clients.produce(kafka.bootstrapServers(), run.readings, readings(sensors, 300, 350));
       scores = Clients.readCommitted(kafka.bootstrapServers(), run.scores, 1050, TIMEOUT, Duration.ofSeconds(1));
     }
@@ -207,6 +202,11 @@ class ModelsPerSensorKindIT {
       assertEquals(pump && afterPublish ? trained.version() : SHIPPED.version(), score.get("modelVersion").asText(),
           record.value());
     }
+  }
+
+  /** The info series saying that the model named {@code name} scores with {@code model}'s version. */
+  private static String activeModel(String name, Model model) {
+    return "streamlstm_model_active\\{model=\"" + name + "\",version=\"" + model.version() + "\"}";
   }
 
   private record TrainRun(int code, String out, String err) {}
@@ -237,48 +237,5 @@ class ModelsPerSensorKindIT {
       p.store(out, null);
     }
     return file;
-  }
-
-  /** The service as {@code run} wires it: metrics on its HTTP endpoint. Started and past its first rebalance. */
-  private static Service start(Map<String, String> config, Metrics metrics) throws InterruptedException {
-    final Service service = Service.create(AppConfig.from(config), metrics.observer(), 0);
-    metrics.bindTo(service);
-    service.start();
-    final long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (service.state() != KafkaStreams.State.RUNNING) {
-      assertTrue(System.nanoTime() < deadline, "service not RUNNING: " + service.state());
-      Thread.sleep(50);
-    }
-    return service;
-  }
-
-  private static String scrape(Service service) throws Exception {
-    final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + service.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, response.statusCode());
-    return response.body();
-  }
-
-  /** Waits until {@code /metrics} has the series {@code seriesRegex}. */
-  private static void awaitMetric(Service service, String seriesRegex) throws Exception {
-    final long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    String text;
-    do {
-      text = scrape(service);
-      if (metricOrNull(text, seriesRegex) != null) return;
-      Thread.sleep(100);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("no series " + seriesRegex + " in:\n" + text);
-  }
-
-  private static double metric(String text, String seriesRegex) {
-    final Double value = metricOrNull(text, seriesRegex);
-    if (value == null) throw new AssertionError("no series " + seriesRegex + " in:\n" + text);
-    return value;
-  }
-
-  private static Double metricOrNull(String text, String seriesRegex) {
-    final Matcher m = Pattern.compile("(?m)^" + seriesRegex + " (\\S+)$").matcher(text);
-    return m.find() ? Double.parseDouble(m.group(1)) : null;
   }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamlstm.app.AppConfig;
 import io.streamlstm.app.SimulateCommand;
 import io.streamlstm.app.Service;
+import io.streamlstm.app.metrics.Metrics;
 import io.streamlstm.detect.Detector;
 import io.streamlstm.detect.DetectorConfig;
 import io.streamlstm.detect.Outcome;
@@ -74,7 +75,14 @@ final class ScoringRun {
 
   /** A service in this JVM, started and past its first rebalance. */
   static Service startService(Map<String, String> config) throws InterruptedException {
-    Service service = Service.create(AppConfig.from(config), ScoringObserver.NONE, 0);
+    return startService(config, null);
+  }
+
+  /** As {@link #startService(Map)}, with {@code metrics} (null: none) bound and served, as {@code run} wires it. */
+  static Service startService(Map<String, String> config, Metrics metrics) throws InterruptedException {
+    ScoringObserver observer = metrics == null ? ScoringObserver.NONE : metrics.observer();
+    Service service = Service.create(AppConfig.from(config), observer, 0);
+    if (metrics != null) metrics.bindTo(service);
     service.start();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (service.state() != KafkaStreams.State.RUNNING) {
