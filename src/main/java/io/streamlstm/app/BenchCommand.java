@@ -120,6 +120,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Simulation seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--model-routes", paramLabel = "ROUTES",
+      description = "The detector topology's streamlstm.model.routes, e.g. routes no simulated sensor matches, so every "
+          + "reading tries them all: what routing costs (default: none).")
+  String modelRoutes;
+
   private static final Pattern TIMESTAMP = Pattern.compile("\"timestamp\":\"([^\"]+)\"");
   private static final Duration WARM_UP = Duration.ofSeconds(3);
 
@@ -566,7 +571,7 @@ public final class BenchCommand implements Callable<Integer> {
   private StreamSettings settings(String input, String prefix) {
     return new StreamSettings(input, prefix + "-scores", prefix + "-anomalies", prefix + "-dlq", prefix + "-models",
         StreamSettings.DEFAULT_MODEL_NAME, DetectorConfig.defaults(), StreamSettings.DEFAULT_FUTURE_TOLERANCE,
-        StateExpiry.DEFAULT, EpisodeSettings.DEFAULT, SilenceSettings.DEFAULT, ModelRoutes.NONE);
+        StateExpiry.DEFAULT, EpisodeSettings.DEFAULT, SilenceSettings.DEFAULT, ModelRoutes.parse(modelRoutes));
   }
 
   private void ensureTopics(StreamSettings settings) {

@@ -23,6 +23,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -32,7 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * What the topology adds around the detector, per reading, outside Kafka: the timestamp extractor's
  * parse, then the scorer (parse, state decode, {@code Detector.process}, state encode) and the score's
  * JSON, as the processor runs them. Compare with {@code DetectorBenchmark.processWithStateCodec}: the
- * difference is the JSON in and out. One sensor, a noisy sine in ISO-timestamped JSON, past warm-up.
+ * difference is the JSON in and out. One sensor, a noisy sine in ISO-timestamped JSON, past warm-up. With
+ * {@code routes}, four model routes none of which matches the sensor, so every reading tries all four globs: what
+ * routing sensors to models ({@code streamlstm.model.routes}) costs at worst.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,8 +47,14 @@ public class ScoringStepBenchmark {
 
   private static final int READINGS = 1 << 16;
 
+  @Param({"", "valve-*=valves,press-*=presses,line-?-*=lines,*-temp=temps"})
+  public String routes;
+
   private final byte[][] readings = new byte[READINGS][];
   private final Map<String, byte[]> states = new HashMap<>();
+  /** Sensor ids of a fleet, for the routing alone: none is a constant the JIT could fold. */
+  private final String[] fleet = new String[1024];
+  private ActiveModels models;
   private ReadingScorer scorer;
   private int next;
   private Score lastScore;
@@ -59,9 +68,10 @@ public class ScoringStepBenchmark {
           + "\",\"value\":" + value + "}").getBytes(StandardCharsets.UTF_8);
     }
     final DetectorConfig config = DetectorConfig.defaults();
-    scorer = new ReadingScorer(new ActiveModels(Models.loadDefault(), StreamSettings.DEFAULT_MODEL_NAME, ModelRoutes.NONE, config,
-        ScoringObserver.NONE),
-        StreamSettings.defaults(), ScoringObserver.NONE, states::get, states::put);
+    models = new ActiveModels(Models.loadDefault(), StreamSettings.DEFAULT_MODEL_NAME, ModelRoutes.parse(routes), config,
+        ScoringObserver.NONE);
+    scorer = new ReadingScorer(models, StreamSettings.defaults(), ScoringObserver.NONE, states::get, states::put);
+    for (int k = 0; k < fleet.length; k++) fleet[k] = "pump-" + k;
     for (int k = 0; k < READINGS / 4; k++) step();
   }
 
@@ -82,6 +92,12 @@ public class ScoringStepBenchmark {
     final Verdict verdict = scorer.score("pump-7", value, recordTime);
     lastScore = verdict.score();
     return ScoreJson.write(verdict.sensorId(), verdict.model(), verdict.score());
+  }
+
+  /** The routing alone: the model slot of a sensor, which the scorer finds for every reading. */
+  @Benchmark
+  public int route() {
+    return models.slotOf(fleet[next++ & (fleet.length - 1)]);
   }
 
   /** The JSON out alone: one score written again and again. */
