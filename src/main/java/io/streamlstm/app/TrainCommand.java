@@ -127,8 +127,6 @@ public final class TrainCommand implements Callable<Integer> {
       if (data.topic == null && (from != null || to != null || sensors != null)) {
         throw new IllegalArgumentException("--from, --to and --sensors select readings of a --topic");
       }
-      AppConfig appConfig = AppConfig.load(config, System.getenv());
-      if (bootstrapServers != null) appConfig = appConfig.withBootstrapServers(bootstrapServers);
       TrainingOptions defaults = TrainingOptions.defaults();
       TrainingOptions options =
           new TrainingOptions(
@@ -136,7 +134,7 @@ public final class TrainCommand implements Callable<Integer> {
               defaults.validationFraction(), patience, nllBeta, weightAverage);
       Normalisation normalisation = Normalisation.DEFAULT;
       List<double[][]> series = new ArrayList<>();
-      String description = loadNormalised(new OnlineNormaliser(normalisation), series, appConfig, stdout);
+      String description = loadNormalised(new OnlineNormaliser(normalisation), series, stdout);
       stdout.printf("training %s on %s%n", options, description);
       Trainer.Result result =
           Trainer.train(
@@ -164,6 +162,7 @@ public final class TrainCommand implements Callable<Integer> {
       }
       if (publish != null) {
         stdout.flush();
+        AppConfig appConfig = kafkaConfig();
         ModelCommand.publish(appConfig, appConfig.settings().modelTopic(), publish, file, "the trained model");
       }
       return 0;
@@ -177,9 +176,8 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   /** Fills {@code series} with (T, C) z-values, and describes the data for the model's metadata. */
-  private String loadNormalised(OnlineNormaliser normaliser, List<double[][]> series, AppConfig appConfig,
-      PrintWriter stdout) {
-    if (data.topic != null) return loadTopic(normaliser, series, appConfig, stdout);
+  private String loadNormalised(OnlineNormaliser normaliser, List<double[][]> series, PrintWriter stdout) {
+    if (data.topic != null) return loadTopic(normaliser, series, kafkaConfig(), stdout);
     if (data.generated != null) {
       if (data.generated < 1) throw new IllegalArgumentException("--generated must be >= 1, got " + data.generated);
       if (length < 2) throw new IllegalArgumentException("--length must be >= 2, got " + length);
@@ -253,6 +251,12 @@ public final class TrainCommand implements Callable<Integer> {
     return "topic " + data.topic + ": " + series.size() + " series, " + read.readingsSelected() + " readings"
         + (sensors == null ? "" : ", sensors " + sensors)
         + (from == null ? "" : ", from " + from) + (to == null ? "" : ", to " + to);
+  }
+
+  /** The service's configuration, read only when the command talks to Kafka. */
+  private AppConfig kafkaConfig() {
+    AppConfig appConfig = AppConfig.load(config, System.getenv());
+    return bootstrapServers == null ? appConfig : appConfig.withBootstrapServers(bootstrapServers);
   }
 
   /** (C, T) to (T, C). */
