@@ -23,7 +23,6 @@ import io.streamlstm.streams.ScoreJson;
 import io.streamlstm.streams.Timestamps;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +31,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -83,7 +81,7 @@ class ModelsPerSensorKindIT {
     final ScoringRun run = new ScoringRun("routes");
     final Map<String, String> config = run.config(kafka.bootstrapServers(), dir.resolve("state"), 2);
     config.put(AppConfig.MODEL_ROUTES, "pump-*=pumps,valve-*=valves");
-    final Path properties = properties(dir, config);
+    final Path properties = ScoringRun.propertiesFile(dir, config);
     final Model pumps = otherModel(dir.resolve("pumps.lstm"), 5);
     final Model valves = otherModel(dir.resolve("valves.lstm"), 6);
     final List<String> sensors = List.of("pump-1", "pump-2", "valve-1", "boiler-1");
@@ -147,7 +145,7 @@ class ModelsPerSensorKindIT {
     final ScoringRun run = new ScoringRun("train");
     final Map<String, String> config = run.config(kafka.bootstrapServers(), dir.resolve("state"), 2);
     config.put(AppConfig.MODEL_ROUTES, "pump-*=pumps");
-    final Path properties = properties(dir, config);
+    final Path properties = ScoringRun.propertiesFile(dir, config);
     final List<String> sensors = List.of("pump-1", "pump-2", "valve-1");
     final List<Clients.Message> history = readings(sensors, 0, 300);
     // What the stream refuses, training leaves out: a record that is no reading, and one earlier than its sensor's last.
@@ -227,15 +225,5 @@ class ModelsPerSensorKindIT {
   private static Model otherModel(Path file, long seed) {
     return ModelFile.write(file, Network.initialise(SHIPPED.network().architecture(), seed), SHIPPED.normalisation(),
         Map.of("seed", Long.toString(seed)));
-  }
-
-  private static Path properties(Path dir, Map<String, String> config) throws Exception {
-    final Path file = dir.resolve("app.properties");
-    try (Writer out = Files.newBufferedWriter(file)) {
-      final Properties p = new Properties();
-      p.putAll(config);
-      p.store(out, null);
-    }
-    return file;
   }
 }

@@ -13,7 +13,6 @@ import io.streamlstm.lstm.ModelFile;
 import io.streamlstm.lstm.Models;
 import io.streamlstm.lstm.Network;
 import io.streamlstm.streams.Timestamps;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -44,12 +42,7 @@ class ReplayCommandIT {
     final List<SimulatedReading> readings = spikedAt200th(ScoringRun.simulate(4, 250, 23));
     final ScoringRun run = new ScoringRun("replay");
     final Map<String, String> config = run.config(kafka.bootstrapServers(), dir.resolve("state"), 3);
-    final Path properties = dir.resolve("app.properties");
-    try (Writer out = Files.newBufferedWriter(properties)) {
-      final Properties p = new Properties();
-      p.putAll(config);
-      p.store(out, null);
-    }
+    final Path properties = ScoringRun.propertiesFile(dir, config);
 
     final Model shipped = Models.loadDefault();
     final Path modelFile = dir.resolve("published.lstm");

@@ -22,6 +22,8 @@ import io.streamlstm.streams.ScoringObserver;
 import io.streamlstm.streams.Timestamps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -71,6 +74,17 @@ final class ScoringRun {
     c.put(AppConfig.MODEL_TOPIC, models);
     c.put(AppConfig.TOPIC_PARTITIONS, Integer.toString(partitions));
     return c;
+  }
+
+  /** {@code config} as {@code dir/app.properties}, for the commands' {@code --config}. */
+  static Path propertiesFile(Path dir, Map<String, String> config) throws IOException {
+    Path file = dir.resolve("app.properties");
+    try (Writer out = Files.newBufferedWriter(file)) {
+      Properties p = new Properties();
+      p.putAll(config);
+      p.store(out, null);
+    }
+    return file;
   }
 
   /** A service in this JVM, started and past its first rebalance. */
