@@ -7,7 +7,8 @@ import java.time.Duration;
  * What the topology needs to know, apart from Kafka's own client settings: where readings come from,
  * where scores, anomalies and dead letters go, which model record to follow, the detector's settings, how far
  * ahead of its Kafka record a reading's time may be ({@link FutureTimestamps}), when a departed sensor's
- * state is removed, when an episode reports and closes, and when a quiet sensor is called silent.
+ * state is removed, when an episode reports and closes, when a quiet sensor is called silent, and where labels
+ * come from and how they apply.
  */
 public record StreamSettings(
     String inputTopic,
@@ -20,7 +21,8 @@ public record StreamSettings(
     Duration futureTolerance,
     StateExpiry stateExpiry,
     EpisodeSettings episodes,
-    SilenceSettings silence) {
+    SilenceSettings silence,
+    FeedbackSettings feedback) {
 
   public static final String DEFAULT_MODEL_NAME = "default";
   /** How far a reading's time may be ahead of its Kafka record's before it is refused: a day of clock error. */
@@ -29,7 +31,7 @@ public record StreamSettings(
   public static StreamSettings defaults() {
     return new StreamSettings("sensor-readings", "anomaly-scores", "anomalies", "sensor-readings-dlq",
         "streamlstm-models", DEFAULT_MODEL_NAME, DetectorConfig.defaults(), DEFAULT_FUTURE_TOLERANCE,
-        StateExpiry.DEFAULT, EpisodeSettings.DEFAULT, SilenceSettings.DEFAULT);
+        StateExpiry.DEFAULT, EpisodeSettings.DEFAULT, SilenceSettings.DEFAULT, FeedbackSettings.DEFAULT);
   }
 
   public StreamSettings {
@@ -46,6 +48,13 @@ public record StreamSettings(
     if (stateExpiry == null) throw new IllegalArgumentException("state expiry settings are required");
     if (episodes == null) throw new IllegalArgumentException("episode settings are required");
     if (silence == null) throw new IllegalArgumentException("silence settings are required");
+    if (feedback == null) throw new IllegalArgumentException("feedback settings are required");
+  }
+
+  /** The same settings with labels taken and applied as {@code feedback} says. */
+  public StreamSettings withFeedback(FeedbackSettings feedback) {
+    return new StreamSettings(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, modelTopic, modelName, detector,
+        futureTolerance, stateExpiry, episodes, silence, feedback);
   }
 
   private static void requireName(String what, String name) {

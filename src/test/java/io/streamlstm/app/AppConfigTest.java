@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlstm.detect.DetectorConfig;
 import io.streamlstm.streams.EpisodeSettings;
+import io.streamlstm.streams.FeedbackSettings;
 import io.streamlstm.streams.StreamSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,6 +39,8 @@ class AppConfigTest {
     assertEquals("-1", config.kafka().getProperty(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG));
     assertEquals("streamlstm", config.kafka().getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
     assertNull(config.modelFile());
+    assertNull(config.rulesFile(), "no rules: every flagged reading alerts");
+    assertEquals(FeedbackSettings.DEFAULT, config.settings().feedback());
     assertTrue(config.createTopics());
   }
 
@@ -53,6 +56,10 @@ class AppConfigTest {
         "streamlstm.episode.close.after=60",
         "streamlstm.silence.factor=8",
         "streamlstm.silence.minimum=PT10M",
+        "streamlstm.rules.file=/etc/streamlstm/rules.txt",
+        "streamlstm.feedback.topic=plant-feedback",
+        "streamlstm.feedback.delay=PT5M",
+        "streamlstm.feedback.margin=0.5",
         "detector.warmUpReadings=7",
         "detector.anomalyThreshold=0.95",
         "bootstrap.servers=broker-1:9093",
@@ -73,6 +80,8 @@ class AppConfigTest {
     assertEquals(new EpisodeSettings(5, 60), config.settings().episodes());
     assertEquals(8, config.settings().silence().factor());
     assertEquals(Duration.ofMinutes(10), config.settings().silence().minimum());
+    assertEquals(Path.of("/etc/streamlstm/rules.txt"), config.rulesFile());
+    assertEquals(new FeedbackSettings("plant-feedback", Duration.ofMinutes(5), 0.5), config.settings().feedback());
     assertEquals(7, config.settings().detector().warmUpReadings());
     assertEquals(0.95, config.settings().detector().anomalyThreshold());
     assertEquals(DetectorConfig.defaults().bandSigmas(), config.settings().detector().bandSigmas());
@@ -127,6 +136,9 @@ class AppConfigTest {
     assertRefusal("streamlstm.episode.close.after=0", "streamlstm.episode.close.after: '0' (readings, at least 1)");
     assertRefusal("streamlstm.episode.update.every=often", "streamlstm.episode.update.every");
     assertRefusal("streamlstm.silence.minimum=5m", "streamlstm.silence.minimum");
+    assertRefusal("streamlstm.feedback.delay=1m", "streamlstm.feedback.delay");
+    assertRefusal("streamlstm.feedback.margin=-0.1", "streamlstm.feedback.margin: '-0.1' (a number, at least 0)");
+    assertRefusal("streamlstm.feedback.margin=wide", "streamlstm.feedback.margin");
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> AppConfig.load(dir.resolve("missing.properties"), Map.of())).getMessage().contains("missing.properties"));
   }

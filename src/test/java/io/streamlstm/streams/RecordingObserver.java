@@ -12,6 +12,9 @@ final class RecordingObserver implements ScoringObserver {
   final List<String> activatedModels = new ArrayList<>();
   final List<String> refusedModels = new ArrayList<>();
   final List<EpisodeEvent.Kind> episodes = new ArrayList<>();
+  final List<String> suppressed = new ArrayList<>();
+  /** "label outcome", e.g. "normal applied". */
+  final List<String> feedback = new ArrayList<>();
   int statesExpired;
 
   @Override
@@ -33,6 +36,22 @@ final class RecordingObserver implements ScoringObserver {
   public void deadLettered(String reason) {
     deadLetterReasons.add(reason);
   }
+
+  @Override
+  public void suppressed(String by) {
+    suppressed.add(by);
+  }
+
+  @Override
+  public void feedback(String label, String outcome) {
+    feedback.add(label + " " + outcome);
+  }
+
+  @Override
+  public void rulesLoaded(int rules) {}
+
+  @Override
+  public void rulesRefused(String reason) {}
 
   @Override
   public void modelActivated(String version) {
