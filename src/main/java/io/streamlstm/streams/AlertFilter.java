@@ -77,6 +77,14 @@ public final class AlertFilter {
     this.loadSensorState = loadSensorState;
   }
 
+  /** A filter keeping what it learns in maps of its own, for the offline commands; sensor states in {@code states}. */
+  public static AlertFilter inMemory(Supplier<RuleSet> rules, FeedbackSettings settings, Map<String, byte[]> states) {
+    final Map<String, byte[]> memories = new HashMap<>();
+    final Map<String, byte[]> pending = new HashMap<>();
+    return new AlertFilter(rules, settings, ScoringObserver.NONE, memories::get, memories::put, pending::get,
+        pending::put, states::get);
+  }
+
   /** Labels found waiting in the pending store at start, e.g. after a restore or when the task moved here. */
   public void pendingFound(String sensorId, byte[] stored) {
     final List<Feedback> pending = pending(sensorId, stored);

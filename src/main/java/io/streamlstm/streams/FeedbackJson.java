@@ -13,7 +13,8 @@ import java.time.Duration;
  * The wire form of a label on a span of one sensor's readings:
  * {@code {"sensorId":"pump-7","from":"2026-01-01T05:00:00Z","to":"2026-01-01T06:00:00Z","label":"normal"}}
  * ({@code "anomaly"} for an incident the detector missed). Times are ISO-8601 or epoch ms, {@code to} inclusive. The
- * optional {@code "at"} says when the label was given; without it, the record's own Kafka time says so.
+ * optional {@code "at"} says when the label was given; without it, the record's own Kafka time says so (in a file of
+ * labels, the end of the span).
  *
  * <p>The label takes effect at the sensor's first reading stamped at or after the later of {@code to} and
  * {@code at} + the delay ({@link FeedbackSettings#delay()}): a point fixed by the record alone.
@@ -29,9 +30,9 @@ public final class FeedbackJson {
 
   /**
    * Reads {@code bytes}, keyed {@code key} (null or empty: the sensor is in the value), given at
-   * {@code givenMillis} unless the record says otherwise.
+   * {@code givenMillis} unless the record says otherwise; null: at the end of its span.
    */
-  public static SensorFeedback parse(String key, byte[] bytes, long givenMillis, Duration delay)
+  public static SensorFeedback parse(String key, byte[] bytes, Long givenMillis, Duration delay)
       throws BadReadingException {
     if (bytes == null) throw new BadReadingException("no value (null record)");
     String sensorId = null;
@@ -67,7 +68,7 @@ public final class FeedbackJson {
     if (from == null || to == null) throw new BadReadingException("no '" + (from == null ? "from" : "to") + "'");
     if (from > to) throw new BadReadingException("'to' is before 'from'");
     if (label == null) throw new BadReadingException("no 'label'");
-    final long given = at != null ? at : givenMillis;
+    final long given = at != null ? at : givenMillis != null ? givenMillis : to;
     final long delayMillis = delay.toMillis();
     final long effective = Math.max(to, given > Long.MAX_VALUE - delayMillis ? Long.MAX_VALUE : given + delayMillis);
     return new SensorFeedback(sensorId, new Feedback(label, from, to, effective));

@@ -16,7 +16,7 @@ class FeedbackJsonTest {
   private static final long FIVE = Timestamps.parse("2026-01-01T05:00:00Z");
   private static final long SIX = Timestamps.parse("2026-01-01T06:00:00Z");
 
-  private static FeedbackJson.SensorFeedback parse(String key, String json, long givenMillis) throws BadReadingException {
+  private static FeedbackJson.SensorFeedback parse(String key, String json, Long givenMillis) throws BadReadingException {
     return FeedbackJson.parse(key, json.getBytes(StandardCharsets.UTF_8), givenMillis, MINUTE);
   }
 
@@ -34,6 +34,8 @@ class FeedbackJsonTest {
     final FeedbackJson.SensorFeedback at = parse("", "{\"sensorId\":\"pump-7\",\"from\":" + FIVE + ",\"to\":" + SIX
         + ",\"label\":\"anomaly\",\"at\":\"2026-01-01T07:00:00Z\",\"note\":{\"by\":\"ops\"}}", givenAtEight);
     assertEquals(new Feedback(Label.ANOMALY, FIVE, SIX, Timestamps.parse("2026-01-01T07:01:00Z")), at.feedback());
+    // In a file of labels there is no record time: without "at", a label counts as given at the end of its span.
+    assertEquals(SIX + 60_000, parse(null, normal, null).feedback().effectiveMillis());
   }
 
   @Test
@@ -51,10 +53,10 @@ class FeedbackJsonTest {
             "'from': not a timestamp (ISO-8601 or epoch milliseconds): 'soon'"),
         List.of("{\"sensorId\":\"pump-7\",\"from\":1,\"to\":2,\"label\":\"normal\"} {}", "not JSON: content after the object"));
     for (List<String> c : cases) {
-      final BadReadingException e = assertThrows(BadReadingException.class, () -> parse("pump-7", c.get(0), 0), c.get(0));
+      final BadReadingException e = assertThrows(BadReadingException.class, () -> parse("pump-7", c.get(0), 0L), c.get(0));
       assertEquals(c.get(1), e.getMessage(), c.get(0));
     }
-    assertThrows(BadReadingException.class, () -> FeedbackJson.parse("pump-7", null, 0, MINUTE));
+    assertThrows(BadReadingException.class, () -> FeedbackJson.parse("pump-7", null, 0L, MINUTE));
   }
 
   @Test

@@ -657,24 +657,7 @@ class ScoringTopologyTest {
     assertEquals(List.of("a", "b"), both.stream().sorted().toList(), "the next check goes on with the other");
   }
 
-  /**
-   * A sensor that dips by 8 for three readings every 333 minutes, a routine it keeps; the detector flags some of the
-   * dips. At minute 1000 a user labels minutes 300..1000 normal. Then minutes 5000..5002 dip by 20 and minute 5900
-   * rises by 16: faults it never showed.
-   */
-  private static double[] dippingSensor() {
-    final Random random = new Random(9);
-    final double[] values = new double[6000];
-    for (int t = 0; t < values.length; t++) {
-      final boolean dip = t >= 300 && t % 333 < 3;
-      values[t] = 20 + 3 * Math.sin(t / 60.0) + 0.2 * random.nextGaussian() - (dip ? 8 : 0) - (t >= 5000 && t < 5003 ? 20 : 0)
-          + (t == 5900 ? 16 : 0);
-    }
-    return values;
-  }
-
-  private static final String NORMAL_LABEL = "{\"sensorId\":\"pump-7\",\"from\":\"" + Timestamps.format(minute(300))
-      + "\",\"to\":\"" + Timestamps.format(minute(1000)) + "\",\"label\":\"normal\"}";
+  private static final String NORMAL_LABEL = DippingSensor.label("pump-7", 300, 1000, "normal");
 
   /** The minutes at which an episode opened. */
   private static List<Integer> openedAt(List<TestRecord<String, byte[]>> anomalies) {
@@ -682,9 +665,10 @@ class ScoringTopologyTest {
         .map(e -> (int) ((Timestamps.parse(e.get("start").asText()) - START) / 60_000L)).toList();
   }
 
+  /** At minute 1000 a user labels minutes 300..1000 of the {@link DippingSensor} normal. */
   @Test
   void aRecurringBenignDipAlarmsBeforeItIsLabelledNormalAndNotAfterWhileNewFaultsStillDo() {
-    final double[] values = dippingSensor();
+    final double[] values = DippingSensor.values();
     final Run unlabelled = new Run();
     final Run labelled = new Run();
     for (int t = 0; t < values.length; t++) {
@@ -720,7 +704,7 @@ class ScoringTopologyTest {
 
   @Test
   void theOutputsDoNotDependOnWhetherTheLabelCameBeforeTheReadingsOrAmongThem() {
-    final double[] values = dippingSensor();
+    final double[] values = DippingSensor.values();
     final Run among = new Run();
     final Run first = new Run();
     first.feedback.pipeInput(null, bytes(NORMAL_LABEL), minute(1000)); // key-less: keyed by its sensorId on the way
@@ -735,7 +719,7 @@ class ScoringTopologyTest {
 
   @Test
   void aRuleMarksTheFlaggedReadingsItSuppressesAndTheyOpenNoEpisode() {
-    final double[] values = dippingSensor();
+    final double[] values = DippingSensor.values();
     final Run run = new Run(SETTINGS, RulesParser.parse("""
         pump-*  only high
         pump-7  maintenance %s %s
