@@ -6,6 +6,7 @@ import io.streamlstm.detect.alerts.Departure;
 import io.streamlstm.detect.alerts.Feedback;
 import io.streamlstm.detect.alerts.FeedbackMemory;
 import io.streamlstm.detect.alerts.Label;
+import io.streamlstm.detect.alerts.Reference;
 import io.streamlstm.detect.alerts.Rule;
 import io.streamlstm.detect.alerts.RuleSet;
 import java.util.ArrayList;
@@ -136,8 +137,10 @@ public final class AlertFilter {
     }
     if (knownBenign) {
       observer.suppressed(FEEDBACK);
-      return String.format(Locale.ROOT, "feedback: %s %s, labelled normal up to %.4g from expected", departure.reason(),
-          departure.direction().wireName(), memory.learnedPeak(departure.reason(), departure.direction()));
+      final Reference kind = Reference.of(departure.reason());
+      return String.format(Locale.ROOT, "feedback: %s departure from %s (%s), labelled normal up to %.4g",
+          departure.direction().wireName(), kind.description(), departure.reason(),
+          memory.learnedPeak(kind, departure.direction()));
     }
     return null;
   }

@@ -214,7 +214,7 @@ class ScoreCommandTest {
     assertTrue(r.out().contains("5 anomalies"), r.out());
     assertTrue(r.out().contains("2 of them suppressed by rules or labels, 3 episodes opened"), r.out());
     List<String> lines = Files.readAllLines(out);
-    assertTrue(lines.get(2664 + 1).endsWith(",1,0,\"feedback: SUDDEN_ERROR low, labelled normal up to 7.535 from expected\""),
+    assertTrue(lines.get(2664 + 1).endsWith(",1,0,\"feedback: low departure from the forecast (SUDDEN_ERROR), labelled normal up to 7.535\""),
         lines.get(2664 + 1));
     assertTrue(lines.get(2990 + 1).endsWith(",1,0,rule line 1: pump-* maintenance " + Timestamps.format(DippingSensor.minute(2900))
         + " " + Timestamps.format(DippingSensor.minute(3000))), lines.get(2990 + 1));

@@ -201,7 +201,7 @@ class AlertsIT {
       scores.put(sensor, byMinute(liveScores.stream().filter(r -> r.key().equals(sensor)).toList()));
       assertEquals(DippingSensor.LENGTH, scores.get(sensor).size());
     }
-    assertEquals("feedback: SUDDEN_ERROR low, labelled normal up to 7.535 from expected", mark(scores.get("pump-7").get(2664)));
+    assertEquals("feedback: low departure from the forecast (SUDDEN_ERROR), labelled normal up to 7.535", mark(scores.get("pump-7").get(2664)));
     assertEquals(null, mark(scores.get("tank-1").get(2664)), "the other sensor learned nothing");
     assertTrue(mark(scores.get("tank-1").get(2990)).startsWith("rule line 1: tank-* maintenance"));
     final Map<String, List<String>> liveBySensor = new TreeMap<>();

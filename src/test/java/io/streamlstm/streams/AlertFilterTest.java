@@ -105,9 +105,9 @@ class AlertFilterTest {
     assertNull(f.judge("pump-7", 500, 11, Reason.SUDDEN_ERROR), "before it takes effect, the dip alarms");
     assertNull(f.judge("pump-7", 501, 20, Reason.NONE));
     assertEquals(List.of("normal applied"), f.observer.feedback);
-    assertEquals("feedback: SUDDEN_ERROR low, labelled normal up to 9.000 from expected",
+    assertEquals("feedback: low departure from the forecast (SUDDEN_ERROR), labelled normal up to 9.000",
         f.judge("pump-7", 800, 11.5, Reason.SUDDEN_ERROR));
-    assertEquals("feedback: SUDDEN_ERROR low, labelled normal up to 9.000 from expected",
+    assertEquals("feedback: low departure from the forecast (SUDDEN_ERROR), labelled normal up to 9.000",
         f.judge("pump-7", 1100, 8.75, Reason.SUDDEN_ERROR), "within the margin of 25 %");
     assertNull(f.judge("pump-7", 1400, 5, Reason.SUDDEN_ERROR), "a deeper dip alarms");
     assertNull(f.judge("pump-7", 1700, 29, Reason.SUDDEN_ERROR), "so does a rise");
@@ -154,7 +154,7 @@ class AlertFilterTest {
     f.filter.received("s", new Feedback(Label.NORMAL, minute(0), minute(20), minute(25)));
     assertEquals(List.of("normal late"), f.observer.feedback);
     f.judge("s", 31, 20, Reason.NONE);
-    assertEquals("feedback: SUDDEN_ERROR low, labelled normal up to 8.000 from expected", f.judge("s", 40, 12, Reason.SUDDEN_ERROR));
+    assertEquals("feedback: low departure from the forecast (SUDDEN_ERROR), labelled normal up to 8.000", f.judge("s", 40, 12, Reason.SUDDEN_ERROR));
   }
 
   @Test
@@ -162,7 +162,7 @@ class AlertFilterTest {
     final Filter f = new Filter(RuleSet.NONE);
     f.judge("s", 10, 12, Reason.SUDDEN_ERROR);
     f.filter.received("s", new Feedback(Label.NORMAL, minute(0), minute(20), minute(21)));
-    assertEquals("feedback: SUDDEN_ERROR low, labelled normal up to 8.000 from expected", f.judge("s", 30, 12, Reason.SUDDEN_ERROR));
+    assertEquals("feedback: low departure from the forecast (SUDDEN_ERROR), labelled normal up to 8.000", f.judge("s", 30, 12, Reason.SUDDEN_ERROR));
     // That one was a real fault after all.
     f.filter.received("s", new Feedback(Label.ANOMALY, minute(30), minute(30), minute(31)));
     assertNull(f.judge("s", 40, 12, Reason.SUDDEN_ERROR));
@@ -177,7 +177,7 @@ class AlertFilterTest {
         before.memories::put, before.pending::get, before.pending::put, before.states::get);
     before.pending.forEach(restored::pendingFound);
     assertNull(restored.judge("s", score(49, 12, Reason.SUDDEN_ERROR)));
-    assertEquals("feedback: SUDDEN_ERROR low, labelled normal up to 8.000 from expected",
+    assertEquals("feedback: low departure from the forecast (SUDDEN_ERROR), labelled normal up to 8.000",
         restored.judge("s", score(50, 12, Reason.SUDDEN_ERROR)));
     assertNull(before.pending.get("s"), "applied, so no longer waiting");
   }

@@ -693,7 +693,7 @@ class ScoringTopologyTest {
         "without feedback each flagged dip is an alert (the deeper dip 88 minutes later falls in the same episode)");
     assertEquals(List.of(333, 666, 2752, 2990), openedAt(labelled.anomalies.readRecordsToList()),
         "labelled normal, the dip after 1000 is no alert; the deeper dip and the rise are");
-    assertEquals("feedback: SUDDEN_ERROR low, labelled normal up to 7.535 from expected",
+    assertEquals("feedback: low departure from the forecast (SUDDEN_ERROR), labelled normal up to 7.535",
         json(after.get(2664).value()).get("suppressed").asText());
     assertEquals(1, after.stream().filter(score -> json(score.value()).has("suppressed")).count());
     assertEquals(List.of("normal received", "normal applied"), observer.feedback);

@@ -21,7 +21,7 @@ class FeedbackMemoryTest {
   }
 
   @Test
-  void aNormalLabelTeachesTheLargestDeparturePerReasonAndDirectionOfTheFlaggedReadingsInItsSpan() {
+  void aNormalLabelTeachesTheLargestDeparturePerKindAndDirectionOfTheFlaggedReadingsInItsSpan() {
     final FeedbackMemory memory = new FeedbackMemory();
     memory.remember(100, departure(Reason.SUDDEN_ERROR, Direction.LOW, 8));
     memory.remember(200, departure(Reason.SUDDEN_ERROR, Direction.LOW, 10));
@@ -30,13 +30,15 @@ class FeedbackMemoryTest {
     assertFalse(memory.knownBenign(departure(Reason.SUDDEN_ERROR, Direction.LOW, 1), MARGIN), "nothing learned yet");
 
     assertEquals(3, memory.learnNormal(100, 300));
-    assertEquals(10, memory.learnedPeak(Reason.SUDDEN_ERROR, Direction.LOW));
-    assertEquals(6, memory.learnedPeak(Reason.ROUTINE, Direction.LOW));
+    assertEquals(10, memory.learnedPeak(Reference.FORECAST, Direction.LOW));
+    assertEquals(6, memory.learnedPeak(Reference.ROUTINE, Direction.LOW));
     assertTrue(memory.knownBenign(departure(Reason.SUDDEN_ERROR, Direction.LOW, 9), MARGIN), "the same departure");
+    assertTrue(memory.knownBenign(departure(Reason.ERROR_RUN, Direction.LOW, 9), MARGIN),
+        "the same kind: a departure from the forecast, whether one error or a run of them decided it");
     assertTrue(memory.knownBenign(departure(Reason.SUDDEN_ERROR, Direction.LOW, 12.5), MARGIN), "within the margin");
     assertFalse(memory.knownBenign(departure(Reason.SUDDEN_ERROR, Direction.LOW, 12.6), MARGIN), "bigger");
     assertFalse(memory.knownBenign(departure(Reason.SUDDEN_ERROR, Direction.HIGH, 9), MARGIN), "the other direction");
-    assertFalse(memory.knownBenign(departure(Reason.LEVEL, Direction.LOW, 2), MARGIN), "another kind");
+    assertFalse(memory.knownBenign(departure(Reason.LEVEL, Direction.LOW, 2), MARGIN), "another kind: from the history");
     assertTrue(memory.knownBenign(departure(Reason.ROUTINE, Direction.LOW, 7), MARGIN));
   }
 
@@ -58,21 +60,23 @@ class FeedbackMemoryTest {
     final FeedbackMemory memory = new FeedbackMemory();
     for (int k = 0; k < FeedbackMemory.RECENT + 4; k++) memory.remember(k, departure(Reason.LEVEL, Direction.HIGH, k + 1));
     assertEquals(FeedbackMemory.RECENT, memory.learnNormal(0, 1000), "the oldest four are gone");
-    assertEquals(FeedbackMemory.RECENT + 4, memory.learnedPeak(Reason.LEVEL, Direction.HIGH));
+    assertEquals(FeedbackMemory.RECENT + 4, memory.learnedPeak(Reference.HISTORY, Direction.HIGH));
     assertEquals(0, new FeedbackMemory().learnNormal(0, 3), "nothing to learn from");
     assertTrue(memory.flaggedSince(FeedbackMemory.RECENT + 3));
     assertFalse(memory.flaggedSince(FeedbackMemory.RECENT + 4));
   }
 
   @Test
-  void everyReasonOfTheDetectorHasAStoredCode() {
+  void everyReasonOfTheDetectorHasAStoredCodeAndAKind() {
     final FeedbackMemory memory = new FeedbackMemory();
     for (Reason reason : Reason.values()) {
       for (Direction direction : Direction.values()) memory.remember(1, departure(reason, direction, 1));
     }
     memory.learnNormal(0, 1);
     for (Reason reason : Reason.values()) {
-      for (Direction direction : Direction.values()) assertEquals(1, memory.learnedPeak(reason, direction), reason + " " + direction);
+      for (Direction direction : Direction.values()) {
+        assertEquals(1, memory.learnedPeak(Reference.of(reason), direction), reason + " " + direction);
+      }
     }
   }
 
@@ -86,11 +90,11 @@ class FeedbackMemoryTest {
     final String formatOne = "01" + "02"
         + "0000019b76daa800" + "01" + "41080000"   // 2026-01-01T00:00Z, SUDDEN_ERROR low, 8.5
         + "0000019b76db9260" + "08" + "40100000"   // a minute later, LASTING_DEPARTURE high, 2.25
-        + "01" + "01" + "41080000";                // learned: SUDDEN_ERROR low up to 8.5
+        + "01" + "01" + "41080000";                // learned: low departures from the forecast up to 8.5
     assertEquals(formatOne, HexFormat.of().formatHex(memory.encode()));
     final FeedbackMemory read = FeedbackMemory.decode(HexFormat.of().parseHex(formatOne));
     assertArrayEquals(memory.encode(), read.encode());
-    assertEquals(8.5, read.learnedPeak(Reason.SUDDEN_ERROR, Direction.LOW));
+    assertEquals(8.5, read.learnedPeak(Reference.FORECAST, Direction.LOW));
     assertTrue(read.flaggedSince(1_767_225_660_000L));
   }
 
