@@ -1,9 +1,10 @@
 package io.streamlstm.streams;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.streamlstm.detect.alerts.Feedback;
 import io.streamlstm.detect.alerts.Label;
 import java.io.IOException;
@@ -21,7 +22,8 @@ import java.time.Duration;
  */
 public final class FeedbackJson {
 
-  private static final JsonFactory JSON = new JsonFactory();
+  /** Labels are few: a tree per record is the plain way to read them. Trailing content is refused. */
+  private static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
   private FeedbackJson() {}
 
@@ -35,70 +37,49 @@ public final class FeedbackJson {
   public static SensorFeedback parse(String key, byte[] bytes, Long givenMillis, Duration delay)
       throws BadReadingException {
     if (bytes == null) throw new BadReadingException("no value (null record)");
-    String sensorId = null;
-    Long from = null;
-    Long to = null;
-    Long at = null;
-    Label label = null;
-    try (JsonParser json = JSON.createParser(bytes)) {
-      if (json.nextToken() != JsonToken.START_OBJECT) throw new BadReadingException("not a JSON object");
-      while (json.nextToken() == JsonToken.FIELD_NAME) {
-        final String field = json.currentName();
-        json.nextToken();
-        switch (field) {
-          case "sensorId" -> sensorId = text(json, field);
-          case "from" -> from = time(json, field);
-          case "to" -> to = time(json, field);
-          case "at" -> at = time(json, field);
-          case "label" -> label = label(json);
-          default -> json.skipChildren();
-        }
-      }
-      if (json.nextToken() != null) throw new BadReadingException("not JSON: content after the object");
+    final JsonNode label;
+    try {
+      label = JSON.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw new BadReadingException("not JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new BadReadingException("not JSON: " + e.getMessage());
     }
-    final boolean keyed = key != null && !key.isEmpty();
-    if (sensorId == null) throw new BadReadingException("no 'sensorId'");
-    if (keyed && !key.equals(sensorId)) {
+    if (label == null || !label.isObject()) throw new BadReadingException("not a JSON object");
+    final JsonNode sensor = label.get("sensorId");
+    if (sensor == null) throw new BadReadingException("no 'sensorId'");
+    if (!sensor.isTextual() || sensor.asText().isBlank()) throw new BadReadingException("'sensorId' is not a non-empty string");
+    final String sensorId = sensor.asText();
+    if (key != null && !key.isEmpty() && !key.equals(sensorId)) {
       throw new BadReadingException("record key '" + key + "' differs from sensorId '" + sensorId + "'");
     }
-    if (from == null || to == null) throw new BadReadingException("no '" + (from == null ? "from" : "to") + "'");
+    final long from = time(label, "from");
+    final long to = time(label, "to");
     if (from > to) throw new BadReadingException("'to' is before 'from'");
-    if (label == null) throw new BadReadingException("no 'label'");
-    final long given = at != null ? at : givenMillis != null ? givenMillis : to;
+    final Label kind = label(label.get("label"));
+    final long given = label.has("at") ? time(label, "at") : givenMillis != null ? givenMillis : to;
     final long delayMillis = delay.toMillis();
     final long effective = Math.max(to, given > Long.MAX_VALUE - delayMillis ? Long.MAX_VALUE : given + delayMillis);
-    return new SensorFeedback(sensorId, new Feedback(label, from, to, effective));
+    return new SensorFeedback(sensorId, new Feedback(kind, from, to, effective));
   }
 
-  private static String text(JsonParser json, String field) throws IOException, BadReadingException {
-    if (json.currentToken() != JsonToken.VALUE_STRING || json.getText().isBlank()) {
-      throw new BadReadingException("'" + field + "' is not a non-empty string");
-    }
-    return json.getText();
-  }
-
-  private static long time(JsonParser json, String field) throws IOException, BadReadingException {
-    if (json.currentToken() == JsonToken.VALUE_NUMBER_INT && json.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-      return json.getLongValue();
-    }
-    if (json.currentToken() != JsonToken.VALUE_STRING) {
-      throw new BadReadingException("'" + field + "' is neither ISO-8601 text nor epoch ms");
-    }
+  /** ISO-8601 text or epoch milliseconds, as a reading's timestamp. */
+  private static long time(JsonNode label, String field) throws BadReadingException {
+    final JsonNode time = label.get(field);
+    if (time == null) throw new BadReadingException("no '" + field + "'");
+    if (time.isIntegralNumber() && time.canConvertToLong()) return time.asLong();
+    if (!time.isTextual()) throw new BadReadingException("'" + field + "' is neither ISO-8601 text nor epoch ms");
     try {
-      return Timestamps.parse(json.getText());
+      return Timestamps.parse(time.asText());
     } catch (IllegalArgumentException e) {
       throw new BadReadingException("'" + field + "': " + e.getMessage());
     }
   }
 
-  private static Label label(JsonParser json) throws IOException, BadReadingException {
-    final String text = json.currentToken() == JsonToken.VALUE_STRING ? json.getText() : "";
-    for (Label label : Label.values()) {
-      if (label.wireName().equals(text)) return label;
+  private static Label label(JsonNode label) throws BadReadingException {
+    if (label == null) throw new BadReadingException("no 'label'");
+    for (Label known : Label.values()) {
+      if (label.isTextual() && known.wireName().equals(label.asText())) return known;
     }
     throw new BadReadingException("'label' is neither \"normal\" nor \"anomaly\"");
   }

@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.streamlstm.detect.Score;
-import io.streamlstm.streams.EpisodeEvent;
-import io.streamlstm.streams.ScoringObserver;
+import io.streamlstm.streams.RecordingObserver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,20 +17,9 @@ class RulesFileTest {
 
   @TempDir Path dir;
 
+  private final RecordingObserver observer = new RecordingObserver();
   /** What the rules file reported, as "loaded N" and "refused why". */
-  private final List<String> reports = new ArrayList<>();
-  private final ScoringObserver observer = new ScoringObserver() {
-    @Override public void rulesLoaded(int rules) { reports.add("loaded " + rules); }
-    @Override public void rulesRefused(String reason) { reports.add("refused " + reason); }
-    @Override public void scored(String s, Score score, long n) {}
-    @Override public void deadLettered(String reason) {}
-    @Override public void statesExpired(int count) {}
-    @Override public void episode(EpisodeEvent event) {}
-    @Override public void suppressed(String by) {}
-    @Override public void feedback(String label, String outcome) {}
-    @Override public void modelActivated(String version) {}
-    @Override public void modelRefused(String reason) {}
-  };
+  private final List<String> reports = observer.rules;
 
   private Path write(String text) throws IOException {
     return Files.writeString(dir.resolve("rules.txt"), text);

@@ -7,10 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.streamlstm.app.AppConfig;
 import io.streamlstm.app.Main;
 import io.streamlstm.app.Service;
-import io.streamlstm.detect.Score;
 import io.streamlstm.streams.DeadLetters;
 import io.streamlstm.streams.DippingSensor;
-import io.streamlstm.streams.EpisodeEvent;
+import io.streamlstm.streams.RecordingObserver;
 import io.streamlstm.streams.ScoringObserver;
 import io.streamlstm.streams.ScoringTopology;
 import io.streamlstm.streams.Timestamps;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,23 +45,6 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertsIT {
 
   private static final Duration WAIT = Duration.ofSeconds(120);
-
-  /** Remembers the reports of the rules file and the labels. */
-  private static final class Reports implements ScoringObserver {
-    final List<String> rules = new CopyOnWriteArrayList<>();
-    final List<String> labels = new CopyOnWriteArrayList<>();
-
-    @Override public void rulesLoaded(int count) { rules.add("loaded " + count); }
-    @Override public void rulesRefused(String reason) { rules.add("refused " + reason); }
-    @Override public void feedback(String label, String outcome) { labels.add(label + " " + outcome); }
-    @Override public void scored(String s, Score score, long n) {}
-    @Override public void deadLettered(String reason) {}
-    @Override public void statesExpired(int count) {}
-    @Override public void episode(EpisodeEvent event) {}
-    @Override public void suppressed(String by) {}
-    @Override public void modelActivated(String version) {}
-    @Override public void modelRefused(String reason) {}
-  }
 
   private static Service start(Map<String, String> config, ScoringObserver observer) throws InterruptedException {
     final Service service = Service.create(AppConfig.from(config), observer, 0);
@@ -116,7 +97,7 @@ class AlertsIT {
     final Path rulesFile = Files.writeString(dir.resolve("rules.txt"), "pump-*  only high\n");
     final Map<String, String> config = run.config(kafka.bootstrapServers(), dir.resolve("state"), 2);
     config.put(AppConfig.RULES_FILE, rulesFile.toString());
-    final Reports reports = new Reports();
+    final RecordingObserver reports = new RecordingObserver();
     try (Service service = start(config, reports)) {
       Clients.produce(kafka.bootstrapServers(), run.readings, readings("pump-7", 0, 700));
       Map<Integer, JsonNode> scores = byMinute(Clients.readCommitted(kafka.bootstrapServers(), run.scores, 700, WAIT, Duration.ZERO));
@@ -159,7 +140,7 @@ class AlertsIT {
         "tank-*  maintenance " + Timestamps.format(DippingSensor.minute(2900)) + " " + Timestamps.format(DippingSensor.minute(3000)) + "\n");
     final Map<String, String> config = run.config(kafka.bootstrapServers(), dir.resolve("state"), 3);
     config.put(AppConfig.RULES_FILE, rulesFile.toString());
-    final Reports reports = new Reports();
+    final RecordingObserver reports = new RecordingObserver();
     final List<ConsumerRecord<String, String>> liveScores;
     final List<ConsumerRecord<String, String>> liveEvents;
     try (Service service = start(config, reports)) {
@@ -194,7 +175,7 @@ class AlertsIT {
           new String(letters.get(0).headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8));
     }
     assertEquals(List.of("normal received", "anomaly received", "normal applied", "anomaly applied"),
-        reports.labels.stream().sorted((a, b) -> order(a) - order(b)).toList());
+        reports.feedback.stream().sorted((a, b) -> order(a) - order(b)).toList());
 
     final Map<String, Map<Integer, JsonNode>> scores = new HashMap<>();
     for (String sensor : List.of("pump-7", "tank-1")) {

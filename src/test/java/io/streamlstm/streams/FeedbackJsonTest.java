@@ -51,7 +51,8 @@ class FeedbackJsonTest {
         List.of("{\"sensorId\":\"pump-7\",\"from\":1,\"to\":2}", "no 'label'"),
         List.of("{\"sensorId\":\"pump-7\",\"from\":\"soon\",\"to\":2,\"label\":\"normal\"}",
             "'from': not a timestamp (ISO-8601 or epoch milliseconds): 'soon'"),
-        List.of("{\"sensorId\":\"pump-7\",\"from\":1,\"to\":2,\"label\":\"normal\"} {}", "not JSON: content after the object"));
+        List.of("{\"sensorId\":\"pump-7\",\"from\":1,\"to\":2,\"label\":\"normal\"} {}", "not JSON: Trailing token (of type START_OBJECT) found after value (bound as `com.fasterxml.jackson.databind.JsonNode`): "
+            + "not allowed as per `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`"));
     for (List<String> c : cases) {
       final BadReadingException e = assertThrows(BadReadingException.class, () -> parse("pump-7", c.get(0), 0L), c.get(0));
       assertEquals(c.get(1), e.getMessage(), c.get(0));

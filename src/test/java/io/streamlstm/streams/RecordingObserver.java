@@ -2,20 +2,30 @@ package io.streamlstm.streams;
 
 import io.streamlstm.detect.Score;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
-/** Remembers what the topology reported, for assertions. */
-final class RecordingObserver implements ScoringObserver {
+/**
+ * Remembers what the topology reported, for assertions. The lists take reports from several threads (stream
+ * threads, the rules file's watcher) and are read after them.
+ */
+public final class RecordingObserver implements ScoringObserver {
 
-  final List<String> scoredSensors = new ArrayList<>();
-  final List<String> deadLetterReasons = new ArrayList<>();
-  final List<String> activatedModels = new ArrayList<>();
-  final List<String> refusedModels = new ArrayList<>();
-  final List<EpisodeEvent.Kind> episodes = new ArrayList<>();
-  final List<String> suppressed = new ArrayList<>();
+  final List<String> scoredSensors = list();
+  final List<String> deadLetterReasons = list();
+  final List<String> activatedModels = list();
+  final List<String> refusedModels = list();
+  final List<EpisodeEvent.Kind> episodes = list();
+  final List<String> suppressed = list();
   /** "label outcome", e.g. "normal applied". */
-  final List<String> feedback = new ArrayList<>();
+  public final List<String> feedback = list();
+  /** "loaded N" or "refused why". */
+  public final List<String> rules = list();
   int statesExpired;
+
+  private static <T> List<T> list() {
+    return Collections.synchronizedList(new ArrayList<>());
+  }
 
   @Override
   public void scored(String sensorId, Score score, long processingNanos) {
@@ -48,10 +58,14 @@ final class RecordingObserver implements ScoringObserver {
   }
 
   @Override
-  public void rulesLoaded(int rules) {}
+  public void rulesLoaded(int count) {
+    rules.add("loaded " + count);
+  }
 
   @Override
-  public void rulesRefused(String reason) {}
+  public void rulesRefused(String reason) {
+    rules.add("refused " + reason);
+  }
 
   @Override
   public void modelActivated(String version) {
