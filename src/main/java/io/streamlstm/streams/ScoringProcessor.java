@@ -91,12 +91,12 @@ final class ScoringProcessor implements Processor<String, byte[], String, byte[]
 
   @Override
   public void process(Record<String, byte[]> record) {
-    lastProcessedWallMillis = context.currentSystemTimeMs();
     if (labelsTopic.equals(context.recordMetadata().orElseThrow().topic())) {
       // Written by the intake, which checked it: a stored label that cannot be read is the code's fault, not the user's.
       for (Feedback label : PendingFeedback.decode(record.value())) alerts.received(record.key(), label);
-      return;
+      return; // a label is not a reading: the task has still heard nothing from its sensors
     }
+    lastProcessedWallMillis = context.currentSystemTimeMs();
     // The record's time is the reading's, unless the extractor kept the Kafka time of one stamped too far ahead.
     final Verdict verdict = scorer.score(record.key(), record.value(), record.timestamp());
     if (verdict.isScored()) {
