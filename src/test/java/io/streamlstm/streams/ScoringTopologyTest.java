@@ -499,6 +499,18 @@ class ScoringTopologyTest {
     assertEquals(3, observer.statesExpired);
   }
 
+  /** A record written now amid old readings, say a backfill: if it moved the stream time, the sweep would empty the task. */
+  @Test
+  void aMalformedRecordWrittenLaterThanTheReadingsDoesNotMakeTheirSensorsDeparted() {
+    final Run run = new Run(expiringAfterADay(1000));
+    for (int t = 0; t < 10; t++) run.send("pump-7", reading("pump-7", minute(t), 20 + t % 3));
+    run.readings.pipeInput("pump-7", bytes("not json"), minute(10) + 30 * 86_400_000L);
+    run.driver.advanceWallClockTime(Duration.ofSeconds(10));
+    assertNotNull(run.states().get("pump-7"), "the sweep judged by the readings' times");
+    assertEquals(0, observer.statesExpired);
+    assertEquals(1, run.deadLetters.readRecordsToList().size());
+  }
+
   @Test
   void aSensorBackAfterLongerThanTheTtlStartsOverWhetherOrNotTheSweepCameBy() throws IOException {
     final double[] values = series(10, 40, -1);
