@@ -2,6 +2,7 @@ package io.streamlstm.app;
 
 import io.streamlstm.detect.DetectorConfig;
 import io.streamlstm.streams.EpisodeSettings;
+import io.streamlstm.streams.FeedbackSettings;
 import io.streamlstm.streams.ModelRoutes;
 import io.streamlstm.streams.ScoringTopology;
 import io.streamlstm.streams.SilenceSettings;
@@ -42,7 +43,7 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public record AppConfig(
     StreamSettings settings, Properties kafka, Path modelFile, boolean createTopics, int topicPartitions,
-    int pageSensors, int pagePoints) {
+    int pageSensors, int pagePoints, Path rulesFile) {
 
   public static final String INPUT_TOPIC = "streamlstm.input.topic";
   public static final String SCORES_TOPIC = "streamlstm.scores.topic";
@@ -78,10 +79,19 @@ public record AppConfig(
   /** How often the wall clock checks for silent sensors (ISO-8601 duration): how late a silence may be told. */
   public static final String SILENCE_CHECK_EVERY = "streamlstm.silence.check.every";
 
+  /** A rules file that keeps flagged readings from alerting ({@link io.streamlstm.streams.RulesParser}); re-read while running. */
+  public static final String RULES_FILE = "streamlstm.rules.file";
+  /** Labels on spans of readings ("this was normal"), keyed by sensor id. */
+  public static final String FEEDBACK_TOPIC = "streamlstm.feedback.topic";
+  /** A label takes effect at readings stamped at least this long after it was given (ISO-8601 duration). */
+  public static final String FEEDBACK_DELAY = "streamlstm.feedback.delay";
+  /** A departure up to this fraction larger than one labelled normal is still known-benign. */
+  public static final String FEEDBACK_MARGIN = "streamlstm.feedback.margin";
+
   public static final List<String> KEYS = List.of(INPUT_TOPIC, SCORES_TOPIC, ANOMALIES_TOPIC, DLQ_TOPIC,
       MODEL_TOPIC, MODEL_NAME, MODEL_ROUTES, MODEL_FILE, CREATE_TOPICS, TOPIC_PARTITIONS, FUTURE_TOLERANCE, STATE_TTL, PAGE_SENSORS,
       PAGE_POINTS, EPISODE_UPDATE_EVERY, EPISODE_CLOSE_AFTER, SILENCE_FACTOR, SILENCE_MINIMUM,
-      SILENCE_CHECK_EVERY);
+      SILENCE_CHECK_EVERY, RULES_FILE, FEEDBACK_TOPIC, FEEDBACK_DELAY, FEEDBACK_MARGIN);
 
   private static final String DETECTOR_PREFIX = "detector.";
 
@@ -138,13 +148,18 @@ public record AppConfig(
             defaults.silence().watchAfter(),
             positive(SILENCE_CHECK_EVERY, duration(SILENCE_CHECK_EVERY, own, defaults.silence().every())),
             defaults.silence().slice()),
-        modelRoutes(own.get(MODEL_ROUTES)));
+        modelRoutes(own.get(MODEL_ROUTES)),
+        new FeedbackSettings(own.getOrDefault(FEEDBACK_TOPIC, defaults.feedback().topic()),
+            duration(FEEDBACK_DELAY, own, defaults.feedback().delay()),
+            atLeastZero(FEEDBACK_MARGIN, own, defaults.feedback().margin())));
     final Path modelFile = own.containsKey(MODEL_FILE) ? Path.of(own.get(MODEL_FILE)) : null;
+    final Path rulesFile = own.containsKey(RULES_FILE) && !own.get(RULES_FILE).isEmpty() ? Path.of(own.get(RULES_FILE)) : null;
     return new AppConfig(settings, kafka, modelFile,
         Boolean.parseBoolean(own.getOrDefault(CREATE_TOPICS, "true")),
         parseInt(TOPIC_PARTITIONS, own.getOrDefault(TOPIC_PARTITIONS, "3")),
         parseInt(PAGE_SENSORS, own.getOrDefault(PAGE_SENSORS, "10000")),
-        parseInt(PAGE_POINTS, own.getOrDefault(PAGE_POINTS, "1000")));
+        parseInt(PAGE_POINTS, own.getOrDefault(PAGE_POINTS, "1000")),
+        rulesFile);
   }
 
   /** The same configuration talking to {@code bootstrapServers} (command-line option beats file and environment). */
@@ -152,7 +167,7 @@ public record AppConfig(
     final Properties copy = new Properties();
     copy.putAll(kafka);
     copy.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    return new AppConfig(settings, copy, modelFile, createTopics, topicPartitions, pageSensors, pagePoints);
+    return new AppConfig(settings, copy, modelFile, createTopics, topicPartitions, pageSensors, pagePoints, rulesFile);
   }
 
   /** The Kafka settings a plain client (consumer, producer, admin) understands: connection and security. */
@@ -264,6 +279,18 @@ public record AppConfig(
     final int value = parseInt(key, text);
     if (value < 1) throw new IllegalArgumentException("bad value for " + key + ": '" + text + "' (readings, at least 1)");
     return value;
+  }
+
+  private static double atLeastZero(String key, Map<String, String> own, double fallback) {
+    final String text = own.get(key);
+    if (text == null) return fallback;
+    try {
+      final double value = Double.parseDouble(text);
+      if (value >= 0 && value < Double.POSITIVE_INFINITY) return value;
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new IllegalArgumentException("bad value for " + key + ": '" + text + "' (a number, at least 0)");
   }
 
   private static int parseInt(String key, String text) {

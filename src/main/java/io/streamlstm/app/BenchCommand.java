@@ -13,6 +13,7 @@ import io.streamlstm.detect.simulation.Simulation;
 import io.streamlstm.lstm.Model;
 import io.streamlstm.lstm.Models;
 import io.streamlstm.streams.EpisodeSettings;
+import io.streamlstm.streams.FeedbackSettings;
 import io.streamlstm.streams.ModelRoutes;
 import io.streamlstm.streams.ScoreJson;
 import io.streamlstm.streams.ScoringObserver;
@@ -571,7 +572,8 @@ public final class BenchCommand implements Callable<Integer> {
   private StreamSettings settings(String input, String prefix) {
     return new StreamSettings(input, prefix + "-scores", prefix + "-anomalies", prefix + "-dlq", prefix + "-models",
         StreamSettings.DEFAULT_MODEL_NAME, DetectorConfig.defaults(), StreamSettings.DEFAULT_FUTURE_TOLERANCE,
-        StateExpiry.DEFAULT, EpisodeSettings.DEFAULT, SilenceSettings.DEFAULT, ModelRoutes.parse(modelRoutes));
+        StateExpiry.DEFAULT, EpisodeSettings.DEFAULT, SilenceSettings.DEFAULT, ModelRoutes.parse(modelRoutes),
+        FeedbackSettings.DEFAULT.withTopic(prefix + "-feedback"));
   }
 
   private void ensureTopics(StreamSettings settings) {

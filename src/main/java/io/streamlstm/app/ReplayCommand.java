@@ -2,13 +2,17 @@ package io.streamlstm.app;
 
 import io.streamlstm.detect.DetectorConfig;
 import io.streamlstm.detect.Score;
+import io.streamlstm.detect.alerts.RuleSet;
 import io.streamlstm.detect.nab.NabWindows;
 import io.streamlstm.lstm.Model;
 import io.streamlstm.lstm.ModelFile;
 import io.streamlstm.lstm.Models;
 import io.streamlstm.streams.ActiveModels;
+import io.streamlstm.streams.AlertFilter;
+import io.streamlstm.streams.BadReadingException;
 import io.streamlstm.streams.EpisodeEvent;
 import io.streamlstm.streams.EpisodeTracker;
+import io.streamlstm.streams.FeedbackJson;
 import io.streamlstm.streams.ReadingScorer;
 import io.streamlstm.streams.ScoringObserver;
 import io.streamlstm.streams.Timestamps;
@@ -21,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,14 +44,16 @@ import picocli.CommandLine.Option;
  * {@code streamlstm replay}: scores a time range of a topic offline, with the service's parsing, refusal
  * rules and detector, one sensor state per sensor starting empty. Replaying a topic from its beginning
  * gives the scores the service gave (same model, same detector settings), and the episode events it wrote to
- * the anomalies topic.
+ * the anomalies topic; with the service's rules file and its feedback topic, the same marks of suppressed readings.
+ * Every label on the feedback topic is read first: each takes effect at a point fixed by itself, so whether it
+ * came before, among or after the readings does not matter.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
     description = "Score a time range of a Kafka topic offline into a CSV file, as the service would.")
 public final class ReplayCommand implements Callable<Integer> {
 
   static final String HEADER = "sensor,timestamp,channel,value,expected,lower,upper,likelihood,surprise,reason,anomaly,warmingUp,"
-      + "model,modelVersion";
+      + "model,modelVersion,suppressed";
 
   @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT", description = "Overrides bootstrap.servers.")
   String bootstrapServers;
@@ -82,6 +89,14 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "The service's properties file (topics, detector, security).")
   Path config;
 
+  @Option(names = "--rules", paramLabel = "FILE",
+      description = "Rules file (default: streamlstm.rules.file of the configuration, else none).")
+  Path rules;
+
+  @Option(names = "--feedback-topic", paramLabel = "TOPIC",
+      description = "Topic of labels (default: streamlstm.feedback.topic, sensor-feedback; none if it does not exist).")
+  String feedbackTopic;
+
   @Override
   public Integer call() throws IOException {
     AppConfig appConfig = AppConfig.load(config, System.getenv());
@@ -108,6 +123,11 @@ public final class ReplayCommand implements Callable<Integer> {
       final Map<String, byte[]> states = new HashMap<>();
       final ReadingScorer scorer =
           new ReadingScorer(models, appConfig.settings(), ScoringObserver.NONE, states::get, states::put);
+      final Path rulesFile = rules != null ? rules : appConfig.rulesFile();
+      final RuleSet ruleSet = rulesFile == null ? RuleSet.NONE : RulesFile.read(rulesFile);
+      final AlertFilter alerts = AlertFilter.inMemory(() -> ruleSet, appConfig.settings().feedback(), states);
+      final long[] labels = readLabels(consumer, appConfig, alerts);
+      final long[] suppressed = {0};
       final Map<String, byte[]> openEpisodes = new HashMap<>();
       final EpisodeTracker tracker =
           new EpisodeTracker(appConfig.settings().episodes(), openEpisodes::get, openEpisodes::put);
@@ -119,8 +139,11 @@ public final class ReplayCommand implements Callable<Integer> {
         // Against the record's own Kafka time, as the service's timestamp extractor and scorer judge it.
         final Verdict verdict = scorer.score(key, record.value(), record.timestamp());
         if (verdict.isScored()) {
-          rows[0] += write(csv, verdict.sensorId(), verdict.model(), verdict.score());
-          final EpisodeEvent event = tracker.track(verdict.sensorId(), verdict.score());
+          final String mark = alerts.judge(verdict.sensorId(), verdict.score());
+          if (mark != null) suppressed[0]++;
+          rows[0] += write(csv, verdict.sensorId(), verdict.model(), verdict.score(), mark);
+          final EpisodeEvent event =
+              tracker.track(verdict.sensorId(), verdict.score(), verdict.score().anomaly() && mark == null);
           if (event != null) writeLine(events, event.toJson());
           if (report != null) bySensor.computeIfAbsent(verdict.sensorId(), id -> new ArrayList<>()).add(verdict.score());
         } else {
@@ -129,6 +152,8 @@ public final class ReplayCommand implements Callable<Integer> {
       });
       System.out.printf("replayed %d records of %s with %s: %d score rows to %s, refused %s%n", records,
           readingsTopic, modelsInUse(models), rows[0], out, deadLetters);
+      System.out.printf("%d rules, %d labels (%d refused), %d flagged readings suppressed%n", ruleSet.size(), labels[0],
+          labels[1], suppressed[0]);
       if (report != null) writeReports(bySensor, appConfig.settings().detector());
     }
     return 0;
@@ -182,8 +207,33 @@ public final class ReplayCommand implements Callable<Integer> {
     });
   }
 
+  /**
+   * Every label of the feedback topic, handed to {@code alerts} as the service's intake would hand it on; returns
+   * how many were taken and how many refused.
+   */
+  private long[] readLabels(KafkaConsumer<byte[], byte[]> consumer, AppConfig appConfig, AlertFilter alerts) {
+    final String topic = feedbackTopic != null ? feedbackTopic : appConfig.settings().feedback().topic();
+    final long[] counts = {0, 0};
+    if (consumer.partitionsFor(topic).isEmpty()) {
+      System.out.println("no feedback topic " + topic + ": no labels");
+      return counts;
+    }
+    final Duration delay = appConfig.settings().feedback().delay();
+    TopicRange.read(consumer, topic, Long.MIN_VALUE, Long.MAX_VALUE, record -> {
+      final String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+      try {
+        final FeedbackJson.SensorFeedback label = FeedbackJson.parse(key, record.value(), record.timestamp(), delay);
+        alerts.received(label.sensorId(), label.feedback());
+        counts[0]++;
+      } catch (BadReadingException e) {
+        counts[1]++;
+      }
+    });
+    return counts;
+  }
+
   /** One row per channel; returns the number of rows. */
-  private static int write(BufferedWriter csv, String sensorId, String model, Score score) {
+  private static int write(BufferedWriter csv, String sensorId, String model, Score score, String suppressed) {
     try {
       for (int c = 0; c < score.channels().length; c++) {
         csv.write(String.join(",", cell(sensorId), Timestamps.format(score.timestampMillis()), cell(score.channels()[c]),
@@ -191,7 +241,8 @@ public final class ReplayCommand implements Callable<Integer> {
             Double.toString(score.lower()[c]), Double.toString(score.upper()[c]),
             Double.toString(score.likelihood()), Double.toString(score.surprise()),
             score.explanation().reason().name(), Boolean.toString(score.anomaly()),
-            Boolean.toString(score.warmingUp()), cell(model), score.modelVersion()));
+            Boolean.toString(score.warmingUp()), cell(model), score.modelVersion(),
+            suppressed == null ? "" : cell(suppressed)));
         csv.newLine();
       }
       return score.channels().length;

@@ -45,14 +45,16 @@ public final class Service implements AutoCloseable {
   private static final Set<State> UNHEALTHY = Set.of(State.PENDING_ERROR, State.ERROR, State.NOT_RUNNING);
 
   private final AppConfig config;
+  private final RulesFile rules;
   private final KafkaStreams streams;
   private final HttpEndpoint http;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Long sensorCount;
   private long sensorCountedAt;
 
-  private Service(AppConfig config, KafkaStreams streams, HttpEndpoint http) {
+  private Service(AppConfig config, RulesFile rules, KafkaStreams streams, HttpEndpoint http) {
     this.config = config;
+    this.rules = rules;
     this.streams = streams;
     this.http = http;
   }
@@ -60,11 +62,14 @@ public final class Service implements AutoCloseable {
   /** Builds the streams client and opens the HTTP endpoint on {@code httpPort} (0 picks a free port). */
   public static Service create(AppConfig config, ScoringObserver observer, int httpPort) {
     final Model shipped = config.modelFile() == null ? Models.loadDefault() : ModelFile.read(config.modelFile());
-    final Topology topology = ScoringTopology.build(config.settings(), shipped, observer);
+    // A bad rules file stops the start, with its line numbers; later changes are re-read while running.
+    final RulesFile rules = config.rulesFile() == null ? null : RulesFile.watch(config.rulesFile(), observer);
+    final Topology topology = rules == null ? ScoringTopology.build(config.settings(), shipped, observer)
+        : ScoringTopology.build(config.settings(), shipped, observer, rules);
     LOG.info("Topology:\n{}", topology.describe());
     final KafkaStreams streams = new KafkaStreams(topology, config.kafka());
     final HttpEndpoint http = HttpEndpoint.start("0.0.0.0", httpPort);
-    final Service service = new Service(config, streams, http);
+    final Service service = new Service(config, rules, streams, http);
     streams.setStateListener((now, before) -> {
       LOG.info("Kafka Streams {} -> {}", before, now);
       if (now == State.ERROR || now == State.NOT_RUNNING) service.stopped.countDown();
@@ -101,12 +106,11 @@ public final class Service implements AutoCloseable {
     return http.port();
   }
 
-  /** Creates missing topics (unless configured off) and starts processing. */
+  /** Creates missing topics (unless configured off), checks the feedback topic's partitions, and starts processing. */
   public void start() {
-    if (config.createTopics()) {
-      try (Admin admin = Admin.create(config.clientSettings(AdminClientConfig.configNames()))) {
-        Topics.ensure(admin, config.settings(), config.topicPartitions());
-      }
+    try (Admin admin = Admin.create(config.clientSettings(AdminClientConfig.configNames()))) {
+      if (config.createTopics()) Topics.ensure(admin, config.settings(), config.topicPartitions());
+      Topics.checkFeedbackPartitions(admin, config.settings());
     }
     streams.start();
   }
@@ -157,6 +161,7 @@ public final class Service implements AutoCloseable {
         ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
         : CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT);
     if (!streams.close(options)) LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
+    if (rules != null) rules.close();
     http.close();
     stopped.countDown();
   }

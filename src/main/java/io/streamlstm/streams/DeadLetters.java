@@ -24,6 +24,8 @@ public final class DeadLetters {
   public static final String FUTURE_TIMESTAMP = "FUTURE_TIMESTAMP";
   /** The detector failed on this reading; kept apart so one bad reading cannot stop the stream. */
   public static final String SCORING_FAILED = "SCORING_FAILED";
+  /** A record on the feedback topic that is not a label ({@link FeedbackJson}). */
+  public static final String MALFORMED_FEEDBACK = "MALFORMED_FEEDBACK";
 
   private DeadLetters() {}
 

@@ -30,17 +30,25 @@ public final class EpisodeTracker {
 
   /** The event {@code score} brings about on {@code sensorId}'s episode, or null when there is none. */
   public EpisodeEvent track(String sensorId, Score score) {
+    return track(sensorId, score, score.anomaly());
+  }
+
+  /**
+   * As {@link #track(String, Score)}, with {@code flagged} saying whether the reading alerts: false for a flagged one
+   * that a rule or feedback suppressed ({@link AlertFilter}), which then counts as normal here.
+   */
+  public EpisodeEvent track(String sensorId, Score score, boolean flagged) {
     final EpisodeState open = loadOpen(sensorId);
     final long at = score.timestampMillis();
     if (open == null) {
-      if (!score.anomaly()) return null;
+      if (!flagged) return null;
       final EpisodeState opened =
           new EpisodeState(at, at, score.likelihood(), score.surprise(), score.explanation(), 1, 0, false, 0);
       save.accept(sensorId, opened.encode());
       return new EpisodeEvent(EpisodeEvent.Kind.OPENED, sensorId, opened);
     }
     final EpisodeState next;
-    if (score.anomaly()) {
+    if (flagged) {
       final boolean peak = score.surprise() > open.peakSurprise();
       next = new EpisodeState(open.startMillis(), at, peak ? score.likelihood() : open.peakLikelihood(),
           peak ? score.surprise() : open.peakSurprise(), peak ? score.explanation() : open.peakExplanation(),

@@ -10,7 +10,8 @@ import io.streamlstm.detect.Score;
  * "referenceExpected","referenceLower","referenceUpper","anomaly","warmingUp","model","modelVersion"}}: the reason is
  * the evidence that decided the score, the deviation how far off it was in that evidence's spreads, the reference
  * the band it was judged against (with several channels, {@code "reasonChannel"} names the channel); the model is
- * the name of the model that scored it ({@link ModelRoutes}), the version that model's.
+ * the name of the model that scored it ({@link ModelRoutes}), the version that model's. A flagged reading that a
+ * rule or feedback kept from alerting carries {@code "suppressed"}, saying which.
  * A multi-channel reading has objects keyed by channel instead ({@code "values":{"temp":..},"expected":{..}}
  * and so on) plus {@code "channelShares"}, each channel's part in the likelihood. Numbers that are not
  * finite (nothing predicted yet) are written as {@code null}: JSON has no NaN.
@@ -20,6 +21,11 @@ public final class ScoreJson {
   private ScoreJson() {}
 
   public static byte[] write(String sensorId, String model, Score score) {
+    return write(sensorId, model, score, null);
+  }
+
+  /** With {@code "suppressed"} after the anomaly flag when {@code suppressed} is not null: why it raised no alert. */
+  public static byte[] write(String sensorId, String model, Score score, String suppressed) {
     final JsonObjectWriter json = new JsonObjectWriter()
         .field("sensorId", sensorId)
         .field("timestamp", Timestamps.format(score.timestampMillis()));
@@ -41,12 +47,13 @@ public final class ScoreJson {
         .field("surprise", score.surprise())
         .field("reason", why.reason().name());
     if (channels.length > 1) json.field("reasonChannel", why.channel());
-    return json.field("deviation", why.deviation())
+    json.field("deviation", why.deviation())
         .field("referenceExpected", why.expected())
         .field("referenceLower", why.lower())
         .field("referenceUpper", why.upper())
-        .field("anomaly", score.anomaly())
-        .field("warmingUp", score.warmingUp())
+        .field("anomaly", score.anomaly());
+    if (suppressed != null) json.field("suppressed", suppressed);
+    return json.field("warmingUp", score.warmingUp())
         .field("model", model)
         .field("modelVersion", score.modelVersion())
         .end();

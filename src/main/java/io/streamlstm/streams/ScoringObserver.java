@@ -20,6 +20,24 @@ public interface ScoringObserver {
   /** An episode event went to the anomalies topic. */
   void episode(EpisodeEvent event);
 
+  /**
+   * A flagged reading raised no alert: {@code by} is the kind of rule that suppressed it ({@code min_departure},
+   * {@code direction}, {@code maintenance}) or {@code feedback}.
+   */
+  void suppressed(String by);
+
+  /**
+   * A label on a span of a sensor's readings ({@code normal}, {@code anomaly}) was {@code received}, {@code applied} at
+   * a reading, found {@code late} (it arrived after a reading it should have applied to) or {@code dropped}.
+   */
+  void feedback(String label, String outcome);
+
+  /** A rules file was read and is in effect, with {@code rules} rules. */
+  void rulesLoaded(int rules);
+
+  /** A rules file was refused and the rules before it kept. */
+  void rulesRefused(String reason);
+
   /** The model named {@code model} scores with {@code version} now (at start and at every switch). */
   void modelActivated(String model, String version);
 
@@ -37,6 +55,10 @@ public interface ScoringObserver {
     @Override public void deadLettered(String reason) {}
     @Override public void statesExpired(int count) {}
     @Override public void episode(EpisodeEvent event) {}
+    @Override public void suppressed(String by) {}
+    @Override public void feedback(String label, String outcome) {}
+    @Override public void rulesLoaded(int rules) {}
+    @Override public void rulesRefused(String reason) {}
     @Override public void modelActivated(String model, String version) {}
     @Override public void modelRefused(String model, String reason) {}
     @Override public void silence(boolean silent) {}

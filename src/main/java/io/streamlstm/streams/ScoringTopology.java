@@ -1,8 +1,10 @@
 package io.streamlstm.streams;
 
+import io.streamlstm.detect.alerts.RuleSet;
 import io.streamlstm.lstm.Model;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -27,12 +29,21 @@ public final class ScoringTopology {
   public static final String SILENCE_STORE = "silence";
   /** The silence watch's timers: due bucket (16 hex digits) then sensor id, empty values. */
   public static final String SILENCE_TIMER_STORE = "silence-timers";
+  /** What each sensor learned from feedback and its recent flagged readings (FeedbackMemory bytes), by sensor id. */
+  public static final String FEEDBACK_STORE = "feedback";
+  /** Each sensor's labels not yet in effect ({@link PendingFeedback} bytes), by sensor id; absent when none wait. */
+  public static final String FEEDBACK_PENDING_STORE = "feedback-pending";
+  /** The repartition topic (after the application id) that brings labels to their sensor's scoring task. */
+  static final String FEEDBACK_BY_SENSOR = "feedback-by-sensor";
   /** The last accepted model file, keyed by model name. */
   public static final String MODEL_STORE = "models";
 
   static final String SCORES_SINK = "to-scores";
   static final String ANOMALIES_SINK = "to-anomalies";
   static final String DEAD_LETTERS_SINK = "to-dead-letters";
+  static final String FEEDBACK_DEAD_LETTERS_SINK = "feedback-to-dead-letters";
+  static final String FEEDBACK_ANOMALIES_SINK = "feedback-to-anomalies";
+  static final String FEEDBACK_ACCEPTED = "feedback-accepted";
 
   private ScoringTopology() {}
 
@@ -49,12 +60,19 @@ public final class ScoringTopology {
     return defaults;
   }
 
+  /** The topology without rules: every flagged reading alerts unless feedback taught otherwise. */
+  public static Topology build(StreamSettings settings, Model shippedModel, ScoringObserver observer) {
+    return build(settings, shippedModel, observer, () -> RuleSet.NONE);
+  }
+
   /**
    * @param shippedModel scores until the model topic holds a usable model named {@code settings.modelName()}, and
    *     for every routed name ({@code settings.modelRoutes()}) until the topic holds one for it or the default name
    * @param observer told of every score, dead letter and model switch (metrics)
+   * @param rules the rules in effect, asked at each flagged reading (a reloaded file takes effect at the next one)
    */
-  public static Topology build(StreamSettings settings, Model shippedModel, ScoringObserver observer) {
+  public static Topology build(StreamSettings settings, Model shippedModel, ScoringObserver observer,
+      Supplier<RuleSet> rules) {
     final Serde<String> text = Serdes.String();
     final Serde<byte[]> bytes = Serdes.ByteArray();
     final StreamsBuilder builder = new StreamsBuilder();
@@ -76,6 +94,8 @@ public final class ScoringTopology {
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EPISODE_STORE), text, bytes));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SILENCE_STORE), text, bytes));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SILENCE_TIMER_STORE), text, bytes));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FEEDBACK_STORE), text, bytes));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FEEDBACK_PENDING_STORE), text, bytes));
 
     // Values stay raw bytes until the scorer reads them, so no record can fail deserialisation:
     // unreadable ones reach the dead-letter topic like any other refused reading.
@@ -93,16 +113,33 @@ public final class ScoringTopology {
         .selectKey((noKey, value) -> ReadingJson.sensorIdOf(value), Named.as("key-by-sensor"))
         .repartition(Repartitioned.<String, byte[]>as("readings-by-sensor").withKeySerde(text).withValueSerde(bytes));
 
+    // Labels on spans of a sensor's readings ("this was normal"): checked on their own, refused ones to the dead
+    // letters and a missed anomaly told on the anomalies (FeedbackIntake, forwarding by sink name), then keyed by
+    // sensor and repartitioned, so a label meets its sensor's stores in the scoring task even when it came key-less.
+    // The pass-through node is only a name to forward the accepted labels to.
+    final KStream<String, byte[]> feedbackIntake = builder.stream(settings.feedback().topic(),
+            Consumed.with(text, bytes).withTimestampExtractor(FeedbackIntake.KAFKA_TIME))
+        .process(() -> new FeedbackIntake(settings.feedback(), observer), Named.as("take-feedback"));
+    feedbackIntake.to(settings.deadLetterTopic(), Produced.with(text, bytes).withName(FEEDBACK_DEAD_LETTERS_SINK));
+    feedbackIntake.to(settings.anomaliesTopic(), Produced.with(text, bytes).withName(FEEDBACK_ANOMALIES_SINK));
+    final KStream<String, byte[]> labels = feedbackIntake
+        .filter((sensorId, label) -> true, Named.as(FEEDBACK_ACCEPTED))
+        .repartition(Repartitioned.<String, byte[]>as(FEEDBACK_BY_SENSOR).withKeySerde(text).withValueSerde(bytes));
+
     // One sensor state in, one reading scored, the new state out: all of it in the scorer and the detector.
     // The processor sends each record straight to its sink by name (ScoringProcessor): a score to the
     // scores; an episode event (opened, updated, closed) to the anomalies, so an operator gets one alert per
     // incident rather than one per flagged reading, and a sensor's going silent and resuming (SilenceWatch,
     // by a wall-clock punctuation, so it is told while nothing arrives); a refused record, with its original bytes and headers
-    // that say why (DeadLetters), to the dead letters.
+    // that say why (DeadLetters), to the dead letters. A flagged reading that a rule or feedback suppresses
+    // (AlertFilter) keeps its score, marked, and opens no episode; the labels come in by the same processor, since
+    // only it knows which sensors have labels waiting.
     final KStream<String, byte[]> outputs = byKey.get("readings-with-key")
         .merge(rekeyed, Named.as("all-readings"))
-        .process(() -> new ScoringProcessor(models, settings, observer, SENSOR_STATE_STORE, EPISODE_STORE),
-            Named.as("score"), SENSOR_STATE_STORE, EPISODE_STORE, SILENCE_STORE, SILENCE_TIMER_STORE);
+        .merge(labels, Named.as("readings-and-labels"))
+        .process(() -> new ScoringProcessor(models, settings, observer, rules, SENSOR_STATE_STORE, EPISODE_STORE),
+            Named.as("score"), SENSOR_STATE_STORE, EPISODE_STORE, SILENCE_STORE, SILENCE_TIMER_STORE, FEEDBACK_STORE,
+            FEEDBACK_PENDING_STORE);
     outputs.to(settings.scoresTopic(), Produced.with(text, bytes).withName(SCORES_SINK));
     outputs.to(settings.anomaliesTopic(), Produced.with(text, bytes).withName(ANOMALIES_SINK));
     outputs.to(settings.deadLetterTopic(), Produced.with(text, bytes).withName(DEAD_LETTERS_SINK));

@@ -8,7 +8,8 @@ import java.time.Duration;
  * where scores, anomalies and dead letters go, which model records to follow (the default model's name, and the
  * routes that send some sensors to other named models), the detector's settings, how far
  * ahead of its Kafka record a reading's time may be ({@link FutureTimestamps}), when a departed sensor's
- * state is removed, when an episode reports and closes, and when a quiet sensor is called silent.
+ * state is removed, when an episode reports and closes, when a quiet sensor is called silent, and where labels
+ * come from and how they apply.
  */
 public record StreamSettings(
     String inputTopic,
@@ -22,7 +23,8 @@ public record StreamSettings(
     StateExpiry stateExpiry,
     EpisodeSettings episodes,
     SilenceSettings silence,
-    ModelRoutes modelRoutes) {
+    ModelRoutes modelRoutes,
+    FeedbackSettings feedback) {
 
   public static final String DEFAULT_MODEL_NAME = "default";
   /** How far a reading's time may be ahead of its Kafka record's before it is refused: a day of clock error. */
@@ -31,7 +33,8 @@ public record StreamSettings(
   public static StreamSettings defaults() {
     return new StreamSettings("sensor-readings", "anomaly-scores", "anomalies", "sensor-readings-dlq",
         "streamlstm-models", DEFAULT_MODEL_NAME, DetectorConfig.defaults(), DEFAULT_FUTURE_TOLERANCE,
-        StateExpiry.DEFAULT, EpisodeSettings.DEFAULT, SilenceSettings.DEFAULT, ModelRoutes.NONE);
+        StateExpiry.DEFAULT, EpisodeSettings.DEFAULT, SilenceSettings.DEFAULT, ModelRoutes.NONE,
+        FeedbackSettings.DEFAULT);
   }
 
   public StreamSettings {
@@ -49,6 +52,13 @@ public record StreamSettings(
     if (episodes == null) throw new IllegalArgumentException("episode settings are required");
     if (silence == null) throw new IllegalArgumentException("silence settings are required");
     if (modelRoutes == null) throw new IllegalArgumentException("model routes are required (ModelRoutes.NONE for none)");
+    if (feedback == null) throw new IllegalArgumentException("feedback settings are required");
+  }
+
+  /** The same settings with labels taken and applied as {@code feedback} says. */
+  public StreamSettings withFeedback(FeedbackSettings feedback) {
+    return new StreamSettings(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, modelTopic, modelName, detector,
+        futureTolerance, stateExpiry, episodes, silence, modelRoutes, feedback);
   }
 
   private static void requireName(String what, String name) {

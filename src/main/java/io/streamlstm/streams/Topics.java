@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,17 +21,44 @@ public final class Topics {
   private Topics() {}
 
   /**
-   * Readings, scores, anomalies and dead letters get {@code partitions} partitions; the model topic one,
-   * compacted, since only the latest model per name matters and it must never expire.
+   * Readings, scores, anomalies, dead letters and feedback get {@code partitions} partitions (feedback as many as
+   * the readings: see {@link #checkFeedbackPartitions}); the model topic one, compacted, since only the latest model
+   * per name matters and it must never expire.
    */
   public static void ensure(Admin admin, StreamSettings settings, int partitions) {
     final List<NewTopic> wanted = new ArrayList<>();
     for (String topic : List.of(settings.inputTopic(), settings.scoresTopic(), settings.anomaliesTopic(),
-        settings.deadLetterTopic())) {
+        settings.deadLetterTopic(), settings.feedback().topic())) {
       wanted.add(new NewTopic(topic, Optional.of(partitions), Optional.empty()));
     }
     wanted.add(modelTopic(settings.modelTopic()));
     create(admin, wanted);
+  }
+
+  /**
+   * Labels reach their sensor's scoring task through a repartition topic with as many partitions as the feedback
+   * topic, so the feedback topic must have as many as the readings: else a label would land in another sensor's
+   * task. Refuses to go on when both exist and differ.
+   */
+  public static void checkFeedbackPartitions(Admin admin, StreamSettings settings) {
+    final String input = settings.inputTopic();
+    final String feedback = settings.feedback().topic();
+    try {
+      final Set<String> existing = admin.listTopics().names().get();
+      if (!existing.contains(input) || !existing.contains(feedback)) return;
+      final Map<String, TopicDescription> topics = admin.describeTopics(List.of(input, feedback)).allTopicNames().get();
+      final int readings = topics.get(input).partitions().size();
+      final int labels = topics.get(feedback).partitions().size();
+      if (readings != labels) {
+        throw new IllegalStateException("the feedback topic " + feedback + " has " + labels + " partitions and the input topic "
+            + input + " " + readings + ": give it as many, since labels are partitioned by sensor as the readings are");
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot describe topics: " + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while describing topics", e);
+    }
   }
 
   public static NewTopic modelTopic(String name) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlstm.detect.DetectorConfig;
 import io.streamlstm.streams.EpisodeSettings;
+import io.streamlstm.streams.FeedbackSettings;
 import io.streamlstm.streams.ModelRoutes;
 import io.streamlstm.streams.StreamSettings;
 import java.io.IOException;
@@ -39,6 +40,8 @@ class AppConfigTest {
     assertEquals("-1", config.kafka().getProperty(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG));
     assertEquals("streamlstm", config.kafka().getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
     assertNull(config.modelFile());
+    assertNull(config.rulesFile(), "no rules: every flagged reading alerts");
+    assertEquals(FeedbackSettings.DEFAULT, config.settings().feedback());
     assertTrue(config.createTopics());
   }
 
@@ -56,6 +59,10 @@ class AppConfigTest {
         "streamlstm.silence.factor=8",
         "streamlstm.silence.minimum=PT10M",
         "streamlstm.silence.check.every=PT2S",
+        "streamlstm.rules.file=/etc/streamlstm/rules.txt",
+        "streamlstm.feedback.topic=plant-feedback",
+        "streamlstm.feedback.delay=PT5M",
+        "streamlstm.feedback.margin=0.5",
         "detector.warmUpReadings=7",
         "detector.anomalyThreshold=0.95",
         "bootstrap.servers=broker-1:9093",
@@ -80,6 +87,8 @@ class AppConfigTest {
     assertEquals(8, config.settings().silence().factor());
     assertEquals(Duration.ofMinutes(10), config.settings().silence().minimum());
     assertEquals(Duration.ofSeconds(2), config.settings().silence().every());
+    assertEquals(Path.of("/etc/streamlstm/rules.txt"), config.rulesFile());
+    assertEquals(new FeedbackSettings("plant-feedback", Duration.ofMinutes(5), 0.5), config.settings().feedback());
     assertEquals(7, config.settings().detector().warmUpReadings());
     assertEquals(0.95, config.settings().detector().anomalyThreshold());
     assertEquals(DetectorConfig.defaults().bandSigmas(), config.settings().detector().bandSigmas());
@@ -138,6 +147,9 @@ class AppConfigTest {
     assertRefusal("streamlstm.silence.minimum=5m", "streamlstm.silence.minimum");
     assertRefusal("streamlstm.silence.check.every=PT0S", "streamlstm.silence.check.every: must be more than zero");
     assertRefusal("streamlstm.model.routes=pump-*:pumps", "streamlstm.model.routes: route 1 'pump-*:pumps' is not glob=model");
+    assertRefusal("streamlstm.feedback.delay=1m", "streamlstm.feedback.delay");
+    assertRefusal("streamlstm.feedback.margin=-0.1", "streamlstm.feedback.margin: '-0.1' (a number, at least 0)");
+    assertRefusal("streamlstm.feedback.margin=wide", "streamlstm.feedback.margin");
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> AppConfig.load(dir.resolve("missing.properties"), Map.of())).getMessage().contains("missing.properties"));
   }

@@ -13,12 +13,14 @@ import io.streamlstm.lstm.CellType;
 import io.streamlstm.lstm.ModelFile;
 import io.streamlstm.lstm.Network;
 import io.streamlstm.lstm.Normalisation;
+import io.streamlstm.streams.DippingSensor;
 import io.streamlstm.streams.Timestamps;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -79,16 +81,18 @@ class ScoreCommandTest {
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("scored 2000 readings"), r.out());
     List<String> lines = Files.readAllLines(out);
-    assertEquals("timestamp,value,expected,lower,upper,likelihood,surprise,reason,anomaly,warming_up", lines.get(0));
+    assertEquals("timestamp,value,expected,lower,upper,likelihood,surprise,reason,anomaly,warming_up,suppressed",
+        lines.get(0));
     assertEquals(2001, lines.size());
     assertTrue(lines.get(1).startsWith("2014-02-14T14:30:00Z,"), lines.get(1));
-    assertTrue(lines.get(1).endsWith(",0.0,0.0,NONE,0,1"), "first row is warming up: " + lines.get(1));
+    assertTrue(lines.get(1).endsWith(",0.0,0.0,NONE,0,1,"), "first row is warming up: " + lines.get(1));
     boolean burstFlagged = false;
     for (int t = 1500; t < 1506; t++) burstFlagged |= lines.get(t + 1).split(",")[8].equals("1");
     assertTrue(burstFlagged, "the burst at row 1500 is flagged");
     for (String line : lines.subList(1, lines.size())) {
       String[] cells = line.split(",", -1);
-      assertEquals(10, cells.length, line);
+      assertEquals(11, cells.length, line);
+      assertEquals("", cells[10], "no rules, no labels: nothing suppressed");
       double lower = Double.parseDouble(cells[3]);
       double upper = Double.parseDouble(cells[4]);
       double likelihood = Double.parseDouble(cells[5]);
@@ -134,9 +138,10 @@ class ScoreCommandTest {
     assertEquals(0, r.exit(), r.err());
     List<String> lines = Files.readAllLines(out);
     assertEquals("timestamp,value_cpu,expected_cpu,lower_cpu,upper_cpu,share_cpu,"
-        + "value_mem,expected_mem,lower_mem,upper_mem,share_mem,likelihood,surprise,reason,anomaly,warming_up", lines.get(0));
-    assertEquals(16, lines.get(20).split(",").length);
-    assertTrue(lines.get(20).endsWith(",0"), "warm-up of 10 is over: " + lines.get(20));
+        + "value_mem,expected_mem,lower_mem,upper_mem,share_mem,likelihood,surprise,reason,anomaly,warming_up,suppressed",
+        lines.get(0));
+    assertEquals(17, lines.get(20).split(",", -1).length);
+    assertTrue(lines.get(20).endsWith(",0,"), "warm-up of 10 is over: " + lines.get(20));
   }
 
   @Test
@@ -149,8 +154,8 @@ class ScoreCommandTest {
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("2 rows refused, first: row 3: NOT_FINITE"), r.out());
     List<String> lines = Files.readAllLines(out);
-    assertEquals("2020-01-01T00:05:00Z,NaN,,,,,,,,", lines.get(2));
-    assertEquals("2020-01-01T00:01:00Z,3.0,,,,,,,,", lines.get(4));
+    assertEquals("2020-01-01T00:05:00Z,NaN,,,,,,,,,", lines.get(2));
+    assertEquals("2020-01-01T00:01:00Z,3.0,,,,,,,,,", lines.get(4));
   }
 
   @Test
@@ -180,6 +185,51 @@ class ScoreCommandTest {
     }
     assertFalse(Files.exists(out));
     assertNotEquals(0, run("score", "--input", good.toString()).exit(), "--out is required");
+  }
+
+  /**
+   * The backtest of the stream's rules and labels: the {@link DippingSensor}'s dips, labelled normal on the first
+   * day, stop alerting; its new faults still alert; a maintenance window mutes the rise.
+   */
+  @Test
+  void rulesAndLabelsSuppressAlertsAsTheStreamWouldAndEpisodesShowWhatRemains() throws IOException {
+    StringBuilder csv = new StringBuilder("timestamp,value\n");
+    double[] values = DippingSensor.values();
+    for (int t = 0; t < values.length; t++) {
+      csv.append(Timestamps.format(DippingSensor.minute(t))).append(',').append(values[t]).append('\n');
+    }
+    Path input = dir.resolve("pump-7.csv");
+    Files.writeString(input, csv);
+    Path labels = dir.resolve("labels.jsonl");
+    Files.writeString(labels, DippingSensor.label("pump-7", 300, 1000, "normal") + "\n\n");
+    Path rules = dir.resolve("rules.txt");
+    Files.writeString(rules, "pump-* maintenance " + Timestamps.format(DippingSensor.minute(2900)) + " "
+        + Timestamps.format(DippingSensor.minute(3000)) + "\n");
+    Path out = dir.resolve("pump-7-scores.csv");
+    Path episodes = dir.resolve("episodes.jsonl");
+
+    Run r = run("score", "--input", input.toString(), "--out", out.toString(), "--rules", rules.toString(),
+        "--feedback", labels.toString(), "--episodes", episodes.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("5 anomalies"), r.out());
+    assertTrue(r.out().contains("2 of them suppressed by rules or labels, 3 episodes opened"), r.out());
+    List<String> lines = Files.readAllLines(out);
+    assertTrue(lines.get(2664 + 1).endsWith(",1,0,\"feedback: low departure from the forecast (SUDDEN_ERROR), labelled normal up to 7.535\""),
+        lines.get(2664 + 1));
+    assertTrue(lines.get(2990 + 1).endsWith(",1,0,rule line 1: pump-* maintenance " + Timestamps.format(DippingSensor.minute(2900))
+        + " " + Timestamps.format(DippingSensor.minute(3000))), lines.get(2990 + 1));
+    List<String> opened = new ArrayList<>();
+    for (String line : Files.readAllLines(episodes)) {
+      JsonNode event = new ObjectMapper().readTree(line);
+      if (event.get("event").asText().equals("opened")) opened.add(event.get("start").asText());
+    }
+    assertEquals(List.of(333, 666, 2752).stream().map(t -> Timestamps.format(DippingSensor.minute(t))).toList(), opened);
+
+    Files.writeString(labels, DippingSensor.label("pump-8", 300, 1000, "normal") + "\n");
+    Run wrongSensor = run("score", "--input", input.toString(), "--out", out.toString(), "--feedback", labels.toString());
+    assertEquals(1, wrongSensor.exit());
+    assertEquals("score: " + labels + " line 1: a label of sensor 'pump-8', not of 'pump-7' (--sensor-id)",
+        wrongSensor.err().strip());
   }
 
   @Test

@@ -90,7 +90,7 @@ class ReplayCommandIT {
 
     final List<String> lines = Files.readAllLines(csv);
     assertEquals("sensor,timestamp,channel,value,expected,lower,upper,likelihood,surprise,reason,anomaly,warmingUp,model,"
-        + "modelVersion", lines.get(0));
+        + "modelVersion,suppressed", lines.get(0));
     assertEquals(readings.size(), lines.size() - 1, "one row per scored reading; the bad record is refused");
     final Map<String, JsonNode> byReading = new HashMap<>();
     for (JsonNode score : live) {

@@ -51,6 +51,7 @@ final class ScoringRun {
   final String anomalies;
   final String deadLetters;
   final String models;
+  final String feedback;
 
   ScoringRun(String prefix) {
     this.name = Clients.uniqueName(prefix);
@@ -59,6 +60,7 @@ final class ScoringRun {
     this.anomalies = name + "-anomalies";
     this.deadLetters = name + "-dlq";
     this.models = name + "-models";
+    this.feedback = name + "-feedback";
   }
 
   /** The service's settings for this run: its own topics and application id, exactly-once as shipped. */
@@ -72,6 +74,7 @@ final class ScoringRun {
     c.put(AppConfig.ANOMALIES_TOPIC, anomalies);
     c.put(AppConfig.DLQ_TOPIC, deadLetters);
     c.put(AppConfig.MODEL_TOPIC, models);
+    c.put(AppConfig.FEEDBACK_TOPIC, feedback);
     c.put(AppConfig.TOPIC_PARTITIONS, Integer.toString(partitions));
     return c;
   }

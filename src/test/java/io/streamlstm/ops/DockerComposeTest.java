@@ -88,7 +88,7 @@ class DockerComposeTest {
     String script = strings(service("kafka-init").get("command")).get(0);
     StreamSettings settings = StreamSettings.defaults();
     for (String topic : List.of(settings.inputTopic(), settings.scoresTopic(), settings.anomaliesTopic(),
-        settings.deadLetterTopic())) {
+        settings.deadLetterTopic(), settings.feedback().topic())) {
       assertTrue(script.contains(" " + topic + " ") || script.contains(" " + topic + ";"), topic);
     }
     assertTrue(script.contains("--topic " + settings.modelTopic() + " "));

@@ -93,9 +93,9 @@ class KubernetesManifestsTest {
         documents++;
       }
     }
-    // base: kustomization, configmap, statefulset, 2 services, pdb, servicemonitor, rule, 5 topics;
+    // base: kustomization, configmap, statefulset, 2 services, pdb, servicemonitor, rule, 6 topics;
     // overlay: kustomization, namespace, statefulset patch.
-    assertEquals(16, documents);
+    assertEquals(17, documents);
   }
 
   @Test
@@ -209,7 +209,10 @@ class KubernetesManifestsTest {
         .collect(Collectors.toMap(t -> t.metadata().getName(), t -> t));
     StreamSettings settings = StreamSettings.defaults();
     assertEquals(Set.of(settings.inputTopic(), settings.scoresTopic(), settings.anomaliesTopic(),
-        settings.deadLetterTopic(), settings.modelTopic()), topics.keySet(), "the topology's topics");
+        settings.deadLetterTopic(), settings.feedback().topic(), settings.modelTopic()), topics.keySet(),
+        "the topology's topics");
+    assertEquals(topics.get(settings.inputTopic()).spec().partitions(),
+        topics.get(settings.feedback().topic()).spec().partitions(), "labels are partitioned as the readings");
     assertEquals("compact", topics.get(settings.modelTopic()).spec().config().get("cleanup.policy"));
     assertEquals(1, topics.get(settings.modelTopic()).spec().partitions());
     int replicas = one(StatefulSet.class).getSpec().getReplicas();

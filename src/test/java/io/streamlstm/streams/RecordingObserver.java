@@ -2,26 +2,39 @@ package io.streamlstm.streams;
 
 import io.streamlstm.detect.Score;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Remembers what the topology reported, for assertions. */
-final class RecordingObserver implements ScoringObserver {
+/**
+ * Remembers what the topology reported, for assertions. The lists take reports from several threads (stream
+ * threads, the rules file's watcher) and are read after them.
+ */
+public final class RecordingObserver implements ScoringObserver {
 
-  final List<String> scoredSensors = new ArrayList<>();
+  final List<String> scoredSensors = list();
   /** The model name of each score, as {@code sensor:model}. */
-  final List<String> scoredBy = new ArrayList<>();
-  final List<String> deadLetterReasons = new ArrayList<>();
+  final List<String> scoredBy = list();
+  final List<String> deadLetterReasons = list();
   /** Each activation as {@code name:version}. */
-  final List<String> activatedModels = new ArrayList<>();
-  final List<String> refusedModels = new ArrayList<>();
-  final List<EpisodeEvent.Kind> episodes = new ArrayList<>();
+  final List<String> activatedModels = list();
+  final List<String> refusedModels = list();
+  final List<EpisodeEvent.Kind> episodes = list();
+  final List<String> suppressed = list();
+  /** "label outcome", e.g. "normal applied". */
+  public final List<String> feedback = list();
+  /** "loaded N" or "refused why". */
+  public final List<String> rules = list();
   int statesExpired;
   /** Silence events in order: true for silent, false for resumed. */
-  final List<Boolean> silenceEvents = new ArrayList<>();
+  final List<Boolean> silenceEvents = list();
   /** Each task's silent sensors as last reported. */
   final Map<String, Long> silentByTask = new HashMap<>();
+
+  private static <T> List<T> list() {
+    return Collections.synchronizedList(new ArrayList<>());
+  }
 
   @Override
   public void scored(String sensorId, String model, Score score, long processingNanos) {
@@ -42,6 +55,26 @@ final class RecordingObserver implements ScoringObserver {
   @Override
   public void deadLettered(String reason) {
     deadLetterReasons.add(reason);
+  }
+
+  @Override
+  public void suppressed(String by) {
+    suppressed.add(by);
+  }
+
+  @Override
+  public void feedback(String label, String outcome) {
+    feedback.add(label + " " + outcome);
+  }
+
+  @Override
+  public void rulesLoaded(int count) {
+    rules.add("loaded " + count);
+  }
+
+  @Override
+  public void rulesRefused(String reason) {
+    rules.add("refused " + reason);
   }
 
   @Override

@@ -16,6 +16,7 @@ import io.streamlstm.detect.Reading;
 import io.streamlstm.detect.Rejection;
 import io.streamlstm.detect.Score;
 import io.streamlstm.detect.SensorState;
+import io.streamlstm.detect.alerts.RuleSet;
 import io.streamlstm.lstm.Model;
 import io.streamlstm.lstm.ModelFile;
 import io.streamlstm.lstm.Models;
@@ -71,6 +72,7 @@ class ScoringTopologyTest {
     final TopologyTestDriver driver;
     final TestInputTopic<String, byte[]> readings;
     final TestInputTopic<String, byte[]> models;
+    final TestInputTopic<String, byte[]> feedback;
     final TestOutputTopic<String, byte[]> scores;
     final TestOutputTopic<String, byte[]> anomalies;
     final TestOutputTopic<String, byte[]> deadLetters;
@@ -80,14 +82,19 @@ class ScoringTopologyTest {
     }
 
     Run(StreamSettings settings) {
+      this(settings, RuleSet.NONE);
+    }
+
+    Run(StreamSettings settings, RuleSet rules) {
       final Properties props = new Properties();
       props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scoring-test-" + drivers.size());
       props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
       props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + drivers.size()).toString());
-      driver = new TopologyTestDriver(ScoringTopology.build(settings, SHIPPED, observer), props);
+      driver = new TopologyTestDriver(ScoringTopology.build(settings, SHIPPED, observer, () -> rules), props);
       drivers.add(driver);
       readings = driver.createInputTopic(SETTINGS.inputTopic(), new StringSerializer(), new ByteArraySerializer());
       models = driver.createInputTopic(SETTINGS.modelTopic(), new StringSerializer(), new ByteArraySerializer());
+      feedback = driver.createInputTopic(SETTINGS.feedback().topic(), new StringSerializer(), new ByteArraySerializer());
       scores = output(SETTINGS.scoresTopic());
       anomalies = output(SETTINGS.anomaliesTopic());
       deadLetters = output(SETTINGS.deadLetterTopic());
@@ -396,7 +403,7 @@ class ScoringTopologyTest {
     final ModelRoutes routes = ModelRoutes.parse("pump-*=pumps,valve-*=valves");
     final Run run = new Run(new StreamSettings(d.inputTopic(), d.scoresTopic(), d.anomaliesTopic(), d.deadLetterTopic(),
         d.modelTopic(), d.modelName(), d.detector(), d.futureTolerance(), d.stateExpiry(), d.episodes(), d.silence(),
-        routes));
+        routes, d.feedback()));
     final byte[] pumps = otherModel(42);
     final byte[] valves = otherModel(44);
     final byte[] fleet = otherModel(46);
@@ -553,7 +560,7 @@ class ScoringTopologyTest {
     final StreamSettings d = SETTINGS;
     return new StreamSettings(d.inputTopic(), d.scoresTopic(), d.anomaliesTopic(), d.deadLetterTopic(), d.modelTopic(),
         d.modelName(), d.detector(), d.futureTolerance(), new StateExpiry(Duration.ofDays(1), Duration.ofSeconds(10), slice),
-        d.episodes(), d.silence(), d.modelRoutes());
+        d.episodes(), d.silence(), d.modelRoutes(), d.feedback());
   }
 
   @Test
@@ -580,6 +587,18 @@ class ScoringTopologyTest {
     run.driver.advanceWallClockTime(Duration.ofSeconds(10));
     assertEquals(1, count(run.states()));
     assertEquals(3, observer.statesExpired);
+  }
+
+  /** A record written now amid old readings, say a backfill: if it moved the stream time, the sweep would empty the task. */
+  @Test
+  void aMalformedRecordWrittenLaterThanTheReadingsDoesNotMakeTheirSensorsDeparted() {
+    final Run run = new Run(expiringAfterADay(1000));
+    for (int t = 0; t < 10; t++) run.send("pump-7", reading("pump-7", minute(t), 20 + t % 3));
+    run.readings.pipeInput("pump-7", bytes("not json"), minute(10) + 30 * 86_400_000L);
+    run.driver.advanceWallClockTime(Duration.ofSeconds(10));
+    assertNotNull(run.states().get("pump-7"), "the sweep judged by the readings' times");
+    assertEquals(0, observer.statesExpired);
+    assertEquals(1, run.deadLetters.readRecordsToList().size());
   }
 
   @Test
@@ -759,7 +778,7 @@ class ScoringTopologyTest {
     final StreamSettings d = SETTINGS;
     final Run run = new Run(new StreamSettings(d.inputTopic(), d.scoresTopic(), d.anomaliesTopic(), d.deadLetterTopic(),
         d.modelTopic(), d.modelName(), d.detector(), d.futureTolerance(), d.stateExpiry(), d.episodes(),
-        new SilenceSettings(5, Duration.ofMinutes(1), 10, Duration.ofSeconds(10), 1), d.modelRoutes()));
+        new SilenceSettings(5, Duration.ofMinutes(1), 10, Duration.ofSeconds(10), 1), d.modelRoutes(), d.feedback()));
     for (int t = 0; t < 20; t++) {
       for (String sensor : List.of("a", "b")) run.send(sensor, reading(sensor, minute(t), 20 + t % 3));
       run.driver.advanceWallClockTime(Duration.ofMinutes(1));
@@ -772,5 +791,104 @@ class ScoringTopologyTest {
     final List<String> both = new ArrayList<>(first);
     run.anomalies.readRecordsToList().forEach(record -> both.add(record.key()));
     assertEquals(List.of("a", "b"), both.stream().sorted().toList(), "the next check goes on with the other");
+  }
+
+  private static final String NORMAL_LABEL = DippingSensor.label("pump-7", 300, 1000, "normal");
+
+  /** The minutes at which an episode opened. */
+  private static List<Integer> openedAt(List<TestRecord<String, byte[]>> anomalies) {
+    return anomalies.stream().map(record -> json(record.value())).filter(e -> e.get("event").asText().equals("opened"))
+        .map(e -> (int) ((Timestamps.parse(e.get("start").asText()) - START) / 60_000L)).toList();
+  }
+
+  /** At minute 1000 a user labels minutes 300..1000 of the {@link DippingSensor} normal. */
+  @Test
+  void aRecurringBenignDipAlarmsBeforeItIsLabelledNormalAndNotAfterWhileNewFaultsStillDo() {
+    final double[] values = DippingSensor.values();
+    final Run unlabelled = new Run();
+    final Run labelled = new Run();
+    for (int t = 0; t < values.length; t++) {
+      unlabelled.send("pump-7", reading("pump-7", minute(t), values[t]));
+      labelled.send("pump-7", reading("pump-7", minute(t), values[t]));
+      // Given at minute 1000 (its record's time): in effect from the first reading at or after 1001.
+      if (t == 1000) labelled.feedback.pipeInput("pump-7", bytes(NORMAL_LABEL), minute(1000));
+    }
+    final List<TestRecord<String, byte[]>> before = unlabelled.scores.readRecordsToList();
+    final List<TestRecord<String, byte[]>> after = labelled.scores.readRecordsToList();
+    final List<Integer> flagged = new ArrayList<>();
+    for (int t = 0; t < values.length; t++) {
+      final JsonNode plain = json(before.get(t).value());
+      final JsonNode marked = json(after.get(t).value());
+      if (plain.get("anomaly").asBoolean()) flagged.add(t);
+      // The same score either way, only marked: feedback never touches the detector.
+      ((com.fasterxml.jackson.databind.node.ObjectNode) marked).remove("suppressed");
+      assertEquals(plain, marked, "minute " + t);
+    }
+    assertEquals(List.of(333, 666, 2664, 2752, 2990), flagged, "the seeded sensor's flagged readings");
+    assertEquals(List.of(333, 666, 2664, 2990), openedAt(unlabelled.anomalies.readRecordsToList()),
+        "without feedback each flagged dip is an alert (the deeper dip 88 minutes later falls in the same episode)");
+    assertEquals(List.of(333, 666, 2752, 2990), openedAt(labelled.anomalies.readRecordsToList()),
+        "labelled normal, the dip after 1000 is no alert; the deeper dip and the rise are");
+    assertEquals("feedback: low departure from the forecast (SUDDEN_ERROR), labelled normal up to 7.535",
+        json(after.get(2664).value()).get("suppressed").asText());
+    assertEquals(1, after.stream().filter(score -> json(score.value()).has("suppressed")).count());
+    assertEquals(List.of("normal received", "normal applied"), observer.feedback);
+    assertEquals(List.of("feedback"), observer.suppressed);
+    assertNull(labelled.driver.getKeyValueStore(ScoringTopology.FEEDBACK_PENDING_STORE).get("pump-7"), "applied");
+  }
+
+  @Test
+  void theOutputsDoNotDependOnWhetherTheLabelCameBeforeTheReadingsOrAmongThem() {
+    final double[] values = DippingSensor.values();
+    final Run among = new Run();
+    final Run first = new Run();
+    first.feedback.pipeInput(null, bytes(NORMAL_LABEL), minute(1000)); // key-less: keyed by its sensorId on the way
+    for (int t = 0; t < values.length; t++) {
+      among.send("pump-7", reading("pump-7", minute(t), values[t]));
+      first.send("pump-7", reading("pump-7", minute(t), values[t]));
+      if (t == 1000) among.feedback.pipeInput("pump-7", bytes(NORMAL_LABEL), minute(1000));
+    }
+    assertSameBytes(values(among.scores.readRecordsToList()), values(first.scores.readRecordsToList()));
+    assertSameBytes(values(among.anomalies.readRecordsToList()), values(first.anomalies.readRecordsToList()));
+  }
+
+  @Test
+  void aRuleMarksTheFlaggedReadingsItSuppressesAndTheyOpenNoEpisode() {
+    final double[] values = DippingSensor.values();
+    final Run run = new Run(SETTINGS, RulesParser.parse("""
+        pump-*  only high
+        pump-7  maintenance %s %s
+        """.formatted(Timestamps.format(minute(2900)), Timestamps.format(minute(3050)))));
+    for (int t = 0; t < values.length; t++) run.send("pump-7", reading("pump-7", minute(t), values[t]));
+    final List<TestRecord<String, byte[]>> scores = run.scores.readRecordsToList();
+    assertEquals("rule line 1: pump-* only high", json(scores.get(333).value()).get("suppressed").asText());
+    assertEquals("rule line 2: pump-7 maintenance " + Timestamps.format(minute(2900)) + " "
+        + Timestamps.format(minute(3050)), json(scores.get(2990).value()).get("suppressed").asText());
+    assertTrue(json(scores.get(2990).value()).get("anomaly").asBoolean(), "still flagged: the detector's verdict stands");
+    assertEquals(List.of(), openedAt(run.anomalies.readRecordsToList()));
+    assertEquals(List.of("direction", "direction", "direction", "direction", "maintenance"), observer.suppressed);
+  }
+
+  @Test
+  void aMalformedLabelIsDeadLetteredAndAnAnomalyLabelIsToldOnTheAnomalies() {
+    final Run run = new Run();
+    run.feedback.pipeInput("pump-7", bytes("{\"sensorId\":\"pump-7\",\"from\":5,\"to\":1,\"label\":\"normal\"}"), 10L);
+    run.feedback.pipeInput("pump-7", bytes("{\"sensorId\":\"pump-7\",\"from\":\"2026-01-01T05:00:00Z\","
+        + "\"to\":\"2026-01-01T06:00:00Z\",\"label\":\"anomaly\"}"), minute(600));
+    final List<TestRecord<String, byte[]>> letters = run.deadLetters.readRecordsToList();
+    assertEquals(1, letters.size());
+    assertEquals(DeadLetters.MALFORMED_FEEDBACK, header(letters.get(0), DeadLetters.REASON));
+    assertEquals("'to' is before 'from'", header(letters.get(0), DeadLetters.DETAIL));
+    assertEquals(SETTINGS.feedback().topic(), header(letters.get(0), DeadLetters.TOPIC));
+    assertEquals("pump-7", letters.get(0).key());
+    final List<TestRecord<String, byte[]>> anomalies = run.anomalies.readRecordsToList();
+    assertEquals(1, anomalies.size());
+    assertEquals("{\"event\":\"labelled\",\"sensorId\":\"pump-7\",\"label\":\"anomaly\","
+        + "\"from\":\"2026-01-01T05:00:00Z\",\"to\":\"2026-01-01T06:00:00Z\"}",
+        new String(anomalies.get(0).value(), StandardCharsets.UTF_8));
+    assertEquals(minute(600), anomalies.get(0).timestamp(), "at the time it was given");
+    assertEquals(List.of(DeadLetters.MALFORMED_FEEDBACK), observer.deadLetterReasons);
+    assertEquals(List.of("anomaly received"), observer.feedback);
+    assertNotNull(run.driver.getKeyValueStore(ScoringTopology.FEEDBACK_PENDING_STORE).get("pump-7"), "waiting");
   }
 }

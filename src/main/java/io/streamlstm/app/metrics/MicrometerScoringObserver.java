@@ -8,15 +8,19 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.streamlstm.detect.Explanation;
 import io.streamlstm.detect.Rejection;
 import io.streamlstm.detect.Score;
+import io.streamlstm.detect.alerts.Label;
+import io.streamlstm.streams.AlertFilter;
 import io.streamlstm.streams.DeadLetters;
 import io.streamlstm.streams.EpisodeEvent;
 import io.streamlstm.streams.ScoringObserver;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The topology's reports as Micrometer meters, named for Prometheus ({@code streamlstm_} prefix, base
@@ -64,6 +68,12 @@ public final class MicrometerScoringObserver implements ScoringObserver {
   private final Counter resumed;
   /** Each stream task's silent sensors, as it last reported them; a task that closes leaves the map. */
   private final Map<String, Long> silentByTask = new ConcurrentHashMap<>();
+  /** Flagged readings that raised no alert, by what kept them ({@link AlertFilter#SUPPRESSED_BY}). */
+  private final Map<String, Counter> suppressed = new HashMap<>();
+  /** Labels by label and outcome, keyed "label outcome". */
+  private final Map<String, Counter> feedback = new HashMap<>();
+  private final AtomicInteger rules = new AtomicInteger();
+  private final Counter rulesRefusals;
   private final SensorSeries sensors;
 
   /** One model name's meters. */
@@ -117,6 +127,7 @@ public final class MicrometerScoringObserver implements ScoringObserver {
     deadLetterCounter(DeadLetters.STATE_UNREADABLE);
     deadLetterCounter(DeadLetters.SCORING_FAILED);
     deadLetterCounter(DeadLetters.FUTURE_TIMESTAMP);
+    deadLetterCounter(DeadLetters.MALFORMED_FEEDBACK);
     statesExpired = Counter.builder("streamlstm.states.expired")
         .description("Departed sensors' states removed (silent for longer than streamlstm.state.ttl)")
         .register(registry);
@@ -134,6 +145,23 @@ public final class MicrometerScoringObserver implements ScoringObserver {
     Gauge.builder("streamlstm.sensors.silent", silentByTask, tasks -> tasks.values().stream().mapToLong(n -> n).sum())
         .description("Sensors of this instance's tasks that are silent now (told silent, not resumed)")
         .register(registry);
+    for (String by : AlertFilter.SUPPRESSED_BY) {
+      suppressed.put(by, Counter.builder("streamlstm.alerts.suppressed").tag("by", by)
+          .description("Flagged readings kept from alerting by a rule or by feedback (still scored, marked, no episode)")
+          .register(registry));
+    }
+    for (Label label : Label.values()) {
+      for (String outcome : AlertFilter.FEEDBACK_OUTCOMES) {
+        feedback.put(label.wireName() + " " + outcome, Counter.builder("streamlstm.feedback.labels")
+            .tag("label", label.wireName()).tag("outcome", outcome)
+            .description("Labels from the feedback topic: received, applied at a reading, late, dropped")
+            .register(registry));
+      }
+    }
+    Gauge.builder("streamlstm.rules.active", rules, AtomicInteger::get)
+        .description("Rules in effect from the rules file").register(registry);
+    rulesRefusals = Counter.builder("streamlstm.rules.refusals")
+        .description("Rules files refused (the rules before them kept)").register(registry);
   }
 
   @Override
@@ -197,6 +225,28 @@ public final class MicrometerScoringObserver implements ScoringObserver {
     return deadLetters.computeIfAbsent(bounded, r -> Counter.builder("streamlstm.dead.letters")
         .tag("reason", r).description("Records sent to the dead-letter topic, by reason")
         .register(registry));
+  }
+
+  @Override
+  public void suppressed(String by) {
+    final Counter counter = suppressed.get(by);
+    if (counter != null) counter.increment();
+  }
+
+  @Override
+  public void feedback(String label, String outcome) {
+    final Counter counter = feedback.get(label + " " + outcome);
+    if (counter != null) counter.increment();
+  }
+
+  @Override
+  public void rulesLoaded(int count) {
+    rules.set(count);
+  }
+
+  @Override
+  public void rulesRefused(String reason) {
+    rulesRefusals.increment();
   }
 
   @Override

@@ -85,6 +85,38 @@ class MetricsEndpointTest {
     assertEquals(0.0, s.value("streamlstm_readings_scored_total"));
     assertEquals(0.0, s.value("streamlstm_episodes_opened_total"));
     assertEquals(0.0, s.value("streamlstm_episodes_closed_total"));
+    assertEquals(0.0, s.value("streamlstm_alerts_suppressed_total", "by", "feedback"));
+    assertEquals(0.0, s.value("streamlstm_feedback_labels_total", "label", "normal", "outcome", "applied"));
+    assertEquals(0.0, s.value("streamlstm_rules_active"));
+    assertEquals(0.0, s.value("streamlstm_rules_refusals_total"));
+    assertEquals(0.0, s.value("streamlstm_dead_letters_total", "reason", "malformed_feedback"));
+  }
+
+  @Test
+  void countsSuppressedAlertsLabelsAndRules() throws Exception {
+    MicrometerScoringObserver observer = metrics.observer();
+    observer.suppressed("min_departure");
+    observer.suppressed("maintenance");
+    observer.suppressed("maintenance");
+    observer.suppressed("feedback");
+    observer.feedback("normal", "received");
+    observer.feedback("normal", "applied");
+    observer.feedback("anomaly", "late");
+    observer.rulesLoaded(7);
+    observer.rulesRefused("line 3: unknown rule 'mute'");
+    observer.rulesLoaded(4);
+
+    Scrape s = scrape();
+    assertEquals(1.0, s.value("streamlstm_alerts_suppressed_total", "by", "min_departure"));
+    assertEquals(0.0, s.value("streamlstm_alerts_suppressed_total", "by", "direction"));
+    assertEquals(2.0, s.value("streamlstm_alerts_suppressed_total", "by", "maintenance"));
+    assertEquals(1.0, s.value("streamlstm_alerts_suppressed_total", "by", "feedback"));
+    assertEquals(1.0, s.value("streamlstm_feedback_labels_total", "label", "normal", "outcome", "received"));
+    assertEquals(1.0, s.value("streamlstm_feedback_labels_total", "label", "normal", "outcome", "applied"));
+    assertEquals(1.0, s.value("streamlstm_feedback_labels_total", "label", "anomaly", "outcome", "late"));
+    assertEquals(0.0, s.value("streamlstm_feedback_labels_total", "label", "anomaly", "outcome", "dropped"));
+    assertEquals(4.0, s.value("streamlstm_rules_active"));
+    assertEquals(1.0, s.value("streamlstm_rules_refusals_total"));
   }
 
   @Test
