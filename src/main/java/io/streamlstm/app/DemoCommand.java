@@ -167,7 +167,7 @@ public final class DemoCommand implements Callable<Integer> {
           else openEpisodes.put(sensorId, episode);
         });
     Summary summary = new Summary();
-    summary.sent = (long) (durationSeconds * rate);
+    summary.sent = Math.round(durationSeconds * rate);
     for (long n = 0; n < summary.sent; n++) {
       SimulatedReading r = simulation.next();
       SensorState state = states.computeIfAbsent(r.sensorId(), id -> detector.newState());
