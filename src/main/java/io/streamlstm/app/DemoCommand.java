@@ -5,8 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamlstm.app.metrics.Metrics;
 import io.streamlstm.app.metrics.MetricsConfig;
 import io.streamlstm.app.web.LivePage;
+import io.streamlstm.detect.Detector;
+import io.streamlstm.detect.DetectorConfig;
+import io.streamlstm.detect.Outcome;
+import io.streamlstm.detect.Reading;
+import io.streamlstm.detect.SensorState;
 import io.streamlstm.detect.simulation.Anomaly;
+import io.streamlstm.detect.simulation.AnomalyKind;
+import io.streamlstm.detect.simulation.SimulatedReading;
 import io.streamlstm.detect.simulation.Simulation;
+import io.streamlstm.lstm.Models;
+import io.streamlstm.streams.EpisodeEvent;
+import io.streamlstm.streams.EpisodeSettings;
+import io.streamlstm.streams.EpisodeTracker;
 import io.streamlstm.streams.StreamSettings;
 import io.streamlstm.streams.Timestamps;
 import java.io.IOException;
@@ -16,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,11 +80,17 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Simulation seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--offline", description = "No broker and no service: the same simulated readings (--duration "
+      + "times --rate of them) go through the detector and the episode tracker in this process, and the same summary "
+      + "is printed at once. For measuring detection on the simulator's faults.")
+  boolean offline;
+
   /** Where the demo prints; the tests read it. */
   PrintStream out = System.out;
 
   @Override
   public Integer call() throws Exception {
+    if (offline) return offline();
     // The demo's own lines are the show: Kafka's and the service's logs only when something is wrong.
     EmbeddedKafka.logLevelUnlessSet("org.apache.kafka", "error");
     EmbeddedKafka.logLevelUnlessSet("io.streamlstm", "warn");
@@ -133,6 +151,43 @@ public final class DemoCommand implements Callable<Integer> {
     return summary;
   }
 
+  /**
+   * The readings a live run of {@code --duration} would send at {@code --rate}, scored as the stream scores them
+   * (one detector, each sensor's state, the episode tracker over the scores), without Kafka.
+   */
+  private int offline() {
+    if (durationSeconds == null) throw new IllegalArgumentException("--offline needs --duration");
+    Simulation simulation = new Simulation(sensors, seed);
+    Detector detector = new Detector(Models.loadDefault(), DetectorConfig.defaults());
+    Map<String, SensorState> states = new HashMap<>();
+    Map<String, byte[]> openEpisodes = new HashMap<>();
+    EpisodeTracker episodes = new EpisodeTracker(EpisodeSettings.DEFAULT, openEpisodes::get,
+        (sensorId, episode) -> {
+          if (episode == null) openEpisodes.remove(sensorId);
+          else openEpisodes.put(sensorId, episode);
+        });
+    Summary summary = new Summary();
+    summary.sent = Math.round(durationSeconds * rate);
+    for (long n = 0; n < summary.sent; n++) {
+      SimulatedReading r = simulation.next();
+      SensorState state = states.computeIfAbsent(r.sensorId(), id -> detector.newState());
+      Outcome outcome = detector.process(state, Reading.single(r.timestampMillis(), r.value()));
+      if (!outcome.accepted()) {
+        summary.deadLetters++;
+        continue;
+      }
+      summary.scored.incrementAndGet();
+      EpisodeEvent event = episodes.track(r.sensorId(), outcome.score());
+      if (event != null) {
+        summary.record(r.sensorId() + "@" + event.episode().startMillis(), r.sensorId(), event.episode().startMillis(),
+            event.episode().endMillis());
+      }
+    }
+    summary.truth = simulation.groundTruth();
+    summary.print(out, StreamSettings.defaults());
+    return 0;
+  }
+
   /** Gives the service time to join its group and restore, so the first readings are not held up. */
   private static void awaitRunning(Service service, AtomicBoolean stop) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -176,7 +231,8 @@ public final class DemoCommand implements Callable<Integer> {
                 event.get("lastReading").asText());
             continue;
           }
-          summary.record(event);
+          summary.record(event.get("episodeId").asText(), event.get("sensorId").asText(),
+              Timestamps.parse(event.get("start").asText()), Timestamps.parse(event.get("end").asText()));
           // The band shown is the reference that raised the peak's alarm, which is the network's only for its errors.
           out.printf("EPISODE %-7s %-10s %s .. %s flagged=%d peak %s %+.1f spreads from expected=%.3f band=[%.3f, %.3f]"
                   + " surprise=%.1f%n",
@@ -210,22 +266,30 @@ public final class DemoCommand implements Callable<Integer> {
     final Map<String, Episode> episodes = new HashMap<>();
     List<Anomaly> truth = List.of();
 
-    void record(JsonNode event) {
+    void record(String episodeId, String sensorId, long startMillis, long endMillis) {
       events++;
-      episodes.put(event.get("episodeId").asText(), new Episode(event.get("sensorId").asText(),
-          Timestamps.parse(event.get("start").asText()), Timestamps.parse(event.get("end").asText())));
+      episodes.put(episodeId, new Episode(sensorId, startMillis, endMillis));
     }
 
     void print(PrintStream out, StreamSettings topics) {
       int caught = 0;
+      Map<AnomalyKind, int[]> byKind = new EnumMap<>(AnomalyKind.class);
       for (Anomaly a : truth) {
-        if (episodes.values().stream().anyMatch(e -> overlap(e, a))) caught++;
+        int[] kind = byKind.computeIfAbsent(a.kind(), k -> new int[2]);
+        kind[1]++;
+        if (episodes.values().stream().anyMatch(e -> overlap(e, a))) {
+          caught++;
+          kind[0]++;
+        }
       }
       long falseAlarms = episodes.values().stream().filter(e -> truth.stream().noneMatch(a -> overlap(e, a))).count();
       out.printf("Sent %d readings; %s: %d scores; %s: %d episodes in %d events; dead letters: %d.%n", sent,
           topics.scoresTopic(), scored.get(), topics.anomaliesTopic(), episodes.size(), events, deadLetters);
       out.printf("Injected faults: %d, of which %d within an episode; %d episodes outside any injected fault.%n",
           truth.size(), caught, falseAlarms);
+      StringBuilder kinds = new StringBuilder("Within an episode, by kind of fault:");
+      byKind.forEach((kind, counts) -> kinds.append(' ').append(kind).append(' ').append(counts[0]).append('/').append(counts[1]));
+      out.println(kinds);
     }
 
     private static boolean overlap(Episode e, Anomaly a) {

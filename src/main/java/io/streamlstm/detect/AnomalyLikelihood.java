@@ -3,81 +3,85 @@ package io.streamlstm.detect;
 import org.apache.commons.math3.special.Gamma;
 
 /**
- * Turns one channel's readings and prediction errors into the probability that the reading is normal
- * for this sensor. After HTM's anomaly likelihood, the errors are judged against the sensor's own
- * history of them rather than in absolute terms; what differs:
+ * Turns one channel's readings and forecast errors into the probability that the reading is normal for this
+ * sensor. After HTM's anomaly likelihood, the evidence is judged against the sensor's own history of it rather
+ * than in absolute terms; what differs:
  * <ul>
- *   <li>the history is the sensor's whole recent distribution ({@link EmpiricalTail}), not a fitted
- *       Gaussian: errors are heavy-tailed and differ in shape from sensor to sensor (a square wave errs
- *       big at every edge, a flat line never), and a Gaussian's tail then over- or under-states some, so
- *       one threshold means different things on each. Ranked against its own past, the same tail
- *       probability means the same rarity on every sensor;</li>
- *   <li>five surprises are judged, each a size s as {@code ln(1 + s)}: the error of this reading alone
- *       ({@code |e|}, a spike), the root mean square of the recent errors (half-life {@code shortHalfLife}:
- *       a run of moderate errors), the level at two time scales, and the deviation from this hour's usual
- *       value ({@link DailyProfile}: a routine that fails to happen, which one-step errors do not see). The
- *       smallest tail counts, Bonferroni-corrected for the {@link #EVIDENCES}. The level is the average of
- *       {@code ln(1 + |z_H|)}, z_H the value in spreads of the sensor's own history (mean and variance
- *       forgetting with {@code historyHalfLife}, the span the surprises are judged against): a value far from
- *       where the sensor has been, which the network may predict well and its normaliser, forgetting faster,
- *       soon calls ordinary. It is averaged over the short half-life (a jump) and over an episode's,
- *       {@code adaptHalfLife} (a slow or lasting departure: a sensor that stays moderately off for longer than
- *       its history has seen it stay off, which no short average tells from its usual excursions);</li>
+ *   <li>the history is the sensor's whole recent distribution of each surprise ({@link EmpiricalTail}), not a
+ *       fitted Gaussian: errors are heavy-tailed and differ in shape from sensor to sensor (a square wave errs
+ *       big at every edge, a flat line never), and a Gaussian's tail then over- or under-states some, so one
+ *       threshold means different things on each. Ranked against its own past, the same tail probability means
+ *       the same rarity on every sensor;</li>
+ *   <li>several {@link Evidence}s are judged, each a named part with its own statistics: the forecast's error
+ *       alone ({@link SuddenError}) and over a short run ({@link ErrorRun}), the level against the sensor's history
+ *       over a short and an episode's half-life ({@link Level}), and the value against its usual value at this time
+ *       of day ({@link Routine}). The smallest tail counts, Bonferroni-corrected for their number;</li>
  *   <li>an episode is reported once: a tail no more extreme than the recent peak is damped.</li>
  * </ul>
- * All statistics forget with half-lives in readings (the daily profile's in days), so a lasting change
- * becomes normal.
+ * All statistics forget with half-lives in readings (the routine's in days), so a lasting change becomes normal.
  *
- * <p>Per channel c, held as narrow as the sensor state stores them (narrowed here, at each update, so a
- * state that goes through its binary form scores exactly as one kept in memory): {@link #STATS} floats at
- * {@code stats[c·STATS..]} — the short average of e², the short average of ln(1 + |z_H|), the recent peak
- * evidence, the age of the histograms ({@link EmpiricalTail}), the
- * daily profile, the history's mean (relative to the channel's origin) and variance, the episode average of
- * ln(1 + |z_H|); the five surprises'
- * histograms, {@link #HISTOGRAMS} 16-bit counts at {@code histograms[c·HISTOGRAMS..]}; the daily profile's
- * counts, {@link DailyProfile#SLOTS} bytes at {@code slotCounts[c·SLOTS..]}.
+ * <p>Per channel c, {@link #STATS} floats at {@code stats[c·STATS..]}: the recent peak evidence, the age of the
+ * histograms ({@link EmpiricalTail}), the mean (relative to the channel's origin) and variance of the sensor's
+ * history that the levels are measured against, then each evidence's own slice in the order of {@link
+ * #evidences}; and {@link #HISTOGRAMS} 16-bit counts at {@code histograms[c·HISTOGRAMS..]}, one histogram of
+ * {@link EmpiricalTail#BINS} per evidence in the same order. All held as narrow as the sensor state stores them
+ * (narrowed here, at each update).
  *
  * <p>Not thread-safe (holds a reading's surprises as scratch): one per {@link Detector}.
  */
 public final class AnomalyLikelihood {
 
+  static final int RECENT_PEAK = 0;
+  static final int HISTORY_AGE = 1;
+  static final int HISTORY_MEAN = 2;
+  static final int HISTORY_VARIANCE = 3;
+  // Where each evidence's slice starts, in the order of evidences.
+  static final int SUDDEN_ERROR = HISTORY_VARIANCE + 1;
+  static final int ERROR_RUN = SUDDEN_ERROR + SuddenError.SIZE;
+  static final int LEVEL = ERROR_RUN + ErrorRun.SIZE;
+  static final int ROUTINE = LEVEL + Level.SIZE;
+  static final int LASTING_DEPARTURE = ROUTINE + Routine.SIZE;
+  /** Per channel: the shared floats and every evidence's slice. */
+  public static final int STATS = LASTING_DEPARTURE + Level.SIZE;
   static final int EVIDENCES = 5;
-  static final int MEAN_SQUARE = 0;
-  static final int LEVEL = 1;
-  static final int RECENT_PEAK = 2;
-  static final int HISTORY_AGE = 3;
-  static final int DAILY = 4;
-  static final int HISTORY_MEAN = DAILY + DailyProfile.SIZE;
-  static final int HISTORY_VARIANCE = HISTORY_MEAN + 1;
-  static final int EPISODE_LEVEL = HISTORY_VARIANCE + 1;
-  public static final int STATS = EPISODE_LEVEL + 1;
   public static final int HISTOGRAMS = EVIDENCES * EmpiricalTail.BINS;
 
   /** Tail probabilities below this are reported as it, so -ln p stays finite for the channel shares. */
   static final double MIN_TAIL = Double.MIN_NORMAL;
 
-  private final double shortAlpha;
+  /** The evidences judged, in the order their statistics and histograms lie in a channel's state. */
+  private final Evidence[] evidences;
+  private final int[] statsAt;
   private final EmpiricalTail history;
   private final double historyAlpha;
-  private final double episodeAlpha;
   private final double peakKeep;
+  private final double bandSigmas;
   private final int warmUpReadings;
   private final DetectorConfig.Combination combination;
-  // Scratch: the surprises of a reading, and what the last update found (read by explain()).
+  // Scratch: the reading as the evidences see it, their surprises and findings, and what decided (read by explain()).
+  private final Observation now = new Observation();
   private final double[] surprise = new double[EVIDENCES];
-  private final double[] deviation = new double[EVIDENCES];
-  private final double[] referenceMean = new double[EVIDENCES];
-  private final double[] referenceSpread = new double[EVIDENCES];
-  private final double[] dailyReference = new double[2];
+  private final Finding[] found = new Finding[EVIDENCES];
   private int deciding;
   private double decidingTail;
 
   public AnomalyLikelihood(DetectorConfig config) {
-    this.shortAlpha = alpha(config.shortHalfLife());
+    this.evidences = new Evidence[] {
+        new SuddenError(),
+        new ErrorRun(config.shortHalfLife()),
+        new Level(Explanation.Reason.LEVEL, config.shortHalfLife()),
+        new Routine(config.bandSigmas()),
+        new Level(Explanation.Reason.LASTING_DEPARTURE, config.adaptHalfLife())};
+    this.statsAt = new int[] {SUDDEN_ERROR, ERROR_RUN, LEVEL, ROUTINE, LASTING_DEPARTURE};
+    for (int k = 0; k < EVIDENCES; k++) {
+      int end = k + 1 < EVIDENCES ? statsAt[k + 1] : STATS;
+      if (statsAt[k] + evidences[k].size() != end) throw new IllegalStateException(evidences[k] + " outgrows its slice");
+      found[k] = new Finding();
+    }
     this.history = new EmpiricalTail(config.historyHalfLife());
     this.historyAlpha = alpha(config.historyHalfLife());
-    this.episodeAlpha = alpha(config.adaptHalfLife());
-    this.peakKeep = 1 - episodeAlpha;
+    this.peakKeep = 1 - alpha(config.adaptHalfLife());
+    this.bandSigmas = config.bandSigmas();
     this.warmUpReadings = config.warmUpReadings();
     this.combination = config.combination();
   }
@@ -93,60 +97,46 @@ public final class AnomalyLikelihood {
    * {@code scale} (the normaliser's), its time and the time since the reading before; each
    * surprise judged against the history before it, then folded in.
    */
-  public double update(float[] stats, char[] histograms, byte[] slotCounts, int c,
-      double error, double value, double scale, long timestampMillis, long gapMillis, long n) {
+  public double update(float[] stats, char[] histograms, int c, double error, double value, double scale,
+      long timestampMillis, long gapMillis, long n) {
     int at = c * STATS;
-    double weight = Math.max(1.0 / n, shortAlpha);
-    average(stats, at + MEAN_SQUARE, error * error, weight);
-    double spread = Math.max(Math.sqrt(stats[at + HISTORY_VARIANCE]), DailyProfile.RELATIVE_SPREAD_FLOOR * scale);
-    double zHistory = n == 1 ? 0 : (value - stats[at + HISTORY_MEAN]) / spread;
-    double historyMean = stats[at + HISTORY_MEAN];
+    now.error = error;
+    now.value = value;
+    now.scale = scale;
+    now.timestampMillis = timestampMillis;
+    now.gapMillis = gapMillis;
+    now.n = n;
+    now.historyMean = stats[at + HISTORY_MEAN];
+    now.historySpread = Math.max(Math.sqrt(stats[at + HISTORY_VARIANCE]), Routine.RELATIVE_SPREAD_FLOOR * scale);
+    now.zHistory = n == 1 ? 0 : (value - now.historyMean) / now.historySpread;
     foldIn(stats, at + HISTORY_MEAN, value, Math.max(1.0 / n, historyAlpha));
-    double level = Math.log1p(Math.abs(zHistory));
-    average(stats, at + LEVEL, level, weight);
-    average(stats, at + EPISODE_LEVEL, level, Math.max(1.0 / n, episodeAlpha));
-    double daily = DailyProfile.deviation(stats, at + DAILY, slotCounts, c * DailyProfile.SLOTS, value, scale,
-        timestampMillis, gapMillis, dailyReference);
-    referenceMean[3] = dailyReference[0];
-    referenceSpread[3] = dailyReference[1];
-    surprise[0] = Math.log1p(Math.abs(error));
-    surprise[1] = Math.log1p(Math.sqrt(stats[at + MEAN_SQUARE]));
-    surprise[2] = stats[at + LEVEL];
-    surprise[3] = Math.log1p(Math.abs(daily));
-    surprise[4] = stats[at + EPISODE_LEVEL];
-    // The level evidences judge averages; this reading's own distance from the history says more to a reader.
-    deviation[0] = error;
-    deviation[1] = Math.sqrt(stats[at + MEAN_SQUARE]);
-    deviation[2] = deviation[4] = zHistory;
-    deviation[3] = daily;
-    referenceMean[2] = referenceMean[4] = historyMean;
-    referenceSpread[2] = referenceSpread[4] = spread;
+    for (int k = 0; k < EVIDENCES; k++) surprise[k] = evidences[k].surprise(now, stats, at + statsAt[k], found[k]);
     double minTail = judge(stats, histograms, at, c * HISTOGRAMS, n);
     return repeatDamped(stats, at, Math.min(1, EVIDENCES * minTail));
   }
 
   /**
-   * What decided the last {@link #update}: its evidence, deviation and reference. The errors' reference is the
-   * network's band, which only the caller knows ({@code expected}, {@code lower}, {@code upper}); the others'
-   * are relative to the channel's origin and {@code bandSigmas} spreads wide.
+   * What decided the last {@link #update}: its evidence, deviation and reference. The forecast's reference is its
+   * band, which only the caller knows ({@code expected}, {@code lower}, {@code upper}); the others' are relative to
+   * the channel's origin and {@code bandSigmas} spreads wide.
    */
-  Explanation explain(String channel, double origin, double bandSigmas, double expected, double lower, double upper) {
+  Explanation explain(String channel, double origin, double expected, double lower, double upper) {
     if (decidingTail >= Explanation.UNUSUAL_TAIL) {
       return new Explanation(Explanation.Reason.NONE, channel, 0, expected, lower, upper);
     }
-    Explanation.Reason reason = Explanation.Reason.values()[deciding];
-    if (reason == Explanation.Reason.SUDDEN_ERROR || reason == Explanation.Reason.ERROR_RUN) {
-      return new Explanation(reason, channel, deviation[deciding], expected, lower, upper);
-    }
-    double mean = origin + referenceMean[deciding];
-    double halfBand = bandSigmas * referenceSpread[deciding];
-    return new Explanation(reason, channel, deviation[deciding], mean, mean - halfBand, mean + halfBand);
+    Finding f = found[deciding];
+    Explanation.Reason reason = evidences[deciding].reason();
+    if (f.forecastBand) return new Explanation(reason, channel, f.deviation, expected, lower, upper);
+    double mean = origin + f.referenceMean;
+    double halfBand = bandSigmas * f.referenceSpread;
+    return new Explanation(reason, channel, f.deviation, mean, mean - halfBand, mean + halfBand);
   }
 
   /**
-   * The smallest tail of the {@link #surprise}s, each under its own history, then the surprises folded
-   * into the histories — after the warm-up: while the normaliser and the network settle, their errors say
-   * nothing of the sensor. A forged age is clamped to the histograms' range.
+   * The smallest tail of the {@link #surprise}s that may decide, each under its own history, then the surprises
+   * folded into the histories — after the warm-up: while the normaliser and the network settle, their errors say
+   * nothing of the sensor. An evidence that abstains (NaN) is neither judged nor counted. A forged age is clamped
+   * to the histograms' range.
    */
   private double judge(float[] stats, char[] histograms, int at, int from, long n) {
     int age = (int) Math.max(0, Math.min(history.period(), stats[at + HISTORY_AGE]));
@@ -154,6 +144,7 @@ public final class AnomalyLikelihood {
     double minTail = 1;
     deciding = 0;
     for (int k = 0; k < EVIDENCES; k++) {
+      if (Double.isNaN(surprise[k]) || !found[k].mayDecide) continue;
       double tail = history.tail(histograms, from + k * EmpiricalTail.BINS, perUnit, surprise[k]);
       if (tail < minTail) {
         minTail = tail;
@@ -169,7 +160,7 @@ public final class AnomalyLikelihood {
       age++;
       int units = history.units(age);
       for (int k = 0; k < EVIDENCES; k++) {
-        history.add(histograms, from + k * EmpiricalTail.BINS, units, surprise[k]);
+        if (!Double.isNaN(surprise[k])) history.add(histograms, from + k * EmpiricalTail.BINS, units, surprise[k]);
       }
       stats[at + HISTORY_AGE] = age;
     }
@@ -210,7 +201,7 @@ public final class AnomalyLikelihood {
   }
 
   /** Folds {@code x} with {@code weight} into the exponential average at {@code stats[at]}. */
-  private static void average(float[] stats, int at, double x, double weight) {
+  static void average(float[] stats, int at, double x, double weight) {
     stats[at] = SensorState.narrow(stats[at] + weight * (x - stats[at]));
   }
 

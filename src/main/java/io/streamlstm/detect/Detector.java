@@ -191,12 +191,12 @@ public final class Detector {
         lower[c] = normaliser.denormalise(mu - band * s, m, v);
         upper[c] = normaliser.denormalise(mu + band * s, m, v);
         error[c] = (z[c] - mu) / s;
-        tails[c] = likelihood.update(state.likelihood, state.histograms, state.slotCounts, c,
+        tails[c] = likelihood.update(state.likelihood, state.histograms, c,
             error[c], values[c] - state.origin[c], normaliser.scale(m, v), reading.timestampMillis(),
             reading.timestampMillis() - state.lastTimestampMillis, n);
         if (tails[c] < decidingTail) {
           decidingTail = tails[c];
-          explanation = likelihood.explain(reading.channels()[c], state.origin[c], band, expected[c], lower[c], upper[c]);
+          explanation = likelihood.explain(reading.channels()[c], state.origin[c], expected[c], lower[c], upper[c]);
         }
       }
       normaliser.update(state.normaliser, 2 * c, values[c], n + 1);

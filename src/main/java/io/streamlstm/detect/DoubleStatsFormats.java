@@ -27,7 +27,7 @@ final class DoubleStatsFormats {
   private static final int OLD_HISTOGRAM_SIZE = 1 + EmpiricalTail.BINS;
   private static final int OLD_EVIDENCES = 4;
   private static final int DAILY_AT = HISTOGRAMS_AT + OLD_EVIDENCES * OLD_HISTOGRAM_SIZE;
-  private static final int HISTOGRAM_STATS = DAILY_AT + 3 * DailyProfile.SLOTS;
+  private static final int HISTOGRAM_STATS = DAILY_AT + 3 * SensorStateMigration.SLOTS;
   /**
    * Units of a 16-bit count one surprise stood for in a double histogram, at the shipped history half-life:
    * the old histograms forgot with it. The tail is a ratio of counts, so another configured half-life only
@@ -80,19 +80,20 @@ final class DoubleStatsFormats {
       for (int j = 0; j < recent.length; j++) s.recent[j] = SensorState.narrow(recent[j]);
       s.recentCount = count;
       s.origin = new double[k];
-      s.likelihood = new float[AnomalyLikelihood.STATS * k];
+      float[] format6 = new float[SensorStateMigration.FORMAT_6_STATS * k];
+      byte[] slotCounts = new byte[SensorStateMigration.SLOTS * k];
       s.histograms = new char[AnomalyLikelihood.HISTOGRAMS * k];
-      s.slotCounts = new byte[DailyProfile.SLOTS * k];
       for (int c = 0; c < k; c++) {
         s.origin[c] = s.normaliser[2 * c];
-        SensorStateMigration.seedHistoryLevel(s, c);
+        SensorStateMigration.seedHistoryLevel(format6, s, c);
         if (perChannel == GAUSSIAN_STATS) {
-          s.likelihood[c * AnomalyLikelihood.STATS + AnomalyLikelihood.MEAN_SQUARE] =
+          format6[c * SensorStateMigration.FORMAT_6_STATS + SensorStateMigration.MEAN_SQUARE] =
               SensorState.narrow(old[c * perChannel]);
         } else {
-          fromHistogramStats(old, c * perChannel, s, c);
+          fromHistogramStats(old, c * perChannel, s, c, format6, slotCounts);
         }
       }
+      SensorStateMigration.fromFormat6(s, format6, slotCounts);
     } catch (BufferUnderflowException e) {
       throw SensorState.invalid("truncated at byte " + in.position() + " of " + in.limit());
     }
@@ -110,16 +111,18 @@ final class DoubleStatsFormats {
         "format 1 statistics fit neither the 5 nor the " + HISTOGRAM_STATS + " doubles a channel");
   }
 
-  /** The short averages, peak, histograms and daily profile of channel {@code c} at {@code old[from..]}. */
-  private static void fromHistogramStats(double[] old, int from, SensorState s, int c) {
-    int at = c * AnomalyLikelihood.STATS;
-    float[] stats = s.likelihood;
-    stats[at + AnomalyLikelihood.MEAN_SQUARE] = SensorState.narrow(old[from]);
-    stats[at + AnomalyLikelihood.LEVEL] = SensorState.narrow(old[from + 1]);
-    stats[at + AnomalyLikelihood.RECENT_PEAK] = SensorState.narrow(old[from + 2]);
-    stats[at + AnomalyLikelihood.EPISODE_LEVEL] = stats[at + AnomalyLikelihood.LEVEL];
+  /**
+   * The short averages, peak, histograms and daily profile of channel {@code c} at {@code old[from..]}, into
+   * format 6's statistics and slot counts.
+   */
+  private static void fromHistogramStats(double[] old, int from, SensorState s, int c, float[] stats, byte[] slotCounts) {
+    int at = c * SensorStateMigration.FORMAT_6_STATS;
+    stats[at + SensorStateMigration.MEAN_SQUARE] = SensorState.narrow(old[from]);
+    stats[at + SensorStateMigration.LEVEL] = SensorState.narrow(old[from + 1]);
+    stats[at + SensorStateMigration.RECENT_PEAK] = SensorState.narrow(old[from + 2]);
+    stats[at + SensorStateMigration.EPISODE_LEVEL] = stats[at + SensorStateMigration.LEVEL];
     // The counts go in at age 0, where a unit stands for 1 / UNITS_PER_SURPRISE surprises.
-    stats[at + AnomalyLikelihood.HISTORY_AGE] = 0;
+    stats[at + SensorStateMigration.HISTORY_AGE] = 0;
     for (int e = 0; e < OLD_EVIDENCES; e++) {
       int bins = from + HISTOGRAMS_AT + e * OLD_HISTOGRAM_SIZE + 1;
       int to = c * AnomalyLikelihood.HISTOGRAMS + e * EmpiricalTail.BINS;
@@ -128,11 +131,11 @@ final class DoubleStatsFormats {
         s.histograms[to + b] = (char) Math.max(0, Math.min(0xFFFF, units));
       }
     }
-    for (int slot = 0; slot < DailyProfile.SLOTS; slot++) {
+    for (int slot = 0; slot < SensorStateMigration.SLOTS; slot++) {
       int old3 = from + DAILY_AT + 3 * slot;
-      s.slotCounts[c * DailyProfile.SLOTS + slot] = (byte) Math.max(0, Math.min(DailyProfile.SATURATED, old[old3]));
-      stats[at + AnomalyLikelihood.DAILY + 2 * slot] = SensorState.narrow(old[old3 + 1] - s.origin[c]);
-      stats[at + AnomalyLikelihood.DAILY + 2 * slot + 1] = SensorState.narrow(old[old3 + 2]);
+      slotCounts[c * SensorStateMigration.SLOTS + slot] = (byte) Math.max(0, Math.min(Routine.SATURATED, old[old3]));
+      stats[at + SensorStateMigration.DAILY + 2 * slot] = SensorState.narrow(old[old3 + 1] - s.origin[c]);
+      stats[at + SensorStateMigration.DAILY + 2 * slot + 1] = SensorState.narrow(old[old3 + 2]);
     }
   }
 

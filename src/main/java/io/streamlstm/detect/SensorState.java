@@ -19,10 +19,9 @@ import java.util.Objects;
  *   recurrent      (lanes, stateSize)  h then C of every layer, as the StepKernel keeps them
  *   predictedMean  (k)  μ of the next normalised reading     predictedSigma (k)  its σ
  *   normaliser     (k, 2)  running mean and variance (OnlineNormaliser), doubles
- *   origin         (k)  the channel's first reading, which the daily profile's float means are relative to
- *   likelihood     (k, AnomalyLikelihood.STATS)       floats: short averages, recent peak, daily profile
- *   histograms     (k, AnomalyLikelihood.HISTOGRAMS)  16-bit counts of the five surprises
- *   slotCounts     (k, DailyProfile.SLOTS)            readings seen per hour of the day, saturating
+ *   origin         (k)  the channel's first reading, which the statistics' float means are relative to
+ *   likelihood     (k, AnomalyLikelihood.STATS)       floats: the history, recent peak, each evidence's own
+ *   histograms     (k, AnomalyLikelihood.HISTOGRAMS)  16-bit counts of each evidence's surprises
  *   recent         (capacity, k)  the last raw readings as floats, oldest first, to re-warm after a model switch
  * </pre>
  * Everything is held at the precision it is stored in: what is narrowed (floats, 16-bit counts) is
@@ -36,11 +35,12 @@ public final class SensorState {
    * Version of the binary form. 1 and 2 held the statistics as doubles (2 without their zeros), 3 had no
    * history mean and variance for the level, 4 no episode-scale level, 5 no count of readings before the last
    * one (a clock set back) but the highest bin each surprise had counted, which 6 dropped since the tail
-   * extrapolates from the bins that hold counts; {@link SensorStateMigration} reads each into this one. The rule: every change of
+   * extrapolates from the bins that hold counts; 7 keeps each evidence's statistics as a slice of its own, the
+   * routine's slot counts among them; {@link SensorStateMigration} reads each into this one. The rule: every change of
    * the format ships with the reader of the format before it, and with a fixture of that format made by the
    * build that wrote it.
    */
-  static final byte FORMAT = 6;
+  static final byte FORMAT = 7;
   // The arrays go straight between the bytes and the fields (one move each, no ByteBuffer bookkeeping).
   private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle CHARS = MethodHandles.byteArrayViewVarHandle(char[].class, ByteOrder.LITTLE_ENDIAN);
@@ -62,7 +62,6 @@ public final class SensorState {
   double[] origin = {};
   float[] likelihood = {};
   char[] histograms = {};
-  byte[] slotCounts = {};
   float[] recent = {};
   int recentCount;
 
@@ -88,7 +87,6 @@ public final class SensorState {
     this.origin = new double[k];
     this.likelihood = new float[AnomalyLikelihood.STATS * k];
     this.histograms = new char[AnomalyLikelihood.HISTOGRAMS * k];
-    this.slotCounts = new byte[DailyProfile.SLOTS * k];
     this.recent = new float[recentCapacity * k];
     this.recentCount = 0;
   }
@@ -136,11 +134,11 @@ public final class SensorState {
 
   /**
    * Compact versioned binary form; {@link #decode} of it gives back an equal state. Layout (little-endian;
-   * "var" is an unsigned LEB128 varint): magic 'S', format 6, model version (var length + UTF-8), k (var),
+   * "var" is an unsigned LEB128 varint): magic 'S', format 7, model version (var length + UTF-8), k (var),
    * k channel names (var length + UTF-8), readings (var), last timestamp (i64), backwards run (var) and, when
    * it is not 0, the last backwards timestamp (i64), lanes (var), state size
    * (var), lanes·size f32 h/C, μ and σ (k f32 each), normaliser (2k f64), origin (k f64), likelihood
-   * (STATS·k f32), histograms (HISTOGRAMS·k u16), slot counts (SLOTS·k u8), recent capacity (var),
+   * (STATS·k f32), histograms (HISTOGRAMS·k u16), recent capacity (var),
    * count (var), count·k f32.
    */
   public byte[] encode() {
@@ -158,7 +156,7 @@ public final class SensorState {
     size += varSize(readings) + 8 + varSize(backwardsRun) + (backwardsRun == 0 ? 0 : 8);
     size += varSize(recurrent.length) + varSize(stateSize);
     size += 4 * (recurrent.length * stateSize + 2 * k + likelihood.length + recentCount * k);
-    size += 8 * (normaliser.length + origin.length) + 2 * histograms.length + slotCounts.length;
+    size += 8 * (normaliser.length + origin.length) + 2 * histograms.length;
     return size + varSize(recentCapacity()) + varSize(recentCount);
   }
 
@@ -187,7 +185,6 @@ public final class SensorState {
     int at = b.position();
     for (int j = 0; j < histograms.length; j++) CHARS.set(out, at + 2 * j, histograms[j]);
     b.position(at + 2 * histograms.length);
-    b.put(slotCounts);
     putVar(b, recentCapacity());
     putVar(b, recentCount);
     putFloats(b, recent, recentCount * channels.length);
@@ -214,20 +211,23 @@ public final class SensorState {
     if (bytes[0] != MAGIC) throw invalid("does not start with the sensor state marker");
     byte format = bytes[1];
     if (format == FORMAT) {
-      readLittleEndian(bytes, into, AnomalyLikelihood.STATS, AnomalyLikelihood.HISTOGRAMS, true);
+      readLittleEndian(bytes, into, AnomalyLikelihood.STATS, AnomalyLikelihood.HISTOGRAMS, true, false);
     } else {
       SensorStateMigration.decodeInto(bytes, format, into);
     }
   }
 
   /**
-   * Reads the little-endian body that formats 3 to 6 share (and the float layout a build of format 2
+   * Reads the little-endian body that formats 3 to 7 share (and the float layout a build of format 2
    * wrote), after the magic and format bytes, with {@code statsPerChannel} likelihood floats and {@code
-   * histogramsPerChannel} counts per channel, and the backwards run when the format has it: the current
-   * format's, or an older one's for {@link SensorStateMigration} to map onto the current layout.
+   * histogramsPerChannel} counts per channel, the backwards run when the format has it, and the hour slots' counts
+   * as bytes after the histograms when it kept them so (formats before 7): the current format's, or an older one's
+   * for {@link SensorStateMigration} to map onto the current layout.
+   *
+   * @return the slot counts, or null without them
    */
-  static void readLittleEndian(byte[] bytes, SensorState into, int statsPerChannel, int histogramsPerChannel,
-      boolean withBackwardsRun) {
+  static byte[] readLittleEndian(byte[] bytes, SensorState into, int statsPerChannel, int histogramsPerChannel,
+      boolean withBackwardsRun, boolean withSlotCounts) {
     ByteBuffer in = ByteBuffer.wrap(bytes, 2, bytes.length - 2).order(ByteOrder.LITTLE_ENDIAN);
     try {
       SensorState s = into;
@@ -261,9 +261,11 @@ public final class SensorState {
       int at = in.position();
       for (int j = 0; j < histogramsLength; j++) s.histograms[j] = (char) CHARS.get(bytes, at + 2 * j);
       in.position(at + 2 * histogramsLength);
-      int slots = DailyProfile.SLOTS * k;
-      if (s.slotCounts.length != slots) s.slotCounts = new byte[slots];
-      in.get(s.slotCounts);
+      byte[] slotCounts = null;
+      if (withSlotCounts) {
+        slotCounts = new byte[SensorStateMigration.SLOTS * k];
+        in.get(slotCounts);
+      }
       int capacity = length(in, 255, "recent capacity");
       int count = length(in, capacity, "recent readings");
       s.recentCount = count;
@@ -271,6 +273,7 @@ public final class SensorState {
       getFloats(in, s.recent, count * k, "recent readings");
       Arrays.fill(s.recent, count * k, capacity * k, 0f);
       if (in.hasRemaining()) throw invalid(in.remaining() + " trailing bytes");
+      return slotCounts;
     } catch (BufferUnderflowException e) {
       throw invalid("truncated at byte " + in.position() + " of " + bytes.length);
     }
@@ -418,7 +421,6 @@ public final class SensorState {
         && Arrays.equals(origin, s.origin)
         && Arrays.equals(likelihood, s.likelihood)
         && Arrays.equals(histograms, s.histograms)
-        && Arrays.equals(slotCounts, s.slotCounts)
         && Arrays.equals(recent, s.recent)
         && recentCount == s.recentCount;
   }

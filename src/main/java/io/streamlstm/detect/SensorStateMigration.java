@@ -2,8 +2,10 @@ package io.streamlstm.detect;
 
 /**
  * Reads the sensor-state formats that earlier builds wrote into the current {@link SensorState}, so an
- * upgrade keeps every sensor's h, C and statistics instead of starting it over. What an old format did
- * not have starts as it would for a sensor whose statistics it describes:
+ * upgrade keeps every sensor's h, C and statistics instead of starting it over. Every older format is first read
+ * into the statistics layout of format 6 (its fields at the offsets below), and that one into the current layout
+ * ({@link #fromFormat6}). What an old format did not have starts as it would for a sensor whose statistics it
+ * describes:
  * <ul>
  *   <li>the history mean and variance the level is measured against (before format 4): the normaliser's
  *       mean and variance, the sensor's level and spread as the old state knew them (zero would measure the
@@ -19,19 +21,34 @@ package io.streamlstm.detect;
  */
 final class SensorStateMigration {
 
+  // Format 6's statistics per channel (formats 3 to 5 differ only in what they lacked or had beyond these).
+  static final int MEAN_SQUARE = 0;
+  static final int LEVEL = 1;
+  static final int RECENT_PEAK = 2;
+  static final int HISTORY_AGE = 3;
+  /** Per hour slot its mean (relative to the origin) and variance; the slots' counts were bytes apart. */
+  static final int DAILY = 4;
+  static final int SLOTS = 24;
+  static final int HISTORY_MEAN = DAILY + 2 * SLOTS;
+  static final int HISTORY_VARIANCE = HISTORY_MEAN + 1;
+  static final int EPISODE_LEVEL = HISTORY_VARIANCE + 1;
+  static final int FORMAT_6_STATS = EPISODE_LEVEL + 1;
+  /** Format 6 judged the same five surprises as this one, its histograms in the same order. */
+  private static final int FORMAT_6_HISTOGRAMS = AnomalyLikelihood.HISTOGRAMS;
+
   /**
    * The likelihood statistics of a little-endian format, per channel: the mean square, level, recent peak and
-   * histogram age, the highest bin of each of {@code evidences} surprises (which format 6 dropped: its tail
-   * extrapolates from the bins that hold counts), the daily profile, then what the format had of the history
+   * histogram age, the highest bin of each of {@code evidences} surprises (formats before 6: their tails did not
+   * extrapolate from the bins that hold counts), the daily profile, then what the format had of the history
    * mean and variance and of the episode level.
    */
-  private record StatsLayout(int evidences, boolean historyLevel, boolean episodeLevel) {
+  private record StatsLayout(int evidences, boolean highestBins, boolean historyLevel, boolean episodeLevel) {
     int size() {
-      return SCALARS + evidences + DailyProfile.SIZE + (historyLevel ? 2 : 0) + (episodeLevel ? 1 : 0);
+      return DAILY + (highestBins ? evidences : 0) + 2 * SLOTS + (historyLevel ? 2 : 0) + (episodeLevel ? 1 : 0);
     }
 
     int daily() {
-      return SCALARS + evidences;
+      return DAILY + (highestBins ? evidences : 0);
     }
 
     int histograms() {
@@ -39,12 +56,11 @@ final class SensorStateMigration {
     }
   }
 
-  /** Mean square, level, recent peak and histogram age, at the same offsets in every format. */
-  private static final int SCALARS = AnomalyLikelihood.DAILY;
   /** Formats 3 and 4, and the first float layout, which a build wrote as format 2. */
-  private static final StatsLayout FOUR_EVIDENCES = new StatsLayout(4, false, false);
-  private static final StatsLayout WITH_HISTORY_LEVEL = new StatsLayout(4, true, false);
-  private static final StatsLayout WITH_EPISODE_LEVEL = new StatsLayout(5, true, true);
+  private static final StatsLayout FOUR_EVIDENCES = new StatsLayout(4, true, false, false);
+  private static final StatsLayout WITH_HISTORY_LEVEL = new StatsLayout(4, true, true, false);
+  private static final StatsLayout WITH_EPISODE_LEVEL = new StatsLayout(5, true, true, true);
+  private static final StatsLayout FORMAT_6 = new StatsLayout(5, false, true, true);
 
   private SensorStateMigration() {}
 
@@ -58,49 +74,80 @@ final class SensorStateMigration {
         if (bytes.length > 2 && bytes[2] == 0) {
           DoubleStatsFormats.read(bytes, 2, into);
         } else {
-          readLittleEndian(bytes, into, FOUR_EVIDENCES);
+          readLittleEndian(bytes, into, FOUR_EVIDENCES, false);
         }
       }
-      case 3 -> readLittleEndian(bytes, into, FOUR_EVIDENCES);
-      case 4 -> readLittleEndian(bytes, into, WITH_HISTORY_LEVEL);
+      case 3 -> readLittleEndian(bytes, into, FOUR_EVIDENCES, false);
+      case 4 -> readLittleEndian(bytes, into, WITH_HISTORY_LEVEL, false);
       // Format 6 added the run of readings earlier than the last: none yet.
-      case 5 -> readLittleEndian(bytes, into, WITH_EPISODE_LEVEL);
+      case 5 -> readLittleEndian(bytes, into, WITH_EPISODE_LEVEL, false);
+      case 6 -> readLittleEndian(bytes, into, FORMAT_6, true);
       default -> throw SensorState.invalid("unknown format version " + format + " (this build reads 1 to "
           + SensorState.FORMAT + ")");
     }
   }
 
-  private static void readLittleEndian(byte[] bytes, SensorState into, StatsLayout old) {
-    SensorState.readLittleEndian(bytes, into, old.size(), old.histograms(), false);
+  private static void readLittleEndian(byte[] bytes, SensorState into, StatsLayout old, boolean withBackwardsRun) {
+    byte[] slotCounts = SensorState.readLittleEndian(bytes, into, old.size(), old.histograms(), withBackwardsRun, true);
     int k = into.channels.length;
     float[] oldStats = into.likelihood;
     char[] oldHistograms = into.histograms;
-    into.likelihood = new float[AnomalyLikelihood.STATS * k];
-    into.histograms = new char[AnomalyLikelihood.HISTOGRAMS * k];
+    float[] format6 = new float[FORMAT_6_STATS * k];
+    char[] histograms = new char[FORMAT_6_HISTOGRAMS * k];
     for (int c = 0; c < k; c++) {
       int from = c * old.size();
-      int to = c * AnomalyLikelihood.STATS;
-      System.arraycopy(oldStats, from, into.likelihood, to, SCALARS);
-      System.arraycopy(oldStats, from + old.daily(), into.likelihood, to + AnomalyLikelihood.DAILY, DailyProfile.SIZE);
-      int next = from + old.daily() + DailyProfile.SIZE;
+      int to = c * FORMAT_6_STATS;
+      System.arraycopy(oldStats, from, format6, to, DAILY);
+      System.arraycopy(oldStats, from + old.daily(), format6, to + DAILY, 2 * SLOTS);
+      int next = from + old.daily() + 2 * SLOTS;
       if (old.historyLevel()) {
-        System.arraycopy(oldStats, next, into.likelihood, to + AnomalyLikelihood.HISTORY_MEAN, 2);
+        System.arraycopy(oldStats, next, format6, to + HISTORY_MEAN, 2);
         next += 2;
       } else {
-        seedHistoryLevel(into, c);
+        seedHistoryLevel(format6, into, c);
       }
-      into.likelihood[to + AnomalyLikelihood.EPISODE_LEVEL] =
-          old.episodeLevel() ? oldStats[next] : into.likelihood[to + AnomalyLikelihood.LEVEL];
-      System.arraycopy(oldHistograms, c * old.histograms(), into.histograms, c * AnomalyLikelihood.HISTOGRAMS,
-          old.histograms());
+      format6[to + EPISODE_LEVEL] = old.episodeLevel() ? oldStats[next] : format6[to + LEVEL];
+      System.arraycopy(oldHistograms, c * old.histograms(), histograms, c * FORMAT_6_HISTOGRAMS, old.histograms());
     }
+    into.histograms = histograms;
+    fromFormat6(into, format6, slotCounts);
   }
 
-  /** The history mean (relative to the origin) and variance of channel {@code c} from its normaliser. */
-  static void seedHistoryLevel(SensorState state, int c) {
-    int at = c * AnomalyLikelihood.STATS;
-    state.likelihood[at + AnomalyLikelihood.HISTORY_MEAN] =
-        SensorState.narrow(state.normaliser[2 * c] - state.origin[c]);
-    state.likelihood[at + AnomalyLikelihood.HISTORY_VARIANCE] = SensorState.narrow(state.normaliser[2 * c + 1]);
+  /** The history mean (relative to the origin) and variance of channel {@code c} of format-6 statistics from its normaliser. */
+  static void seedHistoryLevel(float[] format6, SensorState state, int c) {
+    int at = c * FORMAT_6_STATS;
+    format6[at + HISTORY_MEAN] = SensorState.narrow(state.normaliser[2 * c] - state.origin[c]);
+    format6[at + HISTORY_VARIANCE] = SensorState.narrow(state.normaliser[2 * c + 1]);
+  }
+
+  /**
+   * Format 6's statistics and hour-slot counts into the current layout: each value to the slice of the evidence
+   * that keeps it now. The histograms are in the same order in both.
+   */
+  static void fromFormat6(SensorState into, float[] format6, byte[] slotCounts) {
+    int k = into.channels.length;
+    into.likelihood = new float[AnomalyLikelihood.STATS * k];
+    for (int c = 0; c < k; c++) {
+      int from = c * FORMAT_6_STATS;
+      int to = c * AnomalyLikelihood.STATS;
+      float[] now = into.likelihood;
+      now[to + AnomalyLikelihood.RECENT_PEAK] = format6[from + RECENT_PEAK];
+      now[to + AnomalyLikelihood.HISTORY_AGE] = format6[from + HISTORY_AGE];
+      now[to + AnomalyLikelihood.HISTORY_MEAN] = format6[from + HISTORY_MEAN];
+      now[to + AnomalyLikelihood.HISTORY_VARIANCE] = format6[from + HISTORY_VARIANCE];
+      now[to + AnomalyLikelihood.ERROR_RUN] = format6[from + MEAN_SQUARE];
+      now[to + AnomalyLikelihood.LEVEL] = format6[from + LEVEL];
+      now[to + AnomalyLikelihood.LASTING_DEPARTURE] = format6[from + EPISODE_LEVEL];
+      for (int slot = 0; slot < SLOTS; slot++) {
+        int s = to + AnomalyLikelihood.ROUTINE + Routine.PER_SLOT * slot;
+        int count = Byte.toUnsignedInt(slotCounts[c * SLOTS + slot]);
+        now[s + Routine.COUNT] = count;
+        // The hour's mean was an average over the whole hour: a flat line through it, as if fitted on readings
+        // spread evenly over the hour (time variance 1/12), from which later readings learn a slope.
+        now[s + Routine.MEAN] = format6[from + DAILY + 2 * slot];
+        now[s + Routine.TIME_VARIANCE] = count > 0 ? 1 / 12f : 0;
+        now[s + Routine.RESIDUAL_VARIANCE] = format6[from + DAILY + 2 * slot + 1];
+      }
+    }
   }
 }

@@ -54,13 +54,12 @@ class AnomalyLikelihoodTest {
     private final AnomalyLikelihood likelihood = likelihood(DetectorConfig.Combination.MAX);
     private final float[] stats = new float[AnomalyLikelihood.STATS];
     private final char[] histograms = new char[AnomalyLikelihood.HISTOGRAMS];
-    private final byte[] slotCounts = new byte[DailyProfile.SLOTS];
     private long n;
 
     /** The tail of the next reading, with standardised error {@code error} and value {@code value}. */
     double next(double error, double value) {
       n++;
-      return likelihood.update(stats, histograms, slotCounts, 0, error, value, 1, n * FIVE_MINUTES, FIVE_MINUTES, n);
+      return likelihood.update(stats, histograms, 0, error, value, 1, n * FIVE_MINUTES, FIVE_MINUTES, n);
     }
   }
 

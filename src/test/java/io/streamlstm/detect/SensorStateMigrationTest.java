@@ -25,6 +25,7 @@ class SensorStateMigrationTest {
 
   /** Floats a channel of format 5's statistics: format 6 has five fewer (no highest bin per surprise). */
   private static final int FORMAT_5_STATS = 60;
+  private static final int FORMAT_6_STATS = SensorStateMigration.FORMAT_6_STATS;
 
   private static final long START = 1767225600000L; // 2026-01-01T00:00:00Z, as the fixtures' series
   private static final long STEP = 300_000L;
@@ -32,7 +33,7 @@ class SensorStateMigrationTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"state-format-1", "state-format-1-histograms", "state-format-2", "state-format-2-floats",
-      "state-format-3", "state-format-4", "state-format-5"})
+      "state-format-3", "state-format-4", "state-format-5", "state-format-6"})
   void everyOldFormatKeepsWhatItHeldAndScoresOn(String fixture) throws IOException {
     for (String name : new String[] {fixture, fixture + "-two-channel"}) {
       Properties written = dump(name);
@@ -59,17 +60,17 @@ class SensorStateMigrationTest {
       for (int c = 0; c < k; c++) {
         int at = c * AnomalyLikelihood.STATS;
         double[] old = Arrays.copyOfRange(oldStats, c * oldPerChannel, (c + 1) * oldPerChannel);
-        assertEquals(SensorState.narrow(old[0]), state.likelihood[at + AnomalyLikelihood.MEAN_SQUARE], name + " mean square");
+        assertEquals(SensorState.narrow(old[0]), state.likelihood[at + AnomalyLikelihood.ERROR_RUN], name + " mean square");
         if (oldPerChannel == 5) {
           // The first format's Gaussian history has no counterpart: the rest starts as a new sensor's.
           assertEquals(0, state.likelihood[at + AnomalyLikelihood.LEVEL], name);
-          assertEquals(0, state.slotCounts[c * DailyProfile.SLOTS], name);
+          assertEquals(0, slot(state, c, 0, Routine.COUNT), name);
         } else {
           assertEquals(SensorState.narrow(old[1]), state.likelihood[at + AnomalyLikelihood.LEVEL], name + " level");
           assertEquals(SensorState.narrow(old[2]), state.likelihood[at + AnomalyLikelihood.RECENT_PEAK], name + " peak");
         }
-        if (oldPerChannel != 5 && oldPerChannel != FORMAT_5_STATS) {
-          assertEquals(state.likelihood[at + AnomalyLikelihood.LEVEL], state.likelihood[at + AnomalyLikelihood.EPISODE_LEVEL],
+        if (oldPerChannel != 5 && oldPerChannel != FORMAT_5_STATS && oldPerChannel != FORMAT_6_STATS) {
+          assertEquals(state.likelihood[at + AnomalyLikelihood.LEVEL], state.likelihood[at + AnomalyLikelihood.LASTING_DEPARTURE],
               name + " episode level starts at the level");
         }
         if (written.getProperty("histograms") == null) {
@@ -77,7 +78,7 @@ class SensorStateMigrationTest {
         } else {
           assertFloatStatisticsKept(name, written, state, c, oldPerChannel);
         }
-        if (oldPerChannel != 58 && oldPerChannel != FORMAT_5_STATS) {
+        if (oldPerChannel != 58 && oldPerChannel != FORMAT_5_STATS && oldPerChannel != FORMAT_6_STATS) {
           // No history of the level yet: measured against the normaliser's mean and spread.
           assertEquals(SensorState.narrow(state.normaliser[2 * c + 1]),
               state.likelihood[at + AnomalyLikelihood.HISTORY_VARIANCE], name);
@@ -114,14 +115,13 @@ class SensorStateMigrationTest {
       assertTrue(counted, name + ": histogram " + e + " counted something");
     }
     int daily = 3 + 4 * (EmpiricalTail.BINS + 1);
-    for (int slot = 0; slot < DailyProfile.SLOTS; slot++) {
-      assertEquals((int) old[daily + 3 * slot], Byte.toUnsignedInt(state.slotCounts[c * DailyProfile.SLOTS + slot]), name);
-      assertEquals(SensorState.narrow(old[daily + 3 * slot + 1] - state.origin[c]),
-          state.likelihood[at + AnomalyLikelihood.DAILY + 2 * slot], name);
+    for (int slot = 0; slot < Routine.SLOTS; slot++) {
+      assertEquals((int) old[daily + 3 * slot], slot(state, c, slot, Routine.COUNT), name);
+      assertEquals(SensorState.narrow(old[daily + 3 * slot + 1] - state.origin[c]), slot(state, c, slot, Routine.MEAN), name);
     }
   }
 
-  /** Formats 3 to 5: statistics, histograms, slot counts and origin move over as they were. */
+  /** Formats 3 to 6: statistics, histograms, slot counts and origin move over as they were. */
   private static void assertFloatStatisticsKept(String name, Properties written, SensorState state, int c, int oldPerChannel) {
     int at = c * AnomalyLikelihood.STATS;
     float[] old = Arrays.copyOfRange(floats(written.getProperty("likelihood")), c * oldPerChannel, (c + 1) * oldPerChannel);
@@ -132,31 +132,44 @@ class SensorStateMigrationTest {
       assertEquals(histograms[c * oldHistograms + j], state.histograms[c * AnomalyLikelihood.HISTOGRAMS + j], name);
     }
     int[] slots = ints(written.getProperty("slotCounts"));
-    for (int j = 0; j < DailyProfile.SLOTS; j++) {
-      assertEquals(slots[c * DailyProfile.SLOTS + j], Byte.toUnsignedInt(state.slotCounts[c * DailyProfile.SLOTS + j]), name);
-    }
+    for (int j = 0; j < Routine.SLOTS; j++) assertEquals(slots[c * Routine.SLOTS + j], slot(state, c, j, Routine.COUNT), name);
     assertEquals(doubles(written.getProperty("origin"))[c], state.origin[c], name);
-    assertEquals(0, state.backwardsRun, name);
+    String backwardsRun = written.getProperty("backwardsRun");
+    assertEquals(backwardsRun == null ? 0 : Integer.parseInt(backwardsRun), state.backwardsRun, name);
+  }
+
+  /** Field {@code field} of hour slot {@code slot} of channel {@code c}'s routine. */
+  private static float slot(SensorState state, int c, int slot, int field) {
+    return state.likelihood[c * AnomalyLikelihood.STATS + AnomalyLikelihood.ROUTINE + slot * Routine.PER_SLOT + field];
   }
 
   /**
-   * Formats 3 and 4 (56 and 58 floats a channel) judged four surprises, format 5 (60) five; each kept the highest
-   * bin of every surprise after the four scalars, which format 6 dropped. The scalars, the daily profile and
-   * what the format had of the history and episode levels move to the current offsets.
+   * Formats 3 and 4 (56 and 58 floats a channel) judged four surprises, format 5 (60) five, each keeping the highest
+   * bin of every surprise after the four scalars, which format 6 (55) dropped. The scalars, the hour slots' means
+   * and variances and what the format had of the history and episode levels move to the slices that keep them now;
+   * each hour's mean becomes a flat line through it.
    */
   private static void assertStatisticsMoved(String name, float[] old, SensorState state, int at, int oldPerChannel) {
-    int evidences = oldPerChannel == FORMAT_5_STATS ? 5 : 4;
-    int daily = AnomalyLikelihood.DAILY + evidences;
-    assertArrayEquals(Arrays.copyOfRange(old, 0, AnomalyLikelihood.DAILY),
-        Arrays.copyOfRange(state.likelihood, at, at + AnomalyLikelihood.DAILY), name);
-    assertArrayEquals(Arrays.copyOfRange(old, daily, daily + DailyProfile.SIZE),
-        Arrays.copyOfRange(state.likelihood, at + AnomalyLikelihood.DAILY, at + AnomalyLikelihood.DAILY + DailyProfile.SIZE), name);
-    if (oldPerChannel >= 58) {
-      assertArrayEquals(Arrays.copyOfRange(old, daily + DailyProfile.SIZE, daily + DailyProfile.SIZE + 2),
-          Arrays.copyOfRange(state.likelihood, at + AnomalyLikelihood.HISTORY_MEAN, at + AnomalyLikelihood.HISTORY_MEAN + 2), name);
+    int highestBins = oldPerChannel == FORMAT_6_STATS ? 0 : oldPerChannel == FORMAT_5_STATS ? 5 : 4;
+    float[] now = state.likelihood;
+    assertEquals(old[SensorStateMigration.MEAN_SQUARE], now[at + AnomalyLikelihood.ERROR_RUN], name);
+    assertEquals(old[SensorStateMigration.LEVEL], now[at + AnomalyLikelihood.LEVEL], name);
+    assertEquals(old[SensorStateMigration.RECENT_PEAK], now[at + AnomalyLikelihood.RECENT_PEAK], name);
+    assertEquals(old[SensorStateMigration.HISTORY_AGE], now[at + AnomalyLikelihood.HISTORY_AGE], name);
+    int daily = SensorStateMigration.DAILY + highestBins;
+    for (int slot = 0; slot < Routine.SLOTS; slot++) {
+      int s = at + AnomalyLikelihood.ROUTINE + slot * Routine.PER_SLOT;
+      assertEquals(old[daily + 2 * slot], now[s + Routine.MEAN], name + " slot " + slot);
+      assertEquals(old[daily + 2 * slot + 1], now[s + Routine.RESIDUAL_VARIANCE], name + " slot " + slot);
+      assertEquals(0, now[s + Routine.COVARIANCE], name + " slot " + slot + " flat");
     }
-    if (oldPerChannel == FORMAT_5_STATS) {
-      assertEquals(old[59], state.likelihood[at + AnomalyLikelihood.EPISODE_LEVEL], name);
+    int next = daily + 2 * Routine.SLOTS;
+    if (oldPerChannel >= 58 || oldPerChannel == FORMAT_6_STATS) {
+      assertEquals(old[next], now[at + AnomalyLikelihood.HISTORY_MEAN], name);
+      assertEquals(old[next + 1], now[at + AnomalyLikelihood.HISTORY_VARIANCE], name);
+    }
+    if (oldPerChannel == FORMAT_5_STATS || oldPerChannel == FORMAT_6_STATS) {
+      assertEquals(old[next + 2], now[at + AnomalyLikelihood.LASTING_DEPARTURE], name);
     }
   }
 

@@ -67,18 +67,7 @@ class DemoCommandIT {
   @Test
   void demoScoresEverySimulatedReadingAndPrintsEachEpisodeEvent() throws Exception {
     List<String> jvm = List.of("--add-modules", "jdk.incubator.vector", "-Xmx768m");
-    String[] args = {"demo", "--duration", "40", "--kafka-port", "0", "--http-port", "0"};
-    Path jar = Path.of("target", "streamlstm.jar");
-    JavaProcess demo;
-    if (Files.exists(jar)) {
-      List<String> command = new ArrayList<>(List.of(JavaProcess.java()));
-      command.addAll(jvm);
-      command.addAll(List.of("-jar", jar.toString()));
-      command.addAll(List.of(args));
-      demo = JavaProcess.start(command);
-    } else {
-      demo = JavaProcess.start(Main.class, jvm, args);
-    }
+    JavaProcess demo = start(jvm, "demo", "--duration", "40", "--kafka-port", "0", "--http-port", "0");
 
     String started = demo.awaitLine(l -> HEALTH.matcher(l).find(), Duration.ofSeconds(120));
     Matcher url = HEALTH.matcher(started);
@@ -104,5 +93,28 @@ class DemoCommandIT {
     assertEquals(Long.parseLong(summary.group(4)), demo.lines().stream().filter(l -> l.startsWith("EPISODE ")).count(),
         output);
     assertTrue(output.contains("Injected faults: "), output);
+
+    // The same readings offline give the same episodes and the same summary: what BENCHMARKS.md measures offline
+    // is what the demo shows.
+    JavaProcess offline = start(jvm, "demo", "--offline", "--duration", Double.toString(sent / 500.0), "--rate", "500");
+    assertEquals(0, offline.awaitExit(Duration.ofSeconds(120)));
+    String offlineLines = String.join("\n", offline.lines());
+    assertEquals(lineStarting(output, "Sent "), lineStarting(offlineLines, "Sent "), offlineLines);
+    assertEquals(lineStarting(output, "Injected faults: "), lineStarting(offlineLines, "Injected faults: "), offlineLines);
+  }
+
+  /** The packaged jar when there is one (failsafe runs after {@code package}), else the same main class. */
+  private static JavaProcess start(List<String> jvm, String... args) throws Exception {
+    Path jar = Path.of("target", "streamlstm.jar");
+    if (!Files.exists(jar)) return JavaProcess.start(Main.class, jvm, args);
+    List<String> command = new ArrayList<>(List.of(JavaProcess.java()));
+    command.addAll(jvm);
+    command.addAll(List.of("-jar", jar.toString()));
+    command.addAll(List.of(args));
+    return JavaProcess.start(command);
+  }
+
+  private static String lineStarting(String text, String start) {
+    return text.lines().filter(l -> l.startsWith(start)).findFirst().orElse("none starting with " + start);
   }
 }
