@@ -1,6 +1,7 @@
 package io.streamlstm.app;
 
 import io.streamlstm.detect.DetectorConfig;
+import io.streamlstm.streams.BoundedRocksDbMemory;
 import io.streamlstm.streams.EpisodeSettings;
 import io.streamlstm.streams.ScoringTopology;
 import io.streamlstm.streams.StreamSettings;
@@ -72,9 +73,12 @@ public record AppConfig(
   /** ... and for at least this long (ISO-8601 duration). */
   public static final String SILENCE_MINIMUM = "streamlstm.silence.minimum";
 
+  /** MiB of memory all RocksDB stores of the instance share ({@link BoundedRocksDbMemory}). */
+  public static final String ROCKSDB_MEMORY_MB = BoundedRocksDbMemory.MEMORY_MB;
+
   public static final List<String> KEYS = List.of(INPUT_TOPIC, SCORES_TOPIC, ANOMALIES_TOPIC, DLQ_TOPIC,
       MODEL_TOPIC, MODEL_NAME, MODEL_FILE, CREATE_TOPICS, TOPIC_PARTITIONS, FUTURE_TOLERANCE, STATE_TTL, PAGE_SENSORS,
-      PAGE_POINTS, EPISODE_UPDATE_EVERY, EPISODE_CLOSE_AFTER, SILENCE_FACTOR, SILENCE_MINIMUM);
+      PAGE_POINTS, EPISODE_UPDATE_EVERY, EPISODE_CLOSE_AFTER, SILENCE_FACTOR, SILENCE_MINIMUM, ROCKSDB_MEMORY_MB);
 
   private static final String DETECTOR_PREFIX = "detector.";
 
@@ -128,6 +132,10 @@ public record AppConfig(
         defaults.silence().withFactorAndMinimum(
             own.containsKey(SILENCE_FACTOR) ? parseInt(SILENCE_FACTOR, own.get(SILENCE_FACTOR)) : defaults.silence().factor(),
             duration(SILENCE_MINIMUM, own, defaults.silence().minimum())));
+    // The RocksDB config setter Kafka Streams creates reads its bound from the Kafka Streams settings.
+    if (own.containsKey(ROCKSDB_MEMORY_MB)) {
+      kafka.put(ROCKSDB_MEMORY_MB, Long.toString(BoundedRocksDbMemory.memoryMb(own.get(ROCKSDB_MEMORY_MB))));
+    }
     final Path modelFile = own.containsKey(MODEL_FILE) ? Path.of(own.get(MODEL_FILE)) : null;
     return new AppConfig(settings, kafka, modelFile,
         Boolean.parseBoolean(own.getOrDefault(CREATE_TOPICS, "true")),
