@@ -19,7 +19,7 @@ public final class ScoreJson {
   private ScoreJson() {}
 
   public static byte[] write(String sensorId, Score score) {
-    final JsonObjectWriter json = new JsonObjectWriter()
+    final JsonObjectWriter json = JsonObjectWriter.reused()
         .field("sensorId", sensorId)
         .field("timestamp", Timestamps.format(score.timestampMillis()));
     final String[] channels = score.channels();
