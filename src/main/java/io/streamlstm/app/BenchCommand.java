@@ -11,6 +11,7 @@ import io.streamlstm.detect.simulation.SimulatedReading;
 import io.streamlstm.detect.simulation.Simulation;
 import io.streamlstm.lstm.Model;
 import io.streamlstm.lstm.Models;
+import io.streamlstm.streams.BoundedRocksDbMemory;
 import io.streamlstm.streams.EpisodeSettings;
 import io.streamlstm.streams.ScoreJson;
 import io.streamlstm.streams.ScoringObserver;
@@ -529,11 +530,11 @@ public final class BenchCommand implements Callable<Integer> {
     AtomicReference<long[]> store = new AtomicReference<>();
     AtomicReference<String> outsideHeap = new AtomicReference<>();
     // With --baseline, main's former settings instead: one process each, since resident memory only grows.
-    double rate = run("bench-memory", detectorTopology(settings), baseline ? baselineSettings() : streamsDefaults(),
-        input, total, streams -> {
-          store.set(storeSize(streams));
-          outsideHeap.set(rocksDbMemory(streams) + "; " + residentMemory());
-        }).recordsPerSecond();
+    Properties memorySettings = baseline ? baselineSettings() : streamsDefaults();
+    double rate = run("bench-memory", detectorTopology(settings), memorySettings, input, total, streams -> {
+      store.set(storeSize(streams));
+      outsideHeap.set(rocksDbMemory(streams, memorySettings) + "; " + residentMemory());
+    }).recordsPerSecond();
     sampling.set(false);
     sampler.join();
     long after = heapAfterGc();
@@ -549,18 +550,24 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * What RocksDB holds, from Kafka Streams' store metrics: the block cache's use (the largest any store reports,
-   * since stores may share one cache), and the memtables and table readers summed over the stores.
+   * What RocksDB holds, from Kafka Streams' store metrics: the memtables and table readers summed over the store
+   * instances, and the block cache's use, summed too unless the stores share one cache (then each reports it all).
    */
-  private static String rocksDbMemory(KafkaStreams streams) {
-    double cache = 0;
+  private static String rocksDbMemory(KafkaStreams streams, Properties settings) {
+    boolean shared = BoundedRocksDbMemory.class.getName().equals(
+        String.valueOf(settings.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)));
+    double cacheLargest = 0;
+    double cacheSum = 0;
     double memtables = 0;
     double tableReaders = 0;
     int stores = 0;
     for (var metric : streams.metrics().values()) {
       if (!(metric.metricValue() instanceof Number value)) continue;
       switch (metric.metricName().name()) {
-        case "block-cache-usage" -> cache = Math.max(cache, value.doubleValue());
+        case "block-cache-usage" -> {
+          cacheLargest = Math.max(cacheLargest, value.doubleValue());
+          cacheSum += value.doubleValue();
+        }
         case "size-all-mem-tables" -> {
           memtables += value.doubleValue();
           stores++;
@@ -569,9 +576,10 @@ public final class BenchCommand implements Callable<Integer> {
         default -> { }
       }
     }
-    return String.format("RocksDB (%d store instances): block cache in use %,.0f MiB, memtables %,.0f MiB, "
-        + "table readers outside the cache %,.0f MiB", stores, cache / (1 << 20), memtables / (1 << 20),
-        tableReaders / (1 << 20));
+    return String.format("RocksDB (%d store instances): block cache in use %,.0f MiB (%s), memtables %,.0f MiB, "
+            + "table readers outside the cache %,.0f MiB", stores, (shared ? cacheLargest : cacheSum) / (1 << 20),
+        shared ? "one cache for all, memtables counted in it" : "a cache per store instance, summed",
+        memtables / (1 << 20), tableReaders / (1 << 20));
   }
 
   /** This process's resident memory now and at its highest, from /proc (Linux). */
