@@ -1,6 +1,7 @@
 package io.streamlstm.app;
 
 import io.streamlstm.detect.DetectorConfig;
+import io.streamlstm.streams.BoundedRocksDbMemory;
 import io.streamlstm.streams.EpisodeSettings;
 import io.streamlstm.streams.FeedbackSettings;
 import io.streamlstm.streams.ModelRoutes;
@@ -88,10 +89,13 @@ public record AppConfig(
   /** A departure up to this fraction larger than one labelled normal is still known-benign. */
   public static final String FEEDBACK_MARGIN = "streamlstm.feedback.margin";
 
+  /** MiB of memory all RocksDB stores of the instance share ({@link BoundedRocksDbMemory}). */
+  public static final String ROCKSDB_MEMORY_MB = BoundedRocksDbMemory.MEMORY_MB;
+
   public static final List<String> KEYS = List.of(INPUT_TOPIC, SCORES_TOPIC, ANOMALIES_TOPIC, DLQ_TOPIC,
       MODEL_TOPIC, MODEL_NAME, MODEL_ROUTES, MODEL_FILE, CREATE_TOPICS, TOPIC_PARTITIONS, FUTURE_TOLERANCE, STATE_TTL, PAGE_SENSORS,
       PAGE_POINTS, EPISODE_UPDATE_EVERY, EPISODE_CLOSE_AFTER, SILENCE_FACTOR, SILENCE_MINIMUM,
-      SILENCE_CHECK_EVERY, RULES_FILE, FEEDBACK_TOPIC, FEEDBACK_DELAY, FEEDBACK_MARGIN);
+      SILENCE_CHECK_EVERY, RULES_FILE, FEEDBACK_TOPIC, FEEDBACK_DELAY, FEEDBACK_MARGIN, ROCKSDB_MEMORY_MB);
 
   private static final String DETECTOR_PREFIX = "detector.";
 
@@ -152,6 +156,10 @@ public record AppConfig(
         new FeedbackSettings(own.getOrDefault(FEEDBACK_TOPIC, defaults.feedback().topic()),
             duration(FEEDBACK_DELAY, own, defaults.feedback().delay()),
             atLeastZero(FEEDBACK_MARGIN, own, defaults.feedback().margin())));
+    // The RocksDB config setter Kafka Streams creates reads its bound from the Kafka Streams settings.
+    if (own.containsKey(ROCKSDB_MEMORY_MB)) {
+      kafka.put(ROCKSDB_MEMORY_MB, Long.toString(BoundedRocksDbMemory.memoryMb(own.get(ROCKSDB_MEMORY_MB))));
+    }
     final Path modelFile = own.containsKey(MODEL_FILE) ? Path.of(own.get(MODEL_FILE)) : null;
     final Path rulesFile = own.containsKey(RULES_FILE) && !own.get(RULES_FILE).isEmpty() ? Path.of(own.get(RULES_FILE)) : null;
     return new AppConfig(settings, kafka, modelFile,

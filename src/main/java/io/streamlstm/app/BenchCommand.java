@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamlstm.app.web.LivePage;
 import io.streamlstm.detect.Detector;
 import io.streamlstm.detect.DetectorConfig;
-import io.streamlstm.detect.Outcome;
 import io.streamlstm.detect.Reading;
 import io.streamlstm.detect.Score;
 import io.streamlstm.detect.SensorState;
@@ -12,6 +11,7 @@ import io.streamlstm.detect.simulation.SimulatedReading;
 import io.streamlstm.detect.simulation.Simulation;
 import io.streamlstm.lstm.Model;
 import io.streamlstm.lstm.Models;
+import io.streamlstm.streams.BoundedRocksDbMemory;
 import io.streamlstm.streams.EpisodeSettings;
 import io.streamlstm.streams.FeedbackSettings;
 import io.streamlstm.streams.ModelRoutes;
@@ -35,11 +35,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -48,6 +52,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -118,6 +123,19 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--page-rate", defaultValue = "10000", description = "Readings/s sent in the page runs (default: ${DEFAULT-VALUE}).")
   double pageRate;
 
+  @Option(names = "--streams-config", paramLabel = "KEY=VALUE",
+      description = "A Kafka Streams setting over the service's defaults, for every run but the baseline (repeatable).")
+  Map<String, String> streamsOverrides = new LinkedHashMap<>();
+
+  @Option(names = "--baseline",
+      description = "Throughput and latency: also run the detector with the settings main shipped before issue 11 "
+          + "(in each throughput round, the ratio of the detector's records/s to this baseline's is printed).")
+  boolean baseline;
+
+  @Option(names = "--baseline-config", paramLabel = "KEY=VALUE",
+      description = "A Kafka Streams setting over the baseline's, to compare two settings in one run (repeatable).")
+  Map<String, String> baselineOverrides = new LinkedHashMap<>();
+
   @Option(names = "--seed", defaultValue = "42", description = "Simulation seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -143,8 +161,10 @@ public final class BenchCommand implements Callable<Integer> {
     stateRoot = Files.createTempDirectory("streamlstm-bench-");
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       bootstrapServers = kafka.bootstrapServers();
-      System.out.printf("bench: broker in this JVM, exactly_once_v2, %d stream thread(s), %d partitions, %d CPUs%n",
+      System.out.printf("bench: broker in this JVM, %d stream thread(s), %d partitions, %d CPUs%n",
           threads, partitions, Runtime.getRuntime().availableProcessors());
+      System.out.printf("settings: %s%n", inOrder(streamsDefaults()));
+      if (baseline) System.out.printf("baseline settings: %s%n", inOrder(baselineSettings()));
       if (modes.contains("throughput")) throughput();
       if (modes.contains("latency")) latency();
       if (modes.contains("memory")) memory();
@@ -160,57 +180,88 @@ public final class BenchCommand implements Callable<Integer> {
   private void throughput() throws Exception {
     String input = "bench-readings";
     long total = produceAll(input, new Simulation(sensors, seed), readings);
-    int[] sizes = stateAndScoreBytes();
-    System.out.printf("sizes: sensor state %d bytes, score %d bytes (the no-op topology stores and writes as much)%n",
-        sizes[0], sizes[1]);
-    List<Double> noOps = new ArrayList<>();
-    List<Double> detectors = new ArrayList<>();
+    NoOpTopology.Samples samples = samples();
+    System.out.printf("sizes: sensor state %.0f bytes, score %.0f bytes on average (the no-op topology stores and "
+        + "writes real ones)%n", samples.meanStateBytes(), samples.meanScoreBytes());
+    List<Side> sides = baseline ? List.of(Side.DETECTOR, Side.NO_OP, Side.BASELINE) : List.of(Side.DETECTOR, Side.NO_OP);
+    Map<Side, List<Double>> rates = new EnumMap<>(Side.class);
     List<Double> ratios = new ArrayList<>();
     List<Double> cpuRatios = new ArrayList<>();
+    List<Double> baselineRatios = new ArrayList<>();
     // Round 0 warms up the JIT, RocksDB and the broker's reads of the log, and is not counted. The counted
-    // rounds alternate which topology runs first, so a slow spell of the machine falls on both alike.
+    // rounds rotate which topology runs first, so a slow spell of the machine falls on each alike.
     for (int round = 0; round <= rounds; round++) {
-      Rate noOp = null;
-      Rate detector = null;
-      boolean detectorFirst = round % 2 == 0;
-      for (int turn = 0; turn < 2; turn++) {
-        if ((turn == 0) == detectorFirst) detector = detectorRun(input, total, round);
-        else noOp = noOpRun(input, total, round, sizes);
+      Map<Side, Rate> rate = new EnumMap<>(Side.class);
+      List<Side> order = new ArrayList<>(sides);
+      Collections.rotate(order, -round);
+      for (Side side : order) {
+        rate.put(side, side == Side.NO_OP
+            ? noOpRun(input, total, round, samples) : detectorRun(input, total, round, side));
       }
+      Rate noOp = rate.get(Side.NO_OP);
+      Rate detector = rate.get(Side.DETECTOR);
       double ratio = detector.recordsPerSecond() / noOp.recordsPerSecond();
       double cpuRatio = noOp.cpuMicrosPerRecord() / detector.cpuMicrosPerRecord();
+      Rate former = rate.get(Side.BASELINE);
       System.out.printf("%-8s no-op %,9.0f records/s (%.1f µs CPU each), detector %,9.0f records/s (%.1f µs CPU each): "
-              + "ratio %.2f, by CPU %.2f (%s first)%n", round == 0 ? "warm-up" : "round " + round,
+              + "ratio %.2f, by CPU %.2f%s (%s first)%n", round == 0 ? "warm-up" : "round " + round,
           noOp.recordsPerSecond(), noOp.cpuMicrosPerRecord(), detector.recordsPerSecond(),
-          detector.cpuMicrosPerRecord(), ratio, cpuRatio, detectorFirst ? "detector" : "no-op");
+          detector.cpuMicrosPerRecord(), ratio, cpuRatio,
+          former == null ? "" : String.format("; baseline %,9.0f records/s (%.1f µs CPU each): detector / baseline "
+              + "%.2f", former.recordsPerSecond(), former.cpuMicrosPerRecord(),
+              detector.recordsPerSecond() / former.recordsPerSecond()),
+          order.get(0).label);
       if (round == 0) continue;
-      noOps.add(noOp.recordsPerSecond());
-      detectors.add(detector.recordsPerSecond());
+      rate.forEach((side, r) -> rates.computeIfAbsent(side, s -> new ArrayList<>()).add(r.recordsPerSecond()));
       ratios.add(ratio);
       cpuRatios.add(cpuRatio);
+      if (former != null) baselineRatios.add(detector.recordsPerSecond() / former.recordsPerSecond());
     }
     System.out.printf("throughput, median of %d rounds: no-op %,.0f records/s, detector %,.0f records/s, "
             + "ratio %.2f (rounds %s), by CPU per record %.2f (rounds %s); %,d readings over %,d sensors%n", rounds,
-        median(noOps), median(detectors), median(ratios), twoDecimals(ratios), median(cpuRatios),
-        twoDecimals(cpuRatios), readings, sensors);
+        median(rates.get(Side.NO_OP)), median(rates.get(Side.DETECTOR)), median(ratios), twoDecimals(ratios),
+        median(cpuRatios), twoDecimals(cpuRatios), readings, sensors);
+    if (baseline) {
+      System.out.printf("baseline, median of %d rounds: %,.0f records/s; detector / baseline %.2f (rounds %s)%n", rounds,
+          median(rates.get(Side.BASELINE)), median(baselineRatios), twoDecimals(baselineRatios));
+    }
+  }
+
+  /** What a run runs: the no-op or the detector topology, the detector with the service's settings or main's former ones. */
+  private enum Side {
+    DETECTOR("detector"), NO_OP("no-op"), BASELINE("baseline");
+
+    final String label;
+
+    Side(String label) {
+      this.label = label;
+    }
+  }
+
+  private static String inOrder(Properties settings) {
+    return new TreeMap<>(settings).toString();
   }
 
   private static List<String> twoDecimals(List<Double> values) {
     return values.stream().map(v -> String.format("%.2f", v)).toList();
   }
 
-  private Rate noOpRun(String input, long total, int round, int[] sizes) throws Exception {
+  private Rate noOpRun(String input, long total, int round, NoOpTopology.Samples samples) throws Exception {
     String output = "bench-noop-" + round + "-out";
     createTopics(output);
-    return run("bench-noop-" + round, NoOpTopology.build(input, output, sizes[0], sizes[1]), input, total, null);
+    return run("bench-noop-" + round, NoOpTopology.build(input, output, samples), streamsDefaults(), input,
+        total, null);
   }
 
-  private Rate detectorRun(String input, long total, int round) throws Exception {
-    StreamSettings settings = settings(input, "bench-detector-" + round);
+  private Rate detectorRun(String input, long total, int round, Side side) throws Exception {
+    String applicationId = "bench-" + side.label + "-" + round;
+    StreamSettings settings = settings(input, applicationId);
     ensureTopics(settings);
     AtomicReference<long[]> store = new AtomicReference<>();
-    Rate rate = run("bench-detector-" + round, detectorTopology(settings), input, total, store);
-    if (round == 0) {
+    Properties settingsOfSide = side == Side.BASELINE ? baselineSettings() : streamsDefaults();
+    Rate rate = run(applicationId, detectorTopology(settings), settingsOfSide, input, total,
+        streams -> store.set(storeSize(streams)));
+    if (round == 0 && side == Side.DETECTOR) {
       System.out.printf("store: %,d sensors, %,d bytes of keys and values = %.1f bytes per sensor%n",
           store.get()[0], store.get()[1], (double) store.get()[1] / store.get()[0]);
     }
@@ -223,28 +274,61 @@ public final class BenchCommand implements Callable<Integer> {
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
-  /** Bytes of a sensor state after a few hundred readings, and of a score, from the detector itself. */
-  private int[] stateAndScoreBytes() {
+  /**
+   * Real sensor states and scores for the no-op topology to store and write: as large as the detector's, and as
+   * compressible, since a batch of them is what a producer's compression sees. Distinct sensors, so no batch holds
+   * the same bytes twice (which would compress far better than real states do).
+   */
+  private NoOpTopology.Samples samples() {
     Detector detector = new Detector(Models.loadDefault(), DetectorConfig.defaults());
-    SensorState state = detector.newState();
-    Simulation one = new Simulation(1, seed);
-    Score score = null;
-    for (int t = 0; t < 300; t++) {
-      SimulatedReading r = one.next();
-      Outcome outcome = detector.process(state, Reading.single(r.timestampMillis(), r.value()));
-      score = outcome.score();
+    int count = Math.min(sensors, 2048);
+    Simulation simulation = new Simulation(count, seed);
+    SensorState[] states = new SensorState[count];
+    byte[][] scores = new byte[count][];
+    for (int i = 0; i < count; i++) states[i] = detector.newState();
+    for (int n = 0; n < 300 * count; n++) {
+      SimulatedReading r = simulation.next();
+      int i = n % count;
+      Score score = detector.process(states[i], Reading.single(r.timestampMillis(), r.value())).score();
+      if (score != null) scores[i] = ScoreJson.write(r.sensorId(), StreamSettings.DEFAULT_MODEL_NAME, score);
     }
-    return new int[] {state.encode().length, ScoreJson.write("sensor-1234", StreamSettings.DEFAULT_MODEL_NAME, score).length};
+    List<byte[]> encoded = Stream.of(states).map(SensorState::encode).toList();
+    return new NoOpTopology.Samples(encoded, List.of(scores));
   }
 
   // ---- latency: readings at a fixed rate, time until their score is committed ----
 
+  /**
+   * Rounds of one run with the service's settings and, with --baseline, one with main's former settings, the order
+   * rotating; round 0 warms up the JIT (a cold JVM falls seconds behind at 10,000 readings/s) and is not counted.
+   */
   private void latency() throws Exception {
-    String input = "bench-latency-readings";
+    List<Side> sides = baseline ? List.of(Side.DETECTOR, Side.BASELINE) : List.of(Side.DETECTOR);
+    Map<Side, List<Double>> p99s = new EnumMap<>(Side.class);
+    for (int round = 0; round <= rounds; round++) {
+      List<Side> order = new ArrayList<>(sides);
+      Collections.rotate(order, -round);
+      for (Side side : order) {
+        double p99 = latency(side, round);
+        if (round > 0) p99s.computeIfAbsent(side, s -> new ArrayList<>()).add(p99);
+      }
+    }
+    for (Side side : sides) {
+      List<Double> measured = p99s.get(side);
+      System.out.printf("latency%s, median of %d rounds at %,.0f readings/s: p99 %.1f ms (rounds %s)%n",
+          side == Side.BASELINE ? " (baseline settings)" : "", measured.size(), latencyRate, median(measured),
+          measured.stream().map(p -> String.format("%.1f", p)).toList());
+    }
+  }
+
+  /** One run at --latency-rate for --latency-seconds; returns its p99 in ms. */
+  private double latency(Side side, int round) throws Exception {
+    String applicationId = "bench-latency-" + (side == Side.DETECTOR ? "" : side.label + "-") + round;
+    String input = applicationId + "-readings";
     createTopics(input);
-    StreamSettings settings = settings(input, "bench-latency");
+    StreamSettings settings = settings(input, applicationId);
     ensureTopics(settings);
-    Properties props = streamsProperties("bench-latency");
+    Properties props = streamsProperties(applicationId, side == Side.BASELINE ? baselineSettings() : streamsDefaults());
     try (KafkaStreams streams = new KafkaStreams(detectorTopology(settings), props)) {
       startAndAwaitRunning(streams);
       Map<String, Long> sentAt = new ConcurrentHashMap<>();
@@ -282,10 +366,12 @@ public final class BenchCommand implements Callable<Integer> {
       synchronized (latencies) {
         sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
       }
-      System.out.printf("latency, produce to committed score, %.0f readings/s for %.0f s (first %d s not counted), "
-              + "n=%d: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms%s%n",
-          latencyRate, latencySeconds, WARM_UP.toSeconds(), sorted.length, millis(sorted, 0.50), millis(sorted, 0.95),
+      System.out.printf("%-8s latency%s, produce to committed score, %.0f readings/s for %.0f s (first %d s not "
+              + "counted), n=%d: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms%s%n",
+          round == 0 ? "warm-up" : "round " + round, side == Side.BASELINE ? " (baseline settings)" : "", latencyRate,
+          latencySeconds, WARM_UP.toSeconds(), sorted.length, millis(sorted, 0.50), millis(sorted, 0.95),
           millis(sorted, 0.99), millis(sorted, 1.0), sentAt.isEmpty() ? "" : "; " + sentAt.size() + " never scored");
+      return millis(sorted, 0.99);
     }
   }
 
@@ -359,7 +445,8 @@ public final class BenchCommand implements Callable<Integer> {
     ensureTopics(settings);
     AppConfig pageConfig = AppConfig.from(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         AppConfig.SCORES_TOPIC, settings.scoresTopic(), AppConfig.DLQ_TOPIC, settings.deadLetterTopic()));
-    try (KafkaStreams streams = new KafkaStreams(detectorTopology(settings), streamsProperties(applicationId));
+    Properties props = streamsProperties(applicationId, streamsDefaults());
+    try (KafkaStreams streams = new KafkaStreams(detectorTopology(settings), props);
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         HttpEndpoint http = HttpEndpoint.start("127.0.0.1", 0);
         LivePage page = withPage ? LivePage.serve(http, pageConfig) : null;
@@ -368,8 +455,7 @@ public final class BenchCommand implements Callable<Integer> {
       AtomicBoolean stop = new AtomicBoolean();
       Thread viewer = new Thread(() -> view(http.port(), stop), "bench-page-viewer");
       if (withPage) viewer.start();
-      long scoringCpuStart = threadCpuNanos(applicationId);
-      long processCpuStart = processCpuNanos();
+      ThreadCpu cpu = ThreadCpu.start(applicationId);
       long sent = SimulateCommand.send(new Simulation(sensors, seed + 3), producer, input, pageRate, Long.MAX_VALUE,
           (long) (latencySeconds * 1e9), stop);
       long sentAll = System.nanoTime();
@@ -379,8 +465,9 @@ public final class BenchCommand implements Callable<Integer> {
         Thread.sleep(20);
       }
       long catchUpMillis = (System.nanoTime() - sentAll) / 1_000_000;
-      double scoringCpu = (threadCpuNanos(applicationId) - scoringCpuStart) / 1e3 / sent;
-      double processCpu = (processCpuNanos() - processCpuStart) / 1e3 / sent;
+      ThreadCpu.Split used = cpu.since();
+      double scoringCpu = used.application() / 1e3 / sent;
+      double processCpu = used.total() / 1e3 / sent;
       stop.set(true);
       if (withPage) viewer.join();
       long pageReadings = withPage ? awaitPageReadings(http.port(), sent) : 0;
@@ -388,18 +475,6 @@ public final class BenchCommand implements Callable<Integer> {
       streams.cleanUp();
       return new PageRun(sent, scoringCpu, processCpu, catchUpMillis, pageReadings);
     }
-  }
-
-  /** CPU time of the live threads whose name holds {@code applicationId}: the stream thread and its clients'. */
-  private static long threadCpuNanos(String applicationId) {
-    java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    long sum = 0;
-    for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (info != null && info.getThreadName().contains(applicationId)) {
-        sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
-      }
-    }
-    return sum;
   }
 
   /** A person watching: the fleet and one sensor's chart, once a second, as the page's script fetches them. */
@@ -460,15 +535,77 @@ public final class BenchCommand implements Callable<Integer> {
     sampler.setDaemon(true);
     sampler.start();
     AtomicReference<long[]> store = new AtomicReference<>();
-    double rate = run("bench-memory", detectorTopology(settings), input, total, store).recordsPerSecond();
+    AtomicReference<String> outsideHeap = new AtomicReference<>();
+    // With --baseline, main's former settings instead: one process each, since resident memory only grows.
+    Properties memorySettings = baseline ? baselineSettings() : streamsDefaults();
+    double rate = run("bench-memory", detectorTopology(settings), memorySettings, input, total, streams -> {
+      store.set(storeSize(streams));
+      outsideHeap.set(rocksDbMemory(streams, memorySettings) + "; " + residentMemory());
+    }).recordsPerSecond();
     sampling.set(false);
     sampler.join();
     long after = heapAfterGc();
-    System.out.printf("memory: %,d sensors (%,d readings, %,.0f records/s), store %,d sensors at %.1f bytes each; "
+    String label = baseline ? "memory (baseline settings)" : "memory";
+    System.out.printf("%s: %,d sensors (%,d readings, %,.0f records/s), store %,d sensors at %.1f bytes each; "
             + "heap used after GC: %,d MiB before the stream, %,d MiB with every sensor's state stored; "
             + "highest sampled %,d MiB; max heap %,d MiB%n",
-        sensors, total, rate, store.get()[0], (double) store.get()[1] / store.get()[0], before >> 20, after >> 20,
-        peak.get() >> 20, Runtime.getRuntime().maxMemory() >> 20);
+        label, sensors, total, rate, store.get()[0], (double) store.get()[1] / store.get()[0], before >> 20,
+        after >> 20, peak.get() >> 20, Runtime.getRuntime().maxMemory() >> 20);
+    System.out.printf("%s: at the end of the run, %s; heap committed %,d MiB, non-heap committed %,d MiB%n", label,
+        outsideHeap.get(), ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() >> 20,
+        ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getCommitted() >> 20);
+  }
+
+  /**
+   * What RocksDB holds, from Kafka Streams' store metrics: the memtables and table readers summed over the store
+   * instances, and the block cache's use, summed too unless the stores share one cache (then each reports it all).
+   */
+  private static String rocksDbMemory(KafkaStreams streams, Properties settings) {
+    boolean shared = BoundedRocksDbMemory.class.getName().equals(
+        String.valueOf(settings.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)));
+    double cacheLargest = 0;
+    double cacheSum = 0;
+    double memtables = 0;
+    double tableReaders = 0;
+    int stores = 0;
+    for (var metric : streams.metrics().values()) {
+      if (!(metric.metricValue() instanceof Number value)) continue;
+      switch (metric.metricName().name()) {
+        case "block-cache-usage" -> {
+          cacheLargest = Math.max(cacheLargest, value.doubleValue());
+          cacheSum += value.doubleValue();
+        }
+        case "size-all-mem-tables" -> {
+          memtables += value.doubleValue();
+          stores++;
+        }
+        case "estimate-table-readers-mem" -> tableReaders += value.doubleValue();
+        default -> { }
+      }
+    }
+    return String.format("RocksDB (%d store instances): block cache in use %,.0f MiB (%s), memtables %,.0f MiB, "
+            + "table readers outside the cache %,.0f MiB", stores, (shared ? cacheLargest : cacheSum) / (1 << 20),
+        shared ? "one cache for all, memtables counted in it" : "a cache per store instance, summed",
+        memtables / (1 << 20), tableReaders / (1 << 20));
+  }
+
+  /** This process's resident memory now and at its highest, from /proc (Linux). */
+  private static String residentMemory() {
+    try {
+      Map<String, String> status = new HashMap<>();
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        String[] parts = line.split(":\\s+", 2);
+        if (parts.length == 2) status.put(parts[0], parts[1]);
+      }
+      return String.format("resident memory (whole process, broker included) %,d MiB, highest %,d MiB",
+          kibibytes(status.get("VmRSS")) >> 10, kibibytes(status.get("VmHWM")) >> 10);
+    } catch (IOException | RuntimeException e) {
+      return "resident memory unknown (" + e.getMessage() + ")";
+    }
+  }
+
+  private static long kibibytes(String value) {
+    return Long.parseLong(value.replace("kB", "").strip());
   }
 
   private static long heapAfterGc() {
@@ -480,27 +617,24 @@ public final class BenchCommand implements Callable<Integer> {
   // ---- shared ----
 
   /**
-   * Runs {@code topology} until the application has committed every one of the {@code expected} input
-   * records, and returns records/s from the moment it was RUNNING. With {@code storeSize}, also counts the
-   * sensor store's entries and bytes before closing.
-   */
-  /**
    * A run's speed, and the CPU time this whole JVM (broker, clients, stream threads) spent per record:
    * records/s follow how much of the shared machine the run got, CPU per record much less so.
    */
   private record Rate(double recordsPerSecond, double cpuMicrosPerRecord) {}
 
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-  }
-
-  private Rate run(String applicationId, Topology topology, String input, long expected,
-      AtomicReference<long[]> storeSize) throws Exception {
-    try (KafkaStreams streams = new KafkaStreams(topology, streamsProperties(applicationId));
+  /**
+   * Runs {@code topology} with {@code settings} until the application has committed every one of the
+   * {@code expected} input records, and returns records/s from the moment it was RUNNING. {@code atEnd}, if any,
+   * is given the application before it is closed.
+   */
+  private Rate run(String applicationId, Topology topology, Properties settings, String input, long expected,
+      Consumer<KafkaStreams> atEnd) throws Exception {
+    try (KafkaStreams streams = new KafkaStreams(topology, streamsProperties(applicationId, settings));
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       startAndAwaitRunning(streams);
       long start = System.nanoTime();
-      long cpuStart = processCpuNanos();
+      ThreadCpu cpu = ThreadCpu.start(applicationId);
+      long cpuStart = ThreadCpu.processCpuNanos();
       long lastReport = start;
       long lastProgress = start;
       long before = 0;
@@ -520,8 +654,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      double cpuMicros = (processCpuNanos() - cpuStart) / 1e3;
-      if (storeSize != null) storeSize.set(storeSize(streams));
+      double cpuMicros = (ThreadCpu.processCpuNanos() - cpuStart) / 1e3;
+      System.out.printf("  %s: CPU per record: %s%n", applicationId, cpu.since().perRecord(expected));
+      if (atEnd != null) atEnd.accept(streams);
       streams.close(Duration.ofSeconds(60));
       streams.cleanUp();
       return new Rate(expected / seconds, cpuMicros / expected);
@@ -586,9 +721,28 @@ public final class BenchCommand implements Callable<Integer> {
     EmbeddedKafka.createTopics(bootstrapServers, partitions, topics);
   }
 
-  private Properties streamsProperties(String applicationId) throws IOException {
-    // Both topologies run with the service's settings (exactly-once among them).
+  /**
+   * The --baseline runs' settings: the Kafka Streams settings main shipped before issue 11's cost work (commit
+   * aa82cfb), exactly-once and no task idling, everything else Kafka Streams' defaults; then --baseline-config.
+   */
+  private Properties baselineSettings() {
+    Properties p = new Properties();
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
+    p.putAll(baselineOverrides);
+    return p;
+  }
+
+  /** The service's Kafka Streams settings (exactly-once among them), with the --streams-config overrides. */
+  private Properties streamsDefaults() {
     Properties p = ScoringTopology.streamsDefaults();
+    p.putAll(streamsOverrides);
+    return p;
+  }
+
+  private Properties streamsProperties(String applicationId, Properties settings) throws IOException {
+    Properties p = new Properties();
+    p.putAll(settings);
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));

@@ -4,6 +4,7 @@ import io.streamlstm.streams.BadReadingException;
 import io.streamlstm.streams.ReadingJson;
 import io.streamlstm.streams.ReadingTimestampExtractor;
 import io.streamlstm.streams.StreamSettings;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -18,8 +19,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The bench's baseline: the scoring topology's Kafka work without its math. It parses each reading,
- * reads and writes the sensor's entry in a persistent store with a value as large as a real sensor
- * state, and writes a record as large as a real score. The detector's cost is the difference.
+ * reads and writes the sensor's entry in a persistent store with a real sensor state's bytes, and writes
+ * a real score's bytes. The detector's cost is the difference.
  */
 final class NoOpTopology {
 
@@ -27,27 +28,38 @@ final class NoOpTopology {
 
   private NoOpTopology() {}
 
-  static Topology build(String input, String output, int stateBytes, int scoreBytes) {
+  /** Sensor states and scores of distinct sensors, as the detector wrote them. */
+  record Samples(List<byte[]> states, List<byte[]> scores) {
+
+    double meanStateBytes() {
+      return states.stream().mapToInt(state -> state.length).average().orElse(0);
+    }
+
+    double meanScoreBytes() {
+      return scores.stream().mapToInt(score -> score.length).average().orElse(0);
+    }
+  }
+
+  static Topology build(String input, String output, Samples samples) {
     final Serde<String> text = Serdes.String();
     final Serde<byte[]> bytes = Serdes.ByteArray();
     final StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), text, bytes));
     final ReadingTimestampExtractor readingTime = new ReadingTimestampExtractor(StreamSettings.DEFAULT_FUTURE_TOLERANCE);
     builder.stream(input, Consumed.with(text, bytes).withTimestampExtractor(readingTime))
-        .process(() -> new Pass(stateBytes, scoreBytes), STORE)
+        .process(() -> new Pass(samples), STORE)
         .to(output, Produced.with(text, bytes));
     return builder.build();
   }
 
   private static final class Pass implements Processor<String, byte[], String, byte[]> {
-    private final int stateBytes;
-    private final int scoreBytes;
+    private final Samples samples;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> states;
+    private int scored;
 
-    Pass(int stateBytes, int scoreBytes) {
-      this.stateBytes = stateBytes;
-      this.scoreBytes = scoreBytes;
+    Pass(Samples samples) {
+      this.samples = samples;
     }
 
     @Override
@@ -64,8 +76,11 @@ final class NoOpTopology {
         return; // the bench sends none
       }
       byte[] state = states.get(record.key());
-      states.put(record.key(), state == null ? new byte[stateBytes] : state.clone());
-      context.forward(record.withValue(new byte[scoreBytes]));
+      List<byte[]> firstStates = samples.states();
+      states.put(record.key(), state == null
+          ? firstStates.get(Math.floorMod(record.key().hashCode(), firstStates.size())) : state.clone());
+      context.forward(record.withValue(samples.scores().get(scored)));
+      scored = (scored + 1) % samples.scores().size();
     }
   }
 }

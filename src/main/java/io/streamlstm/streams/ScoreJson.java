@@ -26,7 +26,7 @@ public final class ScoreJson {
 
   /** With {@code "suppressed"} after the anomaly flag when {@code suppressed} is not null: why it raised no alert. */
   public static byte[] write(String sensorId, String model, Score score, String suppressed) {
-    final JsonObjectWriter json = new JsonObjectWriter()
+    final JsonObjectWriter json = JsonObjectWriter.reused()
         .field("sensorId", sensorId)
         .field("timestamp", Timestamps.format(score.timestampMillis()));
     final String[] channels = score.channels();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlstm.detect.DetectorConfig;
+import io.streamlstm.streams.BoundedRocksDbMemory;
 import io.streamlstm.streams.EpisodeSettings;
 import io.streamlstm.streams.FeedbackSettings;
 import io.streamlstm.streams.ModelRoutes;
@@ -38,6 +39,10 @@ class AppConfigTest {
     assertEquals(StreamSettings.defaults(), config.settings());
     assertEquals(StreamsConfig.EXACTLY_ONCE_V2, config.kafka().getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
     assertEquals("-1", config.kafka().getProperty(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG));
+    assertEquals("lz4", config.kafka().getProperty("producer.compression.type"));
+    assertEquals("65536", config.kafka().getProperty("producer.batch.size"));
+    assertEquals(BoundedRocksDbMemory.class.getName(), config.kafka().getProperty(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG));
+    assertNull(config.kafka().getProperty(AppConfig.ROCKSDB_MEMORY_MB), "the setter's own default applies");
     assertEquals("streamlstm", config.kafka().getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
     assertNull(config.modelFile());
     assertNull(config.rulesFile(), "no rules: every flagged reading alerts");
@@ -103,7 +108,7 @@ class AppConfigTest {
     assertEquals("4", kafka.getProperty("num.stream.threads"));
     assertEquals("at_least_once", kafka.getProperty("processing.guarantee"), "the file may opt out of exactly-once");
     assertFalse(kafka.stringPropertyNames().stream().anyMatch(k -> k.startsWith("streamlstm.") || k.startsWith("detector.")),
-        "our own keys are not handed to Kafka");
+        "our own keys are not handed to Kafka (but for the RocksDB bound, when set: its config setter reads it there)");
 
     final Properties producer = config.clientSettings(ProducerConfig.configNames());
     assertEquals("SASL_SSL", producer.getProperty("security.protocol"));
@@ -152,6 +157,16 @@ class AppConfigTest {
     assertRefusal("streamlstm.feedback.margin=wide", "streamlstm.feedback.margin");
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> AppConfig.load(dir.resolve("missing.properties"), Map.of())).getMessage().contains("missing.properties"));
+  }
+
+  @Test
+  void theRocksDbBoundReachesTheConfigSetterThroughKafkaStreamsSettings() throws IOException {
+    final AppConfig fromFile = AppConfig.load(file("streamlstm.rocksdb.memory.mb=256"), Map.of());
+    assertEquals("256", fromFile.kafka().getProperty(AppConfig.ROCKSDB_MEMORY_MB));
+    final AppConfig fromEnvironment = AppConfig.load(null, Map.of("STREAMLSTM_ROCKSDB_MEMORY_MB", " 64 "));
+    assertEquals("64", fromEnvironment.kafka().getProperty(AppConfig.ROCKSDB_MEMORY_MB));
+    assertRefusal("streamlstm.rocksdb.memory.mb=1g", "streamlstm.rocksdb.memory.mb must be a whole number of MiB, got '1g'");
+    assertRefusal("streamlstm.rocksdb.memory.mb=0", "streamlstm.rocksdb.memory.mb must be >= 1");
   }
 
   @Test
