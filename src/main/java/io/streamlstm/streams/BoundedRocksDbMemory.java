@@ -13,8 +13,8 @@ import org.rocksdb.WriteBufferManager;
  * Bounds the off-heap memory of every RocksDB store in this JVM together, as Kafka Streams' memory guide
  * describes: one block cache shared by all stores, with their memtables, index and filter blocks charged to
  * it. By Kafka Streams' own defaults each store of each partition has a 50 MiB cache and up to three 16 MiB
- * memtables of its own, so the bound grew with the partitions an instance holds (four stores here, so about
- * 400 MiB a partition at most) and was nowhere written down.
+ * memtables of its own, so the bound grew with the partitions an instance holds (six stores here, so about
+ * 600 MiB a partition at most) and was nowhere written down.
  *
  * <p>The bound is {@value #MEMORY_MB} (MiB) from the Kafka Streams settings, default
  * {@value #DEFAULT_MEMORY_MB}; memtables take at most half of it. A store larger than the cache reads from

@@ -104,7 +104,7 @@ class BenchCommandIT {
     assertEquals(number(memory.group(1)), number(memory.group(2)), "every sensor's state stored\n" + output);
     Matcher resident = RESIDENT.matcher(output);
     assertTrue(resident.find(), output);
-    assertEquals(16, Integer.parseInt(resident.group(1)), "four stores of four partitions report\n" + output);
+    assertEquals(24, Integer.parseInt(resident.group(1)), "six stores of four partitions report\n" + output);
     assertTrue(number(resident.group(2)) > 0 && number(resident.group(3)) >= number(resident.group(2)), output);
   }
 }

@@ -38,8 +38,9 @@ class BoundedRocksDbMemoryTest {
           .filter(e -> e.getKey().name().equals("block-cache-capacity"))
           .<Metric>map(Map.Entry::getValue)
           .toList();
-      // Four persistent stores (sensor states, episodes, silence, its timers), each reporting the shared cache.
-      assertEquals(4, capacities.size(), capacities.toString());
+      // Six persistent stores (sensor states, episodes, silence, its timers, feedback, labels waiting), each
+      // reporting the shared cache.
+      assertEquals(6, capacities.size(), capacities.toString());
       for (Metric capacity : capacities) {
         assertEquals(48.0 * (1 << 20), ((Number) capacity.metricValue()).doubleValue(), capacity.metricName().toString());
       }
