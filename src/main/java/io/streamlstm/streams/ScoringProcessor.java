@@ -164,7 +164,10 @@ final class ScoringProcessor implements Processor<String, byte[], String, byte[]
       more = slice.hasNext();
     }
     sweptUpTo = more ? last : null;
-    for (String key : expired) states.delete(key);
+    for (String key : expired) {
+      states.delete(key);
+      if (silence != null) silence.departed(key);
+    }
     if (!expired.isEmpty()) observer.statesExpired(expired.size());
     expired.clear();
   }

@@ -95,6 +95,23 @@ final class SilenceWatch {
     states.put(SILENT_COUNT_KEY, ByteBuffer.allocate(Long.BYTES).putLong(silentNow).array());
   }
 
+  /**
+   * {@code sensorId}'s state was removed as departed ({@link StateExpiry}): it is no longer watched, nor counted among
+   * the silent sensors. No event: it went silent once, and never came back. Its timer, if it has one, is stale from
+   * now on and dropped when due.
+   */
+  void departed(String sensorId) {
+    final SilenceState state = load(sensorId);
+    if (state == null) return;
+    states.delete(sensorId);
+    if (state.silent()) {
+      readSilentNow();
+      silentNow--;
+      saveSilentNow();
+      observer.silentSensors(task, silentNow);
+    }
+  }
+
   /** The task is closing (its partition moved, or the service stops): its silent sensors are no longer this one's. */
   void close() {
     observer.silentSensors(task, 0);

@@ -589,6 +589,26 @@ class ScoringTopologyTest {
     assertEquals(3, observer.statesExpired);
   }
 
+  @Test
+  void aSilentSensorWhoseStateExpiresIsNoLongerCountedSilentAndTellsNothingMore() {
+    final Run run = new Run(expiringAfterADay(1000));
+    reportEveryMinute(run, "pump-7", 20);
+    run.driver.advanceWallClockTime(Duration.ofMinutes(6));
+    assertEquals("silent", json(run.anomalies.readRecordsToList().get(0).value()).get("event").asText());
+    assertEquals(Map.of(TASK, 1L), observer.silentByTask);
+
+    // Another sensor carries the stream time a day on: pump-7's state expires at the next sweep.
+    run.send("live", reading("live", minute(21) + 86_400_000L, 20));
+    run.driver.advanceWallClockTime(Duration.ofSeconds(10));
+    assertNull(run.states().get("pump-7"));
+    assertNull(run.silence().get("pump-7"), "no longer watched");
+    assertEquals(Map.of(TASK, 0L), observer.silentByTask, "no longer silent: departed");
+    assertEquals(0L, ByteBuffer.wrap(run.silence().get(SilenceWatch.SILENT_COUNT_KEY)).getLong());
+    assertEquals(List.of(true), observer.silenceEvents, "not resumed either");
+    run.driver.advanceWallClockTime(Duration.ofMinutes(30));
+    assertTrue(run.anomalies.isEmpty());
+  }
+
   /** A record written now amid old readings, say a backfill: if it moved the stream time, the sweep would empty the task. */
   @Test
   void aMalformedRecordWrittenLaterThanTheReadingsDoesNotMakeTheirSensorsDeparted() {
