@@ -16,11 +16,35 @@ final class JsonObjectWriter {
   /** One writer a thread for the object written per reading, so its buffer is not allocated and grown each time. */
   private static final ThreadLocal<JsonObjectWriter> PER_THREAD = ThreadLocal.withInitial(JsonObjectWriter::new);
 
+  /** Doubles of an object whose text is remembered: a score's reference band is often its forecast band. */
+  private static final int REMEMBERED_DOUBLES = 8;
+
   /** A score of one channel takes about 450 bytes. */
   private byte[] bytes = new byte[512];
   private int size;
   /** Per open object: does the next field need a comma before it. Scores nest one level at most. */
   private boolean needsComma;
+  /** The bits of the object's last doubles written, and where their text lies in {@link #bytes}. */
+  private final long[] doubleBits = new long[REMEMBERED_DOUBLES];
+  private final int[] doubleStart = new int[REMEMBERED_DOUBLES];
+  private final int[] doubleEnd = new int[REMEMBERED_DOUBLES];
+  private int doublesWritten;
+
+  /**
+   * A field name as the writer puts it, quoted, escaped and followed by its colon, for names written once per
+   * reading: encoded once instead of at every field.
+   */
+  static final class Name {
+    private final byte[] encoded;
+
+    Name(String name) {
+      final JsonObjectWriter writer = new JsonObjectWriter();
+      writer.size = 0;
+      writer.string(name);
+      writer.append((byte) ':');
+      encoded = Arrays.copyOf(writer.bytes, writer.size);
+    }
+  }
 
   JsonObjectWriter() {
     append((byte) '{');
@@ -34,6 +58,7 @@ final class JsonObjectWriter {
     final JsonObjectWriter writer = PER_THREAD.get();
     writer.size = 0;
     writer.needsComma = false;
+    writer.doublesWritten = 0;
     writer.append((byte) '{');
     return writer;
   }
@@ -47,8 +72,25 @@ final class JsonObjectWriter {
   /** Not finite (nothing predicted yet) is written as {@code null}: JSON has no NaN. */
   JsonObjectWriter field(String name, double value) {
     name(name);
-    if (Double.isFinite(value)) ascii(NumberOutput.toString(value, true));
-    else ascii("null");
+    number(value);
+    return this;
+  }
+
+  JsonObjectWriter field(Name name, double value) {
+    name(name);
+    number(value);
+    return this;
+  }
+
+  JsonObjectWriter field(Name name, String value) {
+    name(name);
+    string(value);
+    return this;
+  }
+
+  JsonObjectWriter field(Name name, boolean value) {
+    name(name);
+    ascii(value ? "true" : "false");
     return this;
   }
 
@@ -86,6 +128,42 @@ final class JsonObjectWriter {
     needsComma = true;
     string(name);
     append((byte) ':');
+  }
+
+  private void name(Name name) {
+    room(name.encoded.length + 1);
+    if (needsComma) bytes[size++] = ',';
+    needsComma = true;
+    System.arraycopy(name.encoded, 0, bytes, size, name.encoded.length);
+    size += name.encoded.length;
+  }
+
+  /**
+   * The double's shortest round-trip text; a value already written in this object has its text copied, since
+   * formatting one costs more than the rest of its field.
+   */
+  private void number(double value) {
+    if (!Double.isFinite(value)) {
+      ascii("null");
+      return;
+    }
+    final long bits = Double.doubleToRawLongBits(value);
+    final int remembered = Math.min(doublesWritten, REMEMBERED_DOUBLES);
+    for (int k = 0; k < remembered; k++) {
+      if (doubleBits[k] == bits) {
+        final int length = doubleEnd[k] - doubleStart[k];
+        room(length);
+        System.arraycopy(bytes, doubleStart[k], bytes, size, length);
+        size += length;
+        return;
+      }
+    }
+    final int start = size;
+    ascii(NumberOutput.toString(value, true));
+    final int slot = doublesWritten++ % REMEMBERED_DOUBLES;
+    doubleBits[slot] = bits;
+    doubleStart[slot] = start;
+    doubleEnd[slot] = size;
   }
 
   private void string(String text) {
@@ -133,9 +211,12 @@ final class JsonObjectWriter {
     append((byte) (0x80 | (codePoint & 0x3F)));
   }
 
+  /** Only for text of ASCII characters. */
+  @SuppressWarnings("deprecation") // the one copy of a Latin-1 string's bytes that allocates nothing
   private void ascii(String text) {
     room(text.length());
-    for (int k = 0; k < text.length(); k++) bytes[size++] = (byte) text.charAt(k);
+    text.getBytes(0, text.length(), bytes, size);
+    size += text.length();
   }
 
   private void append(byte b) {

@@ -18,6 +18,25 @@ import io.streamlstm.detect.Score;
  */
 public final class ScoreJson {
 
+  // Encoded once: the same names are written for every reading.
+  private static final JsonObjectWriter.Name SENSOR_ID = new JsonObjectWriter.Name("sensorId");
+  private static final JsonObjectWriter.Name TIMESTAMP = new JsonObjectWriter.Name("timestamp");
+  private static final JsonObjectWriter.Name VALUE = new JsonObjectWriter.Name("value");
+  private static final JsonObjectWriter.Name EXPECTED = new JsonObjectWriter.Name("expected");
+  private static final JsonObjectWriter.Name LOWER = new JsonObjectWriter.Name("lower");
+  private static final JsonObjectWriter.Name UPPER = new JsonObjectWriter.Name("upper");
+  private static final JsonObjectWriter.Name LIKELIHOOD = new JsonObjectWriter.Name("likelihood");
+  private static final JsonObjectWriter.Name SURPRISE = new JsonObjectWriter.Name("surprise");
+  private static final JsonObjectWriter.Name REASON = new JsonObjectWriter.Name("reason");
+  private static final JsonObjectWriter.Name DEVIATION = new JsonObjectWriter.Name("deviation");
+  private static final JsonObjectWriter.Name REFERENCE_EXPECTED = new JsonObjectWriter.Name("referenceExpected");
+  private static final JsonObjectWriter.Name REFERENCE_LOWER = new JsonObjectWriter.Name("referenceLower");
+  private static final JsonObjectWriter.Name REFERENCE_UPPER = new JsonObjectWriter.Name("referenceUpper");
+  private static final JsonObjectWriter.Name ANOMALY = new JsonObjectWriter.Name("anomaly");
+  private static final JsonObjectWriter.Name WARMING_UP = new JsonObjectWriter.Name("warmingUp");
+  private static final JsonObjectWriter.Name MODEL = new JsonObjectWriter.Name("model");
+  private static final JsonObjectWriter.Name MODEL_VERSION = new JsonObjectWriter.Name("modelVersion");
+
   private ScoreJson() {}
 
   public static byte[] write(String sensorId, String model, Score score) {
@@ -27,14 +46,14 @@ public final class ScoreJson {
   /** With {@code "suppressed"} after the anomaly flag when {@code suppressed} is not null: why it raised no alert. */
   public static byte[] write(String sensorId, String model, Score score, String suppressed) {
     final JsonObjectWriter json = JsonObjectWriter.reused()
-        .field("sensorId", sensorId)
-        .field("timestamp", Timestamps.format(score.timestampMillis()));
+        .field(SENSOR_ID, sensorId)
+        .field(TIMESTAMP, Timestamps.format(score.timestampMillis()));
     final String[] channels = score.channels();
     if (channels.length == 1 && Reading.VALUE.equals(channels[0])) {
-      json.field("value", score.values()[0])
-          .field("expected", score.expected()[0])
-          .field("lower", score.lower()[0])
-          .field("upper", score.upper()[0]);
+      json.field(VALUE, score.values()[0])
+          .field(EXPECTED, score.expected()[0])
+          .field(LOWER, score.lower()[0])
+          .field(UPPER, score.upper()[0]);
     } else {
       json.field("values", channels, score.values())
           .field("expected", channels, score.expected())
@@ -43,19 +62,19 @@ public final class ScoreJson {
           .field("channelShares", channels, score.channelShares());
     }
     final Explanation why = score.explanation();
-    json.field("likelihood", score.likelihood())
-        .field("surprise", score.surprise())
-        .field("reason", why.reason().name());
+    json.field(LIKELIHOOD, score.likelihood())
+        .field(SURPRISE, score.surprise())
+        .field(REASON, why.reason().name());
     if (channels.length > 1) json.field("reasonChannel", why.channel());
-    json.field("deviation", why.deviation())
-        .field("referenceExpected", why.expected())
-        .field("referenceLower", why.lower())
-        .field("referenceUpper", why.upper())
-        .field("anomaly", score.anomaly());
+    json.field(DEVIATION, why.deviation())
+        .field(REFERENCE_EXPECTED, why.expected())
+        .field(REFERENCE_LOWER, why.lower())
+        .field(REFERENCE_UPPER, why.upper())
+        .field(ANOMALY, score.anomaly());
     if (suppressed != null) json.field("suppressed", suppressed);
-    return json.field("warmingUp", score.warmingUp())
-        .field("model", model)
-        .field("modelVersion", score.modelVersion())
+    return json.field(WARMING_UP, score.warmingUp())
+        .field(MODEL, model)
+        .field(MODEL_VERSION, score.modelVersion())
         .end();
   }
 }

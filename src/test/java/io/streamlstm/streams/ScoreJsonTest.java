@@ -54,6 +54,47 @@ class ScoreJsonTest {
     }
   }
 
+  /**
+   * The writer copies the text of a double it already wrote in the object (a reference band that is the forecast
+   * band): drawn from a few values, so that most repeat, beyond the writer's memory of eight, every number still
+   * reads back as its own.
+   */
+  @Test
+  void repeatedDoublesReadBackAsThemselves() throws IOException {
+    final SplittableRandom random = new SplittableRandom(11);
+    final double[] pool = new double[4];
+    for (int k = 0; k < 2_000; k++) {
+      for (int p = 0; p < pool.length; p++) pool[p] = Double.longBitsToDouble(random.nextLong(0x7FE0000000000000L));
+      final String[] channels = random.nextBoolean() ? new String[] {Reading.VALUE} : new String[] {"a", "b", "c"};
+      final int n = channels.length;
+      final double[][] fields = new double[5][n];
+      for (double[] field : fields) {
+        for (int c = 0; c < n; c++) field[c] = pool[random.nextInt(pool.length)];
+      }
+      final double[] reference = new double[4];
+      for (int r = 0; r < reference.length; r++) reference[r] = pool[random.nextInt(pool.length)];
+      final Score score = new Score(0, channels, fields[0], fields[1], fields[2], fields[3], new double[n], fields[4],
+          0.5, reference[0], false, false, "m",
+          new Explanation(Explanation.Reason.SUDDEN_ERROR, channels[0], reference[1], reference[2], reference[3],
+              fields[1][0]));
+      final JsonNode node = read(ScoreJson.write("s", "default", score));
+      final boolean single = n == 1;
+      final String[] names = single ? new String[] {"value", "expected", "lower", "upper"}
+          : new String[] {"values", "expected", "lower", "upper", "channelShares"};
+      for (int f = 0; f < names.length; f++) {
+        for (int c = 0; c < n; c++) {
+          final JsonNode number = single ? node.get(names[f]) : node.get(names[f]).get(channels[c]);
+          assertEquals(Double.doubleToRawLongBits(fields[f][c]), Double.doubleToRawLongBits(number.asDouble()));
+        }
+      }
+      assertEquals(reference[0], node.get("surprise").asDouble());
+      assertEquals(reference[1], node.get("deviation").asDouble());
+      assertEquals(reference[2], node.get("referenceExpected").asDouble());
+      assertEquals(reference[3], node.get("referenceLower").asDouble());
+      assertEquals(fields[1][0], node.get("referenceUpper").asDouble());
+    }
+  }
+
   @Test
   void singleChannelFieldsAreAllThere() throws IOException {
     final JsonNode node =
