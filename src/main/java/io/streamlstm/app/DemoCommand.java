@@ -9,6 +9,7 @@ import io.streamlstm.detect.Detector;
 import io.streamlstm.detect.DetectorConfig;
 import io.streamlstm.detect.Outcome;
 import io.streamlstm.detect.Reading;
+import io.streamlstm.detect.Score;
 import io.streamlstm.detect.SensorState;
 import io.streamlstm.detect.simulation.Anomaly;
 import io.streamlstm.detect.simulation.AnomalyKind;
@@ -26,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -85,11 +87,17 @@ public final class DemoCommand implements Callable<Integer> {
       + "is printed at once. For measuring detection on the simulator's faults.")
   boolean offline;
 
+  @Option(names = "--faults", description = "With --offline: also print each injected fault, whether an episode "
+      + "covered it, and the highest score the sensor got during it (its likelihood, the evidence and how many "
+      + "spreads off): why a fault was missed.")
+  boolean faults;
+
   /** Where the demo prints; the tests read it. */
   PrintStream out = System.out;
 
   @Override
   public Integer call() throws Exception {
+    if (faults && !offline) throw new IllegalArgumentException("--faults needs --offline");
     if (offline) return offline();
     // The demo's own lines are the show: Kafka's and the service's logs only when something is wrong.
     EmbeddedKafka.logLevelUnlessSet("org.apache.kafka", "error");
@@ -168,6 +176,7 @@ public final class DemoCommand implements Callable<Integer> {
         });
     Summary summary = new Summary();
     summary.sent = Math.round(durationSeconds * rate);
+    Map<String, List<Score>> scores = new HashMap<>();
     for (long n = 0; n < summary.sent; n++) {
       SimulatedReading r = simulation.next();
       SensorState state = states.computeIfAbsent(r.sensorId(), id -> detector.newState());
@@ -177,6 +186,7 @@ public final class DemoCommand implements Callable<Integer> {
         continue;
       }
       summary.scored.incrementAndGet();
+      if (faults) scores.computeIfAbsent(r.sensorId(), id -> new ArrayList<>()).add(outcome.score());
       EpisodeEvent event = episodes.track(r.sensorId(), outcome.score());
       if (event != null) {
         summary.record(r.sensorId() + "@" + event.episode().startMillis(), r.sensorId(), event.episode().startMillis(),
@@ -185,6 +195,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     summary.truth = simulation.groundTruth();
     summary.print(out, StreamSettings.defaults());
+    if (faults) summary.printFaults(out, scores);
     return 0;
   }
 
@@ -290,6 +301,28 @@ public final class DemoCommand implements Callable<Integer> {
       StringBuilder kinds = new StringBuilder("Within an episode, by kind of fault:");
       byKind.forEach((kind, counts) -> kinds.append(' ').append(kind).append(' ').append(counts[0]).append('/').append(counts[1]));
       out.println(kinds);
+    }
+
+    /** A line per fault: covered by an episode or not, and the sensor's highest score during the fault. */
+    void printFaults(PrintStream out, Map<String, List<Score>> scores) {
+      for (Anomaly a : truth) {
+        Score peak = null;
+        for (Score score : scores.getOrDefault(a.sensorId(), List.of())) {
+          long at = score.timestampMillis();
+          if (at >= a.startMillis() && at <= a.endMillis() && (peak == null || score.likelihood() > peak.likelihood())) {
+            peak = score;
+          }
+        }
+        boolean caught = episodes.values().stream().anyMatch(e -> overlap(e, a));
+        out.printf("FAULT %-10s %-11s %s %4d readings %-6s", a.sensorId(), a.kind(), Timestamps.format(a.startMillis()),
+            (a.endMillis() - a.startMillis()) / Simulation.DEFAULT_STEP_MILLIS + 1, caught ? "caught" : "missed");
+        if (peak == null) {
+          out.println(" (not scored)");
+        } else {
+          out.printf(" peak %.6f %s %+.1f spreads at +%d%n", peak.likelihood(), peak.explanation().reason(),
+              peak.explanation().deviation(), (peak.timestampMillis() - a.startMillis()) / Simulation.DEFAULT_STEP_MILLIS);
+        }
+      }
     }
 
     private static boolean overlap(Episode e, Anomaly a) {
