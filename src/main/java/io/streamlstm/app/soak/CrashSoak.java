@@ -59,6 +59,8 @@ public final class CrashSoak {
   private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(300);
   private static final String INSTANCE_HEAP = "512m";
+  /** Lines of an instance's output shown when it is not RUNNING at the end. */
+  private static final int LAST_LINES_SHOWN = 60;
 
   /** What to run; {@code workDir} holds the broker's log and the instances' state, and is deleted after. */
   public record Options(long readings, int sensors, long seed, double rate, int kills, int standbyReplicas,
@@ -155,7 +157,7 @@ public final class CrashSoak {
         sender.join();
         awaitDrained(admin);
       }
-      boolean running = awaitReady(a) && awaitReady(b);
+      boolean running = awaitReady(a, "a") & awaitReady(b, "b");
       long[] committedEnds = committedEnds();
       stopMonitor.set(true);
       monitor.join();
@@ -390,13 +392,16 @@ public final class CrashSoak {
     log.println("soak: the input was not fully processed within " + DRAIN_TIMEOUT);
   }
 
-  private static boolean awaitReady(ServiceProcess instance) throws InterruptedException {
+  /** Whether the instance is RUNNING within a minute; if not, its last lines go to the log, to say why. */
+  private boolean awaitReady(ServiceProcess instance, String name) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (!instance.isAlive()) return false;
+    while (System.nanoTime() < deadline && instance.isAlive()) {
       if (instance.ready()) return true;
       Thread.sleep(200);
     }
+    List<String> lines = instance.lines();
+    log.printf("soak: instance %s %s; its last lines:%n%s%n", name, instance.isAlive() ? "not RUNNING" : "exited",
+        String.join("\n", lines.subList(Math.max(0, lines.size() - LAST_LINES_SHOWN), lines.size())));
     return false;
   }
 
