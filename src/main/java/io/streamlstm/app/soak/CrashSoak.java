@@ -157,7 +157,7 @@ public final class CrashSoak {
         sender.join();
         awaitDrained(admin);
       }
-      boolean running = awaitReady(a, "a") & awaitReady(b, "b");
+      boolean running = awaitReady(a, "a") & awaitReady(b, "b"); // not &&: each one not RUNNING says why
       long[] committedEnds = committedEnds();
       stopMonitor.set(true);
       monitor.join();
