@@ -5,6 +5,7 @@ import io.streamlstm.lstm.ModelFile;
 import io.streamlstm.lstm.Models;
 import io.streamlstm.streams.ScoringObserver;
 import io.streamlstm.streams.ScoringTopology;
+import io.streamlstm.streams.StreamThreadFailures;
 import io.streamlstm.streams.Topics;
 import java.time.Duration;
 import java.util.Set;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The running scorer: Kafka Streams with the scoring topology, and an HTTP endpoint answering
  * {@code /health} (200 unless the streams client failed or stopped) and {@code /ready} (200 while
- * RUNNING, i.e. not rebalancing or restoring). Callers add their own routes, e.g. metrics.
+ * RUNNING, i.e. not rebalancing or restoring). Callers add their own routes, e.g. metrics. A stream thread that
+ * dies is replaced, unless they keep dying ({@link StreamThreadFailures}).
  *
  * <pre>
  *   Service service = Service.create(config, observer, 8080);  // HTTP up, streams not started
@@ -68,6 +70,7 @@ public final class Service implements AutoCloseable {
         : ScoringTopology.build(config.settings(), shipped, observer, rules);
     LOG.info("Topology:\n{}", topology.describe());
     final KafkaStreams streams = new KafkaStreams(topology, config.kafka());
+    streams.setUncaughtExceptionHandler(new StreamThreadFailures(observer));
     final HttpEndpoint http = HttpEndpoint.start("0.0.0.0", httpPort);
     final Service service = new Service(config, rules, streams, http);
     streams.setStateListener((now, before) -> {

@@ -50,6 +50,12 @@ public interface ScoringObserver {
   /** Stream task {@code task} holds {@code count} silent sensors now; 0 when it closes (moved or stopped). */
   void silentSensors(String task, long count);
 
+  /**
+   * A stream thread died of an exception nothing handled; {@code replaced} when a new thread took over its tasks,
+   * false when the client shut down instead (see {@link StreamThreadFailures}).
+   */
+  void streamThreadFailed(boolean replaced);
+
   ScoringObserver NONE = new ScoringObserver() {
     @Override public void scored(String s, String model, Score score, long n) {}
     @Override public void deadLettered(String reason) {}
@@ -63,5 +69,6 @@ public interface ScoringObserver {
     @Override public void modelRefused(String model, String reason) {}
     @Override public void silence(boolean silent) {}
     @Override public void silentSensors(String task, long count) {}
+    @Override public void streamThreadFailed(boolean replaced) {}
   };
 }

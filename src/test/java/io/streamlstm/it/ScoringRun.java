@@ -97,7 +97,12 @@ final class ScoringRun {
 
   /** As {@link #startService(Map)}, with {@code metrics} (null: none) bound and served, as {@code run} wires it. */
   static Service startService(Map<String, String> config, Metrics metrics) throws InterruptedException {
-    ScoringObserver observer = metrics == null ? ScoringObserver.NONE : metrics.observer();
+    return startService(config, metrics, metrics == null ? ScoringObserver.NONE : metrics.observer());
+  }
+
+  /** As {@link #startService(Map, Metrics)}, the topology reporting to {@code observer}. */
+  static Service startService(Map<String, String> config, Metrics metrics, ScoringObserver observer)
+      throws InterruptedException {
     Service service = Service.create(AppConfig.from(config), observer, 0);
     if (metrics != null) metrics.bindTo(service);
     service.start();

@@ -31,7 +31,7 @@ class PromQueriesTest {
   @Test
   void everyDashboardAndAlertHasQueries() {
     assertTrue(PromQueries.dashboards().size() >= 20);
-    assertEquals(9, PromQueries.alerts().size());
+    assertEquals(10, PromQueries.alerts().size());
     for (PromQueries.Query q : PromQueries.alerts()) {
       assertTrue(PromQueries.isCondition(q.expr()), q.where() + " is <operand> <comparison> <number>");
       assertFalse(PromQueries.selectors(q.expr()).isEmpty(), q.where());

@@ -31,6 +31,8 @@ public final class RecordingObserver implements ScoringObserver {
   final List<Boolean> silenceEvents = list();
   /** Each task's silent sensors as last reported. */
   final Map<String, Long> silentByTask = new HashMap<>();
+  /** Stream thread failures in order: true for replaced, false for shut down. */
+  final List<Boolean> threadFailures = list();
 
   private static <T> List<T> list() {
     return Collections.synchronizedList(new ArrayList<>());
@@ -95,5 +97,10 @@ public final class RecordingObserver implements ScoringObserver {
   @Override
   public void silentSensors(String task, long count) {
     silentByTask.put(task, count);
+  }
+
+  @Override
+  public void streamThreadFailed(boolean replaced) {
+    threadFailures.add(replaced);
   }
 }

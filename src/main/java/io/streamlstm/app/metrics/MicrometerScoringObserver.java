@@ -74,6 +74,8 @@ public final class MicrometerScoringObserver implements ScoringObserver {
   private final Map<String, Counter> feedback = new HashMap<>();
   private final AtomicInteger rules = new AtomicInteger();
   private final Counter rulesRefusals;
+  private final Counter threadsReplaced;
+  private final Counter clientShutDowns;
   private final SensorSeries sensors;
 
   /** One model name's meters. */
@@ -162,6 +164,8 @@ public final class MicrometerScoringObserver implements ScoringObserver {
         .description("Rules in effect from the rules file").register(registry);
     rulesRefusals = Counter.builder("streamlstm.rules.refusals")
         .description("Rules files refused (the rules before them kept)").register(registry);
+    threadsReplaced = threadFailures("replaced");
+    clientShutDowns = threadFailures("shutdown");
   }
 
   @Override
@@ -283,5 +287,16 @@ public final class MicrometerScoringObserver implements ScoringObserver {
     } else {
       silentByTask.put(task, count);
     }
+  }
+
+  @Override
+  public void streamThreadFailed(boolean replaced) {
+    (replaced ? threadsReplaced : clientShutDowns).increment();
+  }
+
+  private Counter threadFailures(String action) {
+    return Counter.builder("streamlstm.stream.thread.failures").tag("action", action)
+        .description("Stream threads that died of an unhandled exception: replaced, or the client shut down")
+        .register(registry);
   }
 }
