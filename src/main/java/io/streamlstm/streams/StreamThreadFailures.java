@@ -23,6 +23,8 @@ public final class StreamThreadFailures implements StreamsUncaughtExceptionHandl
   public static final Duration WINDOW = Duration.ofMinutes(10);
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamThreadFailures.class);
+  /** How Kafka Streams names the thread that reads global stores (here the model topic). */
+  private static final String GLOBAL_THREAD_SUFFIX = "-GlobalStreamThread";
 
   private final ScoringObserver observer;
   private final LongSupplier nanoClock;
@@ -39,6 +41,14 @@ public final class StreamThreadFailures implements StreamsUncaughtExceptionHandl
 
   @Override
   public synchronized StreamThreadExceptionResponse handle(Throwable exception) {
+    // Called on the failing thread. Kafka Streams cannot replace the global thread and would shut down anyway:
+    // said so here, so the log and the count tell what happened.
+    if (Thread.currentThread().getName().endsWith(GLOBAL_THREAD_SUFFIX)) {
+      LOG.error("The global stream thread (the model topic) failed and cannot be replaced; shutting the client down",
+          exception);
+      observer.streamThreadFailed(false);
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
     final long now = nanoClock.getAsLong();
     while (!replacedAt.isEmpty() && now - replacedAt.peekFirst() >= WINDOW.toNanos()) replacedAt.removeFirst();
     if (replacedAt.size() >= MAX_REPLACEMENTS) {
