@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * Streams' default shuts the whole client down for it, and the service exits. Instead the thread is replaced:
  * its tasks start again from their last commit on a new thread (with exactly-once, nothing the dead thread left
  * uncommitted is seen). A failure that keeps coming back is not passing, and replacing threads forever would
- * hide it: after {@link #MAX_REPLACEMENTS} within {@link #WINDOW} the client shuts down, {@code /health}
- * fails and the process exits non-zero, for its supervisor to restart or for an operator to look at.
+ * hide it: after {@link #MAX_REPLACEMENTS} replacements within {@link #WINDOW} the next failure shuts the client
+ * down, {@code /health} fails and the process exits non-zero, for its supervisor to restart or for an operator.
  */
 public final class StreamThreadFailures implements StreamsUncaughtExceptionHandler {
 
