@@ -121,8 +121,6 @@ public record AppConfig(
     final Properties kafka = ScoringTopology.streamsDefaults();
     kafka.put(StreamsConfig.APPLICATION_ID_CONFIG, "streamlstm");
     kafka.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
-    // Kafka 5 behaviour now (the model processor catches its own errors anyway), without a warning at each start.
-    kafka.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
     for (Map.Entry<String, String> e : values.entrySet()) {
       final String key = e.getKey();
       if (key.startsWith("streamlstm.")) {

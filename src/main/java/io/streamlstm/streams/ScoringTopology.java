@@ -66,6 +66,11 @@ public final class ScoringTopology {
     // One block cache and memtable budget for every RocksDB store of the instance, instead of Kafka Streams'
     // 50 MiB cache and 48 MiB of memtables per store and partition.
     defaults.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName());
+    // Kafka 5's behaviour now: the model processor catches its own errors anyway. Kafka Streams 4.4 checks the flag
+    // again in a config its partition assignor builds from the main consumer's settings, so the consumer is given it
+    // too; else every stream thread logs a warning at start that no setting of ours could silence.
+    defaults.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+    defaults.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), "true");
     return defaults;
   }
 

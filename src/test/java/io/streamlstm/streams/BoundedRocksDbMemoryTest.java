@@ -31,7 +31,6 @@ class BoundedRocksDbMemoryTest {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(BoundedRocksDbMemory.MEMORY_MB, "48");
-    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
     final var topology = ScoringTopology.build(StreamSettings.defaults(), Models.loadDefault(), ScoringObserver.NONE);
     try (TopologyTestDriver driver = new TopologyTestDriver(topology, props)) {
       final List<Metric> capacities = driver.metrics().entrySet().stream()

@@ -90,6 +90,7 @@ class ScoringTopologyTest {
       props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scoring-test-" + drivers.size());
       props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
       props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + drivers.size()).toString());
+      props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true"); // as the service runs
       driver = new TopologyTestDriver(ScoringTopology.build(settings, SHIPPED, observer, () -> rules), props);
       drivers.add(driver);
       readings = driver.createInputTopic(SETTINGS.inputTopic(), new StringSerializer(), new ByteArraySerializer());
