@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -199,7 +200,7 @@ public final class CrashSoak {
   }
 
   /** The seeded choice, unless only the other instance holds active tasks: killing an idle one tests nothing. */
-  private static String victim(Admin admin, boolean preferA) throws Exception {
+  private String victim(Admin admin, boolean preferA) throws Exception {
     String preferred = preferA ? "a" : "b";
     String other = preferA ? "b" : "a";
     boolean preferredIdle = activePartitions(admin, clientId(preferred)).isEmpty();
@@ -260,7 +261,7 @@ public final class CrashSoak {
     Set<Integer> partitions = activePartitions(admin, clientId(name));
     long killed = System.nanoTime();
     victim.kill();
-    // Where the committed scores end once the victim is dead: what comes after is another instance's work.
+    // Where the scores' logs end once the victim is dead: what comes after is another instance's work.
     // An instance between assignments holds no task: then any partition's next score is the recovery.
     Watch watch = watch(admin, partitions.isEmpty() ? null : partitions);
     // Restarted at once, as a supervisor would; timed alongside, since the survivor may catch up first.
@@ -310,13 +311,18 @@ public final class CrashSoak {
     return new Timing(firstScore, caughtUp);
   }
 
-  /** Input partitions the instance's stream thread holds as active tasks. */
-  private static Set<Integer> activePartitions(Admin admin, String clientId) throws Exception {
+  /**
+   * Input partitions the instance's stream threads hold as active tasks: of the readings topic only, since a
+   * thread may also hold the feedback topic's intake tasks, whose partitions score nothing.
+   */
+  private Set<Integer> activePartitions(Admin admin, String clientId) throws Exception {
     Set<Integer> partitions = new TreeSet<>();
     for (MemberDescription member : admin.describeConsumerGroups(List.of(APPLICATION_ID)).all()
         .get(30, TimeUnit.SECONDS).get(APPLICATION_ID).members()) {
       if (!member.clientId().startsWith(clientId + "-")) continue;
-      for (TopicPartition tp : member.assignment().topicPartitions()) partitions.add(tp.partition());
+      for (TopicPartition tp : member.assignment().topicPartitions()) {
+        if (tp.topic().equals(topics.inputTopic())) partitions.add(tp.partition());
+      }
     }
     return partitions;
   }
@@ -324,8 +330,10 @@ public final class CrashSoak {
   // ---- observing the scores and the lag ----
 
   /**
-   * Fires at the first committed score past the end, when the watch was set, of the given partitions of the
-   * scores topic (null: any partition). Input partition p's scores go to scores partition p: same key, same partition count.
+   * Fires at the first committed score past the log's end, when the watch was set, of the given partitions of the
+   * scores topic (null: any partition). Past the log's end rather than past the committed scores' end: a killed
+   * instance's last commit may complete after its death, and its scores, written before, must not count as another
+   * instance's recovery. Input partition p's scores go to scores partition p: same key, same partition count.
    */
   private static final class Watch {
     final Set<Integer> partitions;
@@ -345,7 +353,7 @@ public final class CrashSoak {
   }
 
   private Watch watch(Admin admin, Set<Integer> partitions) throws Exception {
-    Watch watch = new Watch(partitions, committedEnds(admin));
+    Watch watch = new Watch(partitions, ends(admin, IsolationLevel.READ_UNCOMMITTED));
     watches.add(watch);
     return watch;
   }
@@ -405,18 +413,30 @@ public final class CrashSoak {
     return false;
   }
 
-  /** The last stable offset of each scores partition: where committed scores end now. */
+  /**
+   * Where the committed scores end once every transaction has ended: the last stable offset of each scores
+   * partition, once it has reached the log's end. The input's offsets show as committed when the coordinator has
+   * written the commit to the offsets topic; the same commit's markers reach the scores partitions a moment later,
+   * and until then the last transaction's scores would be missing from the audit.
+   */
   private long[] committedEnds() throws Exception {
     try (Admin admin = admin()) {
-      return committedEnds(admin);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      long[] committed = ends(admin, IsolationLevel.READ_COMMITTED);
+      while (!Arrays.equals(committed, ends(admin, IsolationLevel.READ_UNCOMMITTED)) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        committed = ends(admin, IsolationLevel.READ_COMMITTED);
+      }
+      return committed;
     }
   }
 
-  private long[] committedEnds(Admin admin) throws Exception {
+  /** Where each scores partition ends now: its committed scores (READ_COMMITTED) or its whole log. */
+  private long[] ends(Admin admin, IsolationLevel isolation) throws Exception {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     for (TopicPartition tp : scorePartitions()) latest.put(tp, OffsetSpec.latest());
     long[] ends = new long[options.partitions()];
-    admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(30, TimeUnit.SECONDS)
+    admin.listOffsets(latest, new ListOffsetsOptions(isolation)).all().get(30, TimeUnit.SECONDS)
         .forEach((tp, info) -> ends[tp.partition()] = info.offset());
     return ends;
   }
