@@ -17,7 +17,7 @@ class SoakIT {
 
   @Test
   void instancesRideOutAKillAndABrokerRestartWithEveryScoreOnceAndUndisturbed(@TempDir Path dir) throws Exception {
-    CrashSoak.Options options = new CrashSoak.Options(20_000, 200, 7, 500, 1, 0, 4, dir.resolve("soak"));
+    CrashSoak.Options options = new CrashSoak.Options(20_000, 200, 7, 500, 1, 0, 4, 1, dir.resolve("soak"));
 
     CrashSoak.Report report = CrashSoak.run(options, System.out);
 

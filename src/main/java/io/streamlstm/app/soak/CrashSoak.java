@@ -65,7 +65,7 @@ public final class CrashSoak {
 
   /** What to run; {@code workDir} holds the broker's log and the instances' state, and is deleted after. */
   public record Options(long readings, int sensors, long seed, double rate, int kills, int standbyReplicas,
-      int partitions, Path workDir) {}
+      int partitions, int streamThreads, Path workDir) {}
 
   /**
    * One disruption: what it was, when (readings sent by then, seconds since the first), and seconds from
@@ -134,8 +134,9 @@ public final class CrashSoak {
       a = ServiceProcess.start(instanceConfig("a"), options.workDir().resolve("a.properties"), INSTANCE_HEAP);
       b = ServiceProcess.start(instanceConfig("b"), options.workDir().resolve("b.properties"), INSTANCE_HEAP);
       log.printf("soak: broker and two instances up; %,d readings over %,d sensors at %.0f/s, %d kills, "
-              + "num.standby.replicas=%d, %d partitions, seed %d%n", options.readings(), options.sensors(),
-          options.rate(), options.kills(), options.standbyReplicas(), options.partitions(), options.seed());
+              + "num.standby.replicas=%d, num.stream.threads=%d, %d partitions, seed %d%n", options.readings(),
+          options.sensors(), options.rate(), options.kills(), options.standbyReplicas(), options.streamThreads(),
+          options.partitions(), options.seed());
       monitor = new Thread(() -> watchScores(stopMonitor), "soak-score-monitor");
       monitor.start();
 
@@ -215,6 +216,7 @@ public final class CrashSoak {
     c.put("state.dir", Files.createDirectories(options.workDir().resolve("state-" + name)).toString());
     c.put("processing.guarantee", "exactly_once_v2");
     c.put("num.standby.replicas", Integer.toString(options.standbyReplicas()));
+    c.put("num.stream.threads", Integer.toString(options.streamThreads()));
     c.put(AppConfig.TOPIC_PARTITIONS, Integer.toString(options.partitions()));
     c.putAll(ServiceProcess.QUICK_FAILURE_DETECTION);
     // Tasks go back to a restarted instance once it has caught up: after a minute (the least allowed), not 10.

@@ -33,6 +33,10 @@ public final class SoakCommand implements Callable<Integer> {
       description = "num.standby.replicas of the instances (default: ${DEFAULT-VALUE}).")
   int standbyReplicas;
 
+  @Option(names = "--threads", defaultValue = "1",
+      description = "num.stream.threads of each instance (default: ${DEFAULT-VALUE}).")
+  int streamThreads;
+
   @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the topics (default: ${DEFAULT-VALUE}).")
   int partitions;
 
@@ -45,7 +49,7 @@ public final class SoakCommand implements Callable<Integer> {
     // The broker restart is deliberate: the soak's own clients' retries while it is away are no news.
     EmbeddedKafka.logLevelUnlessSet("org.apache.kafka.clients", "error");
     CrashSoak.Options options = new CrashSoak.Options(readings, sensors, seed, rate, kills, standbyReplicas, partitions,
-        Files.createTempDirectory("streamlstm-soak-"));
+        streamThreads, Files.createTempDirectory("streamlstm-soak-"));
     return CrashSoak.run(options, System.out).passed() ? 0 : 1;
   }
 }
