@@ -53,12 +53,6 @@ public final class ScoringTopology {
     final Properties defaults = new Properties();
     // Each reading changes its sensor's state and yields a score: both or neither must happen.
     defaults.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    // Without this, a store that a crash left open counts as corrupted, and a stream thread that finds one closes
-    // that task dirty, which aborts the transaction it shares with the thread's other tasks. Those then go on past
-    // readings whose scores were aborted but whose state changes stayed in their stores: the crash soak lost 20-580
-    // scores that way with two threads (BENCHMARKS.md "Lost scores"). Transactional stores keep uncommitted writes
-    // out of RocksDB, so nothing a crash leaves is corrupted, and a restarted task replays only since its last commit.
-    defaults.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, "true");
     // A task reads an input partition and its key-less repartition partition only to reach one store. Each
     // sensor's readings come by one of the two, in order, so there is nothing to line up by time between
     // them. Left at 0, Kafka Streams checks the empty repartition partition before every record, formatting

@@ -11,14 +11,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The crash soak ({@code streamlstm soak}) in small: a broker and two instances as their own JVMs, one
- * instance SIGKILLed and restarted, the broker restarted, and every committed score audited. Two stream threads per
- * instance, so tasks move between threads as well as instances.
+ * instance SIGKILLed and restarted, the broker restarted, and every committed score audited.
  */
 class SoakIT {
 
   @Test
   void instancesRideOutAKillAndABrokerRestartWithEveryScoreOnceAndUndisturbed(@TempDir Path dir) throws Exception {
-    CrashSoak.Options options = new CrashSoak.Options(20_000, 200, 7, 500, 1, 0, 4, 2, dir.resolve("soak"));
+    CrashSoak.Options options = new CrashSoak.Options(20_000, 200, 7, 500, 1, 0, 4, 1, dir.resolve("soak"));
 
     CrashSoak.Report report = CrashSoak.run(options, System.out);
 
