@@ -7,6 +7,7 @@ import io.streamlstm.streams.ScoringObserver;
 import io.streamlstm.streams.ScoringTopology;
 import io.streamlstm.streams.StreamThreadFailures;
 import io.streamlstm.streams.Topics;
+import io.streamlstm.streams.UncleanStopCleanup;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * The running scorer: Kafka Streams with the scoring topology, and an HTTP endpoint answering
  * {@code /health} (200 unless the streams client failed or stopped) and {@code /ready} (200 while
  * RUNNING, i.e. not rebalancing or restoring). Callers add their own routes, e.g. metrics. A stream thread that
- * dies is replaced, unless they keep dying ({@link StreamThreadFailures}).
+ * dies is replaced, unless they keep dying ({@link StreamThreadFailures}). After a run that did not stop cleanly, the
+ * local task state is wiped at start ({@link UncleanStopCleanup}).
  *
  * <pre>
  *   Service service = Service.create(config, observer, 8080);  // HTTP up, streams not started
@@ -49,6 +51,7 @@ public final class Service implements AutoCloseable {
   private final AppConfig config;
   private final RulesFile rules;
   private final KafkaStreams streams;
+  private final UncleanStopCleanup uncleanStop;
   private final HttpEndpoint http;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Long sensorCount;
@@ -58,6 +61,7 @@ public final class Service implements AutoCloseable {
     this.config = config;
     this.rules = rules;
     this.streams = streams;
+    this.uncleanStop = new UncleanStopCleanup(config.kafka());
     this.http = http;
   }
 
@@ -115,6 +119,7 @@ public final class Service implements AutoCloseable {
       if (config.createTopics()) Topics.ensure(admin, config.settings(), config.topicPartitions());
       Topics.checkFeedbackPartitions(admin, config.settings());
     }
+    uncleanStop.beforeStart(streams);
     streams.start();
   }
 
@@ -163,7 +168,11 @@ public final class Service implements AutoCloseable {
     final CloseOptions options = CloseOptions.groupMembershipOperation(staticMember
         ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
         : CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT);
-    if (!streams.close(options)) LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
+    if (streams.close(options)) {
+      uncleanStop.afterCleanClose();
+    } else {
+      LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
+    }
     if (rules != null) rules.close();
     http.close();
     stopped.countDown();
