@@ -100,7 +100,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--sensors", defaultValue = "10000", description = "Sensors the readings spread over (default: ${DEFAULT-VALUE}).")
   int sensors;
 
-  @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--threads", defaultValue = "" + ScoringTopology.STREAM_THREADS,
+      description = "Stream threads of every run (default: ${DEFAULT-VALUE}, the service's).")
   int threads;
 
   @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the input topic (default: ${DEFAULT-VALUE}).")

@@ -48,6 +48,9 @@ public final class ScoringTopology {
 
   private ScoringTopology() {}
 
+  /** Stream threads an instance runs unless told otherwise (see {@link #streamsDefaults()}). */
+  public static final int STREAM_THREADS = 2;
+
   /** The Kafka Streams settings this topology is meant to run with; a user's own settings override them. */
   public static Properties streamsDefaults() {
     final Properties defaults = new Properties();
@@ -58,6 +61,10 @@ public final class ScoringTopology {
     // them. Left at 0, Kafka Streams checks the empty repartition partition before every record, formatting
     // two log strings each time: with keyed readings, the usual case, that is every record.
     defaults.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
+    // Scoring is CPU work, serial on one stream thread: with two, the detector topology keeps 0.83 of a no-op's
+    // readings/s instead of 0.75-0.78 (BENCHMARKS.md). Safe since UncleanStopCleanup: a store left by a crash, taken
+    // over by a thread, made Kafka Streams 4.4 abort that thread's other tasks' work without rewinding them.
+    defaults.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(STREAM_THREADS));
     // Every reading writes a sensor state of about 1 KB to its changelog and a score of about 450 B. Batches of
     // them compress 1.9x (states) and 3.6x (scores) with lz4, and a batch of 64 KiB instead of 16 holds four times
     // as many: the broker and the clients then handle far fewer bytes and requests per reading (BENCHMARKS.md).

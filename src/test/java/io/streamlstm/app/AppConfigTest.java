@@ -39,6 +39,7 @@ class AppConfigTest {
     assertEquals(StreamSettings.defaults(), config.settings());
     assertEquals(StreamsConfig.EXACTLY_ONCE_V2, config.kafka().getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
     assertEquals("-1", config.kafka().getProperty(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG));
+    assertEquals("2", config.kafka().getProperty(StreamsConfig.NUM_STREAM_THREADS_CONFIG));
     assertEquals("lz4", config.kafka().getProperty("producer.compression.type"));
     assertEquals("65536", config.kafka().getProperty("producer.batch.size"));
     assertEquals(BoundedRocksDbMemory.class.getName(), config.kafka().getProperty(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlstm.app.soak.CrashSoak;
+import io.streamlstm.streams.ScoringTopology;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -11,13 +12,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The crash soak ({@code streamlstm soak}) in small: a broker and two instances as their own JVMs, one
- * instance SIGKILLed and restarted, the broker restarted, and every committed score audited.
+ * instance SIGKILLed and restarted, the broker restarted, and every committed score audited; the service's
+ * stream threads per instance.
  */
 class SoakIT {
 
   @Test
   void instancesRideOutAKillAndABrokerRestartWithEveryScoreOnceAndUndisturbed(@TempDir Path dir) throws Exception {
-    CrashSoak.Options options = new CrashSoak.Options(20_000, 200, 7, 500, 1, 0, 4, 1, dir.resolve("soak"));
+    CrashSoak.Options options = new CrashSoak.Options(20_000, 200, 7, 500, 1, 0, 4, ScoringTopology.STREAM_THREADS,
+        dir.resolve("soak"));
 
     CrashSoak.Report report = CrashSoak.run(options, System.out);
 

@@ -1,6 +1,7 @@
 package io.streamlstm.app.soak;
 
 import io.streamlstm.app.EmbeddedKafka;
+import io.streamlstm.streams.ScoringTopology;
 import java.nio.file.Files;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,8 +34,8 @@ public final class SoakCommand implements Callable<Integer> {
       description = "num.standby.replicas of the instances (default: ${DEFAULT-VALUE}).")
   int standbyReplicas;
 
-  @Option(names = "--threads", defaultValue = "1",
-      description = "num.stream.threads of each instance (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--threads", defaultValue = "" + ScoringTopology.STREAM_THREADS,
+      description = "num.stream.threads of each instance (default: ${DEFAULT-VALUE}, the service's).")
   int streamThreads;
 
   @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the topics (default: ${DEFAULT-VALUE}).")
