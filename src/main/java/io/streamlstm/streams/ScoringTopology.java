@@ -46,10 +46,10 @@ public final class ScoringTopology {
   static final String FEEDBACK_ANOMALIES_SINK = "feedback-to-anomalies";
   static final String FEEDBACK_ACCEPTED = "feedback-accepted";
 
-  private ScoringTopology() {}
-
   /** Stream threads an instance runs unless told otherwise (see {@link #streamsDefaults()}). */
   public static final int STREAM_THREADS = 2;
+
+  private ScoringTopology() {}
 
   /** The Kafka Streams settings this topology is meant to run with; a user's own settings override them. */
   public static Properties streamsDefaults() {
