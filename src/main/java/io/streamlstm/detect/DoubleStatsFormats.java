@@ -24,7 +24,7 @@ final class DoubleStatsFormats {
 
   private static final int GAUSSIAN_STATS = 5;
   private static final int HISTOGRAMS_AT = 3;
-  private static final int OLD_HISTOGRAM_SIZE = 1 + EmpiricalTail.BINS;
+  private static final int OLD_HISTOGRAM_SIZE = 1 + SensorStateMigration.BINS_BEFORE_FORMAT_8;
   private static final int OLD_EVIDENCES = 4;
   private static final int DAILY_AT = HISTOGRAMS_AT + OLD_EVIDENCES * OLD_HISTOGRAM_SIZE;
   private static final int HISTOGRAM_STATS = DAILY_AT + 3 * SensorStateMigration.SLOTS;
@@ -126,7 +126,7 @@ final class DoubleStatsFormats {
     for (int e = 0; e < OLD_EVIDENCES; e++) {
       int bins = from + HISTOGRAMS_AT + e * OLD_HISTOGRAM_SIZE + 1;
       int to = c * AnomalyLikelihood.HISTOGRAMS + e * EmpiricalTail.BINS;
-      for (int b = 0; b < EmpiricalTail.BINS; b++) {
+      for (int b = 0; b < SensorStateMigration.BINS_BEFORE_FORMAT_8; b++) {
         double units = Math.rint(old[bins + b] * UNITS_PER_SURPRISE);
         s.histograms[to + b] = (char) Math.max(0, Math.min(0xFFFF, units));
       }

@@ -9,7 +9,10 @@ package io.streamlstm.detect;
  *
  * <p>Surprises are ≥ 0 on a log scale, {@code x = ln(1 + s)} of a size {@code s} (an error in σ, a
  * deviation in spreads, an evidence in nats), counted in {@link #BINS} bins of width {@link #WIDTH};
- * the last bin takes everything above it.
+ * the last bin takes everything above it. The bins reach s ≈ 3000, beyond the largest forecast error there is
+ * (a reading clipped to ±8 normaliser scales, σ at least 0.01 of one: about 1600), so a sensor that often errs by
+ * hundreds of σ, as a flat line with the odd dip does, has those errors ranked among themselves. With 24 bins, whose
+ * counts ended at 400 σ, every larger error lay beyond them and was taken for a new record, an alarm each time.
  *
  * <p>Stored small: each bin is a 16-bit fixed-point count (a {@code char}) and the forgetting is lazy.
  * After the a-th addition since the last renormalisation (its <i>age</i>), a bin holding {@code b}
@@ -22,7 +25,7 @@ package io.streamlstm.detect;
  */
 final class EmpiricalTail {
 
-  static final int BINS = 24;
+  static final int BINS = 32;
   static final double WIDTH = 0.25;
   /** Longest history half-life, in additions, the 16-bit counts resolve to a surprise. */
   static final double MAX_HALF_LIFE = 10_000;

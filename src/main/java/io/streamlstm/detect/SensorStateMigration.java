@@ -17,7 +17,9 @@ package io.streamlstm.detect;
  *   <li>the run of readings earlier than the last accepted one (before format 6): none.</li>
  * </ul>
  * Formats 1 and 2 are read by {@link DoubleStatsFormats}; the little-endian ones, which share the current
- * body and differ in their statistics, here.
+ * body and differ in their statistics, here. Format 7 has the current statistics; every format before 8 counted
+ * each surprise in {@link #BINS_BEFORE_FORMAT_8} bins, which keep their counts among the current ones ({@link
+ * #widened}).
  */
 final class SensorStateMigration {
 
@@ -33,8 +35,10 @@ final class SensorStateMigration {
   static final int HISTORY_VARIANCE = HISTORY_MEAN + 1;
   static final int EPISODE_LEVEL = HISTORY_VARIANCE + 1;
   static final int FORMAT_6_STATS = EPISODE_LEVEL + 1;
-  /** Format 6 judged the same five surprises as this one, its histograms in the same order. */
-  private static final int FORMAT_6_HISTOGRAMS = AnomalyLikelihood.HISTOGRAMS;
+  /** Bins of each surprise histogram before format 8: the last one took every surprise from 310 σ up. */
+  static final int BINS_BEFORE_FORMAT_8 = 24;
+  /** Formats 6 and 7 judged the same five surprises as this one, their histograms in the same order. */
+  private static final int FORMAT_7_HISTOGRAMS = AnomalyLikelihood.EVIDENCES * BINS_BEFORE_FORMAT_8;
 
   /**
    * The likelihood statistics of a little-endian format, per channel: the mean square, level, recent peak and
@@ -52,7 +56,7 @@ final class SensorStateMigration {
     }
 
     int histograms() {
-      return evidences * EmpiricalTail.BINS;
+      return evidences * BINS_BEFORE_FORMAT_8;
     }
   }
 
@@ -82,6 +86,10 @@ final class SensorStateMigration {
       // Format 6 added the run of readings earlier than the last: none yet.
       case 5 -> readLittleEndian(bytes, into, WITH_EPISODE_LEVEL, false);
       case 6 -> readLittleEndian(bytes, into, FORMAT_6, true);
+      case 7 -> {
+        SensorState.readLittleEndian(bytes, into, AnomalyLikelihood.STATS, FORMAT_7_HISTOGRAMS, true, false);
+        into.histograms = widened(into.histograms, into.channels.length);
+      }
       default -> throw SensorState.invalid("unknown format version " + format + " (this build reads 1 to "
           + SensorState.FORMAT + ")");
     }
@@ -93,7 +101,7 @@ final class SensorStateMigration {
     float[] oldStats = into.likelihood;
     char[] oldHistograms = into.histograms;
     float[] format6 = new float[FORMAT_6_STATS * k];
-    char[] histograms = new char[FORMAT_6_HISTOGRAMS * k];
+    char[] histograms = new char[FORMAT_7_HISTOGRAMS * k];
     for (int c = 0; c < k; c++) {
       int from = c * old.size();
       int to = c * FORMAT_6_STATS;
@@ -107,10 +115,24 @@ final class SensorStateMigration {
         seedHistoryLevel(format6, into, c);
       }
       format6[to + EPISODE_LEVEL] = old.episodeLevel() ? oldStats[next] : format6[to + LEVEL];
-      System.arraycopy(oldHistograms, c * old.histograms(), histograms, c * FORMAT_6_HISTOGRAMS, old.histograms());
+      System.arraycopy(oldHistograms, c * old.histograms(), histograms, c * FORMAT_7_HISTOGRAMS, old.histograms());
     }
-    into.histograms = histograms;
+    into.histograms = widened(histograms, k);
     fromFormat6(into, format6, slotCounts);
+  }
+
+  /**
+   * The five histograms a channel of {@link #BINS_BEFORE_FORMAT_8} bins each, for {@code k} channels, in the current
+   * {@link EmpiricalTail#BINS}: each bin keeps its counts and the bins above start empty. The old last bin's counts,
+   * surprises of 310 σ or more of no known size, stay in that bin, so such a surprise ranks as it did until larger
+   * ones are counted in the bins above.
+   */
+  static char[] widened(char[] old, int k) {
+    char[] now = new char[AnomalyLikelihood.HISTOGRAMS * k];
+    for (int h = 0; h < AnomalyLikelihood.EVIDENCES * k; h++) {
+      System.arraycopy(old, h * BINS_BEFORE_FORMAT_8, now, h * EmpiricalTail.BINS, BINS_BEFORE_FORMAT_8);
+    }
+    return now;
   }
 
   /** The history mean (relative to the origin) and variance of channel {@code c} of format-6 statistics from its normaliser. */

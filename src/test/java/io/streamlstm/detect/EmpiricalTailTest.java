@@ -107,4 +107,18 @@ class EmpiricalTailTest {
       previous = p;
     }
   }
+
+  @Test
+  void errorsOfHundredsOfSigmaThatRecurRankAmongThemselvesNotAsRecords() {
+    // A flat line with the odd dip: its forecast errs by about 1000 σ (σ at its floor) once in 500 readings.
+    Histogram h = new Histogram(2000);
+    double dip = Math.log1p(1000);
+    for (int i = 1; i <= 10_000; i++) h.add(i % 500 == 0 ? dip : 0);
+    double tail = h.tail(dip);
+    // Counted, a dip is about as rare as it is (part of its bin lies below it); as a record it was under 2e-4.
+    assertTrue(tail > 0.25 / 500, "tail " + tail);
+    assertTrue(h.tail(Math.log1p(1500)) < tail, "a larger error ranks above them");
+    // The largest forecast error there is (a reading clipped to ±8 scales, σ ≥ 0.01) lies within the bins.
+    assertTrue(Math.log1p(2 * 8 / 0.01) < EmpiricalTail.BINS * EmpiricalTail.WIDTH);
+  }
 }

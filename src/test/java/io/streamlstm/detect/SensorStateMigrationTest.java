@@ -26,6 +26,7 @@ class SensorStateMigrationTest {
   /** Floats a channel of format 5's statistics: format 6 has five fewer (no highest bin per surprise). */
   private static final int FORMAT_5_STATS = 60;
   private static final int FORMAT_6_STATS = SensorStateMigration.FORMAT_6_STATS;
+  private static final int OLD_BINS = SensorStateMigration.BINS_BEFORE_FORMAT_8;
 
   private static final long START = 1767225600000L; // 2026-01-01T00:00:00Z, as the fixtures' series
   private static final long STEP = 300_000L;
@@ -33,7 +34,7 @@ class SensorStateMigrationTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"state-format-1", "state-format-1-histograms", "state-format-2", "state-format-2-floats",
-      "state-format-3", "state-format-4", "state-format-5", "state-format-6"})
+      "state-format-3", "state-format-4", "state-format-5", "state-format-6", "state-format-7"})
   void everyOldFormatKeepsWhatItHeldAndScoresOn(String fixture) throws IOException {
     for (String name : new String[] {fixture, fixture + "-two-channel"}) {
       Properties written = dump(name);
@@ -60,6 +61,10 @@ class SensorStateMigrationTest {
       for (int c = 0; c < k; c++) {
         int at = c * AnomalyLikelihood.STATS;
         double[] old = Arrays.copyOfRange(oldStats, c * oldPerChannel, (c + 1) * oldPerChannel);
+        if (oldPerChannel == AnomalyLikelihood.STATS) {
+          assertCurrentStatisticsKept(name, written, state, c);
+          continue;
+        }
         assertEquals(SensorState.narrow(old[0]), state.likelihood[at + AnomalyLikelihood.ERROR_RUN], name + " mean square");
         if (oldPerChannel == 5) {
           // The first format's Gaussian history has no counterpart: the rest starts as a new sensor's.
@@ -104,8 +109,8 @@ class SensorStateMigrationTest {
     assertEquals(0, state.likelihood[at + AnomalyLikelihood.HISTORY_AGE], name);
     for (int e = 0; e < 4; e++) {
       boolean counted = false;
-      for (int b = 0; b < EmpiricalTail.BINS; b++) {
-        double count = old[3 + e * (EmpiricalTail.BINS + 1) + 1 + b];
+      for (int b = 0; b < OLD_BINS; b++) {
+        double count = old[3 + e * (OLD_BINS + 1) + 1 + b];
         char units = state.histograms[c * AnomalyLikelihood.HISTOGRAMS + e * EmpiricalTail.BINS + b];
         // A bin keeps its count, in units of about a tenth of a surprise; only a faded trace rounds to 0.
         if (units > 0) assertTrue(count > 0, name);
@@ -114,28 +119,47 @@ class SensorStateMigrationTest {
       }
       assertTrue(counted, name + ": histogram " + e + " counted something");
     }
-    int daily = 3 + 4 * (EmpiricalTail.BINS + 1);
+    int daily = 3 + 4 * (OLD_BINS + 1);
     for (int slot = 0; slot < Routine.SLOTS; slot++) {
       assertEquals((int) old[daily + 3 * slot], slot(state, c, slot, Routine.COUNT), name);
       assertEquals(SensorState.narrow(old[daily + 3 * slot + 1] - state.origin[c]), slot(state, c, slot, Routine.MEAN), name);
     }
   }
 
-  /** Formats 3 to 6: statistics, histograms, slot counts and origin move over as they were. */
+  /** Formats 3 to 6: statistics, histograms, slot counts and origin move over as they were (the bins widened). */
   private static void assertFloatStatisticsKept(String name, Properties written, SensorState state, int c, int oldPerChannel) {
     int at = c * AnomalyLikelihood.STATS;
     float[] old = Arrays.copyOfRange(floats(written.getProperty("likelihood")), c * oldPerChannel, (c + 1) * oldPerChannel);
     assertStatisticsMoved(name, old, state, at, oldPerChannel);
     int[] histograms = ints(written.getProperty("histograms"));
-    int oldHistograms = histograms.length / state.channels.length;
-    for (int j = 0; j < oldHistograms; j++) {
-      assertEquals(histograms[c * oldHistograms + j], state.histograms[c * AnomalyLikelihood.HISTOGRAMS + j], name);
-    }
+    assertHistogramsWidened(name, histograms, state, c);
     int[] slots = ints(written.getProperty("slotCounts"));
     for (int j = 0; j < Routine.SLOTS; j++) assertEquals(slots[c * Routine.SLOTS + j], slot(state, c, j, Routine.COUNT), name);
     assertEquals(doubles(written.getProperty("origin"))[c], state.origin[c], name);
     String backwardsRun = written.getProperty("backwardsRun");
     assertEquals(backwardsRun == null ? 0 : Integer.parseInt(backwardsRun), state.backwardsRun, name);
+  }
+
+  /** Format 7: the statistics as they were, each histogram's 24 bins the first of its 32. */
+  private static void assertCurrentStatisticsKept(String name, Properties written, SensorState state, int c) {
+    int stats = AnomalyLikelihood.STATS;
+    float[] old = Arrays.copyOfRange(floats(written.getProperty("likelihood")), c * stats, (c + 1) * stats);
+    assertArrayEquals(old, Arrays.copyOfRange(state.likelihood, c * stats, (c + 1) * stats), name);
+    assertHistogramsWidened(name, ints(written.getProperty("histograms")), state, c);
+    assertEquals(doubles(written.getProperty("origin"))[c], state.origin[c], name);
+    assertEquals(Integer.parseInt(written.getProperty("backwardsRun")), state.backwardsRun, name);
+  }
+
+  /** Channel {@code c}'s histograms of {@link #OLD_BINS} bins each keep every count; the bins above are empty. */
+  private static void assertHistogramsWidened(String name, int[] histograms, SensorState state, int c) {
+    int oldPerChannel = histograms.length / state.channels.length;
+    for (int e = 0; e < oldPerChannel / OLD_BINS; e++) {
+      int to = c * AnomalyLikelihood.HISTOGRAMS + e * EmpiricalTail.BINS;
+      for (int b = 0; b < EmpiricalTail.BINS; b++) {
+        int expected = b < OLD_BINS ? histograms[c * oldPerChannel + e * OLD_BINS + b] : 0;
+        assertEquals(expected, state.histograms[to + b], name + " histogram " + e + " bin " + b);
+      }
+    }
   }
 
   /** Field {@code field} of hour slot {@code slot} of channel {@code c}'s routine. */
