@@ -6,6 +6,7 @@ import io.streamlstm.detect.Outcome;
 import io.streamlstm.detect.PersistencePredictor;
 import io.streamlstm.detect.Reading;
 import io.streamlstm.detect.SensorState;
+import io.streamlstm.detect.nab.FixedSplits;
 import io.streamlstm.detect.nab.NabFile;
 import io.streamlstm.detect.nab.NabProfile;
 import io.streamlstm.detect.nab.NabReport;
@@ -99,17 +100,25 @@ public final class NabCommand implements Callable<Integer> {
     NabScorer scorer = new NabScorer(corpus);
     List<NabScorer.ProfileScore> scores = NabProfile.ALL.stream().map(scorer::score).toList();
 
+    StringBuilder splits = new StringBuilder();
+    for (Map.Entry<String, List<NabFile>> split : FixedSplits.of(corpus).entrySet()) {
+      double standard = new NabScorer(split.getValue()).score(NabProfile.STANDARD).normalised();
+      splits.append(String.format(Locale.ROOT, "%s %s %.1f", splits.isEmpty() ? "" : ",", split.getKey(), standard));
+    }
+
     WindowEvents events = WindowEvents.count(corpus, config.anomalyThreshold());
     TopScoreLocation located = TopScoreLocation.count(bySurprise);
     String report = String.format(Locale.ROOT,
         "# NAB scores of %s (model %s, predictor %s)%n%n%d files, %d rows in %.1f s: %.0f rows/s on %d thread(s).%n%n"
             + "Per window at the default alarm level %s: %d of %d windows found (recall %.3f), %d of %d events false"
             + " (precision %.3f), F0.5 %.3f.%n"
-            + "Highest surprise within %d rows of the window, in files with one window: %d of %d (%.3f).%n%n%s",
+            + "Highest surprise within %d rows of the window, in files with one window: %d of %d (%.3f).%n"
+            + "Fixed splits, standard profile:%s.%n%n%s",
         DETECTOR, model.version(), predictor, runs.size(), rows, seconds, rows / seconds, threads,
         config.anomalyThreshold(), events.found(), events.windows(), events.recall(), events.falseEvents(),
         events.events(), events.precision(), events.fScore(0.5),
-        TopScoreLocation.TOLERANCE, located.located(), located.files(), located.share(), NabReport.markdown(scores));
+        TopScoreLocation.TOLERANCE, located.located(), located.files(), located.share(), splits,
+        NabReport.markdown(scores));
     Files.createDirectories(out);
     Files.writeString(out.resolve("scores.md"), report);
     System.out.print(report);

@@ -51,6 +51,8 @@ class NabCommandTest {
     String scores = Files.readString(out.resolve("scores.md"));
     assertTrue(scores.contains("| standard |"), scores);
     assertTrue(scores.contains("demo/spiky.csv | 0.8"), scores);
+    // One kind of series, and only the even position (spiky, after calm) holds a window.
+    assertTrue(scores.contains("Fixed splits, standard profile: even "), scores);
     assertTrue(Files.exists(out.resolve("streamlstm/demo/streamlstm_calm.csv")));
   }
 
