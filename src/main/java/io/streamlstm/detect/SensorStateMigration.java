@@ -88,7 +88,7 @@ final class SensorStateMigration {
       case 6 -> readLittleEndian(bytes, into, FORMAT_6, true);
       case 7 -> {
         SensorState.readLittleEndian(bytes, into, AnomalyLikelihood.STATS, FORMAT_7_HISTOGRAMS, true, false);
-        into.histograms = widened(into.histograms, into.channels.length);
+        into.histograms = widened(into.histograms, into.channels.length, AnomalyLikelihood.EVIDENCES);
       }
       default -> throw SensorState.invalid("unknown format version " + format + " (this build reads 1 to "
           + SensorState.FORMAT + ")");
@@ -101,7 +101,6 @@ final class SensorStateMigration {
     float[] oldStats = into.likelihood;
     char[] oldHistograms = into.histograms;
     float[] format6 = new float[FORMAT_6_STATS * k];
-    char[] histograms = new char[FORMAT_7_HISTOGRAMS * k];
     for (int c = 0; c < k; c++) {
       int from = c * old.size();
       int to = c * FORMAT_6_STATS;
@@ -115,22 +114,24 @@ final class SensorStateMigration {
         seedHistoryLevel(format6, into, c);
       }
       format6[to + EPISODE_LEVEL] = old.episodeLevel() ? oldStats[next] : format6[to + LEVEL];
-      System.arraycopy(oldHistograms, c * old.histograms(), histograms, c * FORMAT_7_HISTOGRAMS, old.histograms());
     }
-    into.histograms = widened(histograms, k);
+    into.histograms = widened(oldHistograms, k, old.evidences());
     fromFormat6(into, format6, slotCounts);
   }
 
   /**
-   * The five histograms a channel of {@link #BINS_BEFORE_FORMAT_8} bins each, for {@code k} channels, in the current
-   * {@link EmpiricalTail#BINS}: each bin keeps its counts and the bins above start empty. The old last bin's counts,
-   * surprises of 310 σ or more of no known size, stay in that bin, so such a surprise ranks as it did until larger
-   * ones are counted in the bins above.
+   * The {@code evidences} histograms a channel of {@link #BINS_BEFORE_FORMAT_8} bins each, for {@code k} channels, as
+   * the first of the current five of {@link EmpiricalTail#BINS}: each bin keeps its counts, the bins above and any
+   * histogram the format did not count start empty. The old last bin's counts, surprises of 310 σ or more of no known
+   * size, stay in that bin, so such a surprise ranks as it did until larger ones are counted in the bins above.
    */
-  static char[] widened(char[] old, int k) {
+  static char[] widened(char[] old, int k, int evidences) {
     char[] now = new char[AnomalyLikelihood.HISTOGRAMS * k];
-    for (int h = 0; h < AnomalyLikelihood.EVIDENCES * k; h++) {
-      System.arraycopy(old, h * BINS_BEFORE_FORMAT_8, now, h * EmpiricalTail.BINS, BINS_BEFORE_FORMAT_8);
+    for (int c = 0; c < k; c++) {
+      for (int e = 0; e < evidences; e++) {
+        System.arraycopy(old, (c * evidences + e) * BINS_BEFORE_FORMAT_8,
+            now, c * AnomalyLikelihood.HISTOGRAMS + e * EmpiricalTail.BINS, BINS_BEFORE_FORMAT_8);
+      }
     }
     return now;
   }
