@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -100,10 +101,10 @@ public final class NabCommand implements Callable<Integer> {
     NabScorer scorer = new NabScorer(corpus);
     List<NabScorer.ProfileScore> scores = NabProfile.ALL.stream().map(scorer::score).toList();
 
-    StringBuilder splits = new StringBuilder();
+    StringJoiner splits = new StringJoiner(", ");
     for (Map.Entry<String, List<NabFile>> split : FixedSplits.of(corpus).entrySet()) {
       double standard = new NabScorer(split.getValue()).score(NabProfile.STANDARD).normalised();
-      splits.append(String.format(Locale.ROOT, "%s %s %.1f", splits.isEmpty() ? "" : ",", split.getKey(), standard));
+      splits.add(String.format(Locale.ROOT, "%s %.1f", split.getKey(), standard));
     }
 
     WindowEvents events = WindowEvents.count(corpus, config.anomalyThreshold());
@@ -113,7 +114,7 @@ public final class NabCommand implements Callable<Integer> {
             + "Per window at the default alarm level %s: %d of %d windows found (recall %.3f), %d of %d events false"
             + " (precision %.3f), F0.5 %.3f.%n"
             + "Highest surprise within %d rows of the window, in files with one window: %d of %d (%.3f).%n"
-            + "Fixed splits, standard profile:%s.%n%n%s",
+            + "Fixed splits, standard profile: %s.%n%n%s",
         DETECTOR, model.version(), predictor, runs.size(), rows, seconds, rows / seconds, threads,
         config.anomalyThreshold(), events.found(), events.windows(), events.recall(), events.falseEvents(),
         events.events(), events.precision(), events.fScore(0.5),
