@@ -7,6 +7,7 @@ import io.streamlstm.app.metrics.MetricsConfig;
 import io.streamlstm.app.web.LivePage;
 import io.streamlstm.detect.Detector;
 import io.streamlstm.detect.DetectorConfig;
+import io.streamlstm.detect.Explanation;
 import io.streamlstm.detect.Outcome;
 import io.streamlstm.detect.Reading;
 import io.streamlstm.detect.Score;
@@ -245,10 +246,12 @@ public final class DemoCommand implements Callable<Integer> {
           summary.record(event.get("episodeId").asText(), event.get("sensorId").asText(),
               Timestamps.parse(event.get("start").asText()), Timestamps.parse(event.get("end").asText()));
           // The band shown is the reference that raised the peak's alarm, which is the network's only for its errors.
-          out.printf("EPISODE %-7s %-10s %s .. %s flagged=%d peak %s %+.1f spreads from expected=%.3f band=[%.3f, %.3f]"
+          String reason = event.get("reason").asText();
+          out.printf("EPISODE %-7s %-10s %s .. %s flagged=%d peak %s %+.1f %s from expected=%.3f band=[%.3f, %.3f]"
                   + " surprise=%.1f%n",
               event.get("event").asText(), record.key(), event.get("start").asText(), event.get("end").asText(),
-              event.get("readingsFlagged").asLong(), event.get("reason").asText(), event.get("deviation").asDouble(),
+              event.get("readingsFlagged").asLong(), reason, event.get("deviation").asDouble(),
+              Explanation.Reason.valueOf(reason).deviationUnit(),
               event.path("referenceExpected").asDouble(), event.path("referenceLower").asDouble(),
               event.path("referenceUpper").asDouble(), event.get("peakSurprise").asDouble());
         }
@@ -319,8 +322,9 @@ public final class DemoCommand implements Callable<Integer> {
         if (peak == null) {
           out.println(" (not scored)");
         } else {
-          out.printf(" peak %.6f %s %+.1f spreads at +%d%n", peak.likelihood(), peak.explanation().reason(),
-              peak.explanation().deviation(), (peak.timestampMillis() - a.startMillis()) / Simulation.DEFAULT_STEP_MILLIS);
+          Explanation why = peak.explanation();
+          out.printf(" peak %.6f %s %+.1f %s at +%d%n", peak.likelihood(), why.reason(), why.deviation(),
+              why.reason().deviationUnit(), (peak.timestampMillis() - a.startMillis()) / Simulation.DEFAULT_STEP_MILLIS);
         }
       }
     }

@@ -16,6 +16,8 @@ import org.apache.commons.math3.special.Gamma;
  *       alone ({@link SuddenError}) and over a short run ({@link ErrorRun}), the level against the sensor's history
  *       over a short and an episode's half-life ({@link Level}), and the value against its usual value at this time
  *       of day ({@link Routine}). The smallest tail counts, Bonferroni-corrected for their number;</li>
+ *   <li>a sensor stuck at one value ({@link Stuck}) is judged apart, by a model of its repeats rather than a rank,
+ *       and counted in the correction only on the readings where it tests;</li>
  *   <li>an episode is reported once: a tail no more extreme than the recent peak is damped.</li>
  * </ul>
  * All statistics forget with half-lives in readings (the routine's in days), so a lasting change becomes normal.
@@ -23,7 +25,7 @@ import org.apache.commons.math3.special.Gamma;
  * <p>Per channel c, {@link #STATS} floats at {@code stats[c·STATS..]}: the recent peak evidence, the age of the
  * histograms ({@link EmpiricalTail}), the mean (relative to the channel's origin) and variance of the sensor's
  * history that the levels are measured against, then each evidence's own slice in the order of {@link
- * #evidences}; and {@link #HISTOGRAMS} 16-bit counts at {@code histograms[c·HISTOGRAMS..]}, one histogram of
+ * #evidences}, then the stuck run's; and {@link #HISTOGRAMS} 16-bit counts at {@code histograms[c·HISTOGRAMS..]}, one histogram of
  * {@link EmpiricalTail#BINS} per evidence in the same order. All held as narrow as the sensor state stores them
  * (narrowed here, at each update).
  *
@@ -41,8 +43,9 @@ public final class AnomalyLikelihood {
   static final int LEVEL = ERROR_RUN + ErrorRun.SIZE;
   static final int ROUTINE = LEVEL + Level.SIZE;
   static final int LASTING_DEPARTURE = ROUTINE + Routine.SIZE;
+  static final int STUCK = LASTING_DEPARTURE + Level.SIZE;
   /** Per channel: the shared floats and every evidence's slice. */
-  public static final int STATS = LASTING_DEPARTURE + Level.SIZE;
+  public static final int STATS = STUCK + Stuck.SIZE;
   static final int EVIDENCES = 5;
   public static final int HISTOGRAMS = EVIDENCES * EmpiricalTail.BINS;
 
@@ -52,6 +55,7 @@ public final class AnomalyLikelihood {
   /** The evidences judged, in the order their statistics and histograms lie in a channel's state. */
   private final Evidence[] evidences;
   private final int[] statsAt;
+  private final Stuck stuck;
   private final EmpiricalTail history;
   private final double historyAlpha;
   private final double peakKeep;
@@ -61,7 +65,8 @@ public final class AnomalyLikelihood {
   // Scratch: the reading as the evidences see it, their surprises and findings, and what decided (read by explain()).
   private final Observation now = new Observation();
   private final double[] surprise = new double[EVIDENCES];
-  private final Finding[] found = new Finding[EVIDENCES];
+  // One finding per evidence, and the stuck run's last.
+  private final Finding[] found = new Finding[EVIDENCES + 1];
   private int deciding;
   private double decidingTail;
 
@@ -74,10 +79,13 @@ public final class AnomalyLikelihood {
         new Level(Explanation.Reason.LASTING_DEPARTURE, config.adaptHalfLife())};
     this.statsAt = new int[] {SUDDEN_ERROR, ERROR_RUN, LEVEL, ROUTINE, LASTING_DEPARTURE};
     for (int k = 0; k < EVIDENCES; k++) {
-      int end = k + 1 < EVIDENCES ? statsAt[k + 1] : STATS;
+      int end = k + 1 < EVIDENCES ? statsAt[k + 1] : STUCK;
       if (statsAt[k] + evidences[k].size() != end) throw new IllegalStateException(evidences[k] + " outgrows its slice");
       found[k] = new Finding();
     }
+    found[EVIDENCES] = new Finding();
+    this.stuck = new Stuck(config.historyHalfLife(), config.warmUpReadings(),
+        (1 - config.anomalyThreshold()) / (EVIDENCES + 1));
     this.history = new EmpiricalTail(config.historyHalfLife());
     this.historyAlpha = alpha(config.historyHalfLife());
     this.peakKeep = 1 - alpha(config.adaptHalfLife());
@@ -112,7 +120,18 @@ public final class AnomalyLikelihood {
     foldIn(stats, at + HISTORY_MEAN, value, Math.max(1.0 / n, historyAlpha));
     for (int k = 0; k < EVIDENCES; k++) surprise[k] = evidences[k].surprise(now, stats, at + statsAt[k], found[k]);
     double minTail = judge(stats, histograms, at, c * HISTOGRAMS, n);
-    return repeatDamped(stats, at, Math.min(1, EVIDENCES * minTail));
+    int tests = EVIDENCES;
+    double stuckTail = stuck.tail(now, stats, at + STUCK, found[EVIDENCES]);
+    if (!Double.isNaN(stuckTail)) {
+      // Counted in the correction only where it tests: on every other reading the five alone are judged.
+      tests++;
+      if (stuckTail < minTail) {
+        minTail = stuckTail;
+        deciding = EVIDENCES;
+        decidingTail = stuckTail;
+      }
+    }
+    return repeatDamped(stats, at, Math.min(1, tests * minTail));
   }
 
   /**
@@ -125,7 +144,7 @@ public final class AnomalyLikelihood {
       return new Explanation(Explanation.Reason.NONE, channel, 0, expected, lower, upper);
     }
     Finding f = found[deciding];
-    Explanation.Reason reason = evidences[deciding].reason();
+    Explanation.Reason reason = deciding < EVIDENCES ? evidences[deciding].reason() : Explanation.Reason.STUCK;
     if (f.forecastBand) return new Explanation(reason, channel, f.deviation, expected, lower, upper);
     double mean = origin + f.referenceMean;
     double halfBand = bandSigmas * f.referenceSpread;

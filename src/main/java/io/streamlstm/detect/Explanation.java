@@ -26,8 +26,15 @@ public record Explanation(Reason reason, String channel, double deviation, doubl
     ROUTINE,
     /** A moderate departure from the sensor's history that lasts longer than its usual excursions. */
     LASTING_DEPARTURE,
+    /** The same value, exactly, repeated for longer than the sensor has ever repeated one. */
+    STUCK,
     /** Nothing unusual, or the sensor is warming up. */
-    NONE
+    NONE;
+
+    /** What a deviation decided by this reason counts: a stuck run's repeats, else spreads of its reference. */
+    public String deviationUnit() {
+      return this == STUCK ? "repeats" : "spreads";
+    }
   }
 
   /** Tail probability above which no evidence counts as unusual: more common than one reading in two. */

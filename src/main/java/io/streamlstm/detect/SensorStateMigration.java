@@ -17,9 +17,10 @@ package io.streamlstm.detect;
  *   <li>the run of readings earlier than the last accepted one (before format 6): none.</li>
  * </ul>
  * Formats 1 and 2 are read by {@link DoubleStatsFormats}; the little-endian ones, which share the current
- * body and differ in their statistics, here. Format 7 has the current statistics; every format before 8 counted
- * each surprise in {@link #BINS_BEFORE_FORMAT_8} bins, which keep their counts among the current ones ({@link
- * #widened}).
+ * body and differ in their statistics, here. Formats 7 and 8 have the current statistics but the stuck run's, which
+ * starts as a new sensor's ({@link #withStuckSlice}: it learns the sensor's repeats for a warm-up before it judges);
+ * every format before 8 counted each surprise in {@link #BINS_BEFORE_FORMAT_8} bins, which keep their counts among
+ * the current ones ({@link #widened}).
  */
 final class SensorStateMigration {
 
@@ -37,6 +38,8 @@ final class SensorStateMigration {
   static final int FORMAT_6_STATS = EPISODE_LEVEL + 1;
   /** Bins of each surprise histogram before format 8: the last one took every surprise from 310 σ up. */
   static final int BINS_BEFORE_FORMAT_8 = 24;
+  /** Floats a channel of formats 7 and 8: the current statistics up to the stuck run's slice, which came last. */
+  static final int FORMAT_8_STATS = AnomalyLikelihood.STUCK;
   /** Formats 6 and 7 judged the same five surprises as this one, their histograms in the same order. */
   private static final int FORMAT_7_HISTOGRAMS = AnomalyLikelihood.EVIDENCES * BINS_BEFORE_FORMAT_8;
 
@@ -87,8 +90,13 @@ final class SensorStateMigration {
       case 5 -> readLittleEndian(bytes, into, WITH_EPISODE_LEVEL, false);
       case 6 -> readLittleEndian(bytes, into, FORMAT_6, true);
       case 7 -> {
-        SensorState.readLittleEndian(bytes, into, AnomalyLikelihood.STATS, FORMAT_7_HISTOGRAMS, true, false);
+        SensorState.readLittleEndian(bytes, into, FORMAT_8_STATS, FORMAT_7_HISTOGRAMS, true, false);
         into.histograms = widened(into.histograms, into.channels.length, AnomalyLikelihood.EVIDENCES);
+        into.likelihood = withStuckSlice(into.likelihood, into.channels.length);
+      }
+      case 8 -> {
+        SensorState.readLittleEndian(bytes, into, FORMAT_8_STATS, AnomalyLikelihood.HISTOGRAMS, true, false);
+        into.likelihood = withStuckSlice(into.likelihood, into.channels.length);
       }
       default -> throw SensorState.invalid("unknown format version " + format + " (this build reads 1 to "
           + SensorState.FORMAT + ")");
@@ -133,6 +141,13 @@ final class SensorStateMigration {
             now, c * AnomalyLikelihood.HISTOGRAMS + e * EmpiricalTail.BINS, BINS_BEFORE_FORMAT_8);
       }
     }
+    return now;
+  }
+
+  /** Format 8's statistics of {@code k} channels, each followed by an empty stuck run's slice. */
+  static float[] withStuckSlice(float[] format8, int k) {
+    float[] now = new float[AnomalyLikelihood.STATS * k];
+    for (int c = 0; c < k; c++) System.arraycopy(format8, c * FORMAT_8_STATS, now, c * AnomalyLikelihood.STATS, FORMAT_8_STATS);
     return now;
   }
 

@@ -20,7 +20,7 @@ class DemoCommandTest {
 
   private static final Pattern SUMMARY = Pattern.compile("Injected faults: (\\d+), of which (\\d+) within an episode");
   private static final Pattern FAULT =
-      Pattern.compile("FAULT \\S+ +\\S+ +\\S+ +\\d+ readings (caught|missed) peak (\\d\\.\\d+) [A-Z_]+ [+-]\\d+\\.\\d spreads at \\+\\d+");
+      Pattern.compile("FAULT \\S+ +\\S+ +\\S+ +\\d+ readings (caught|missed) peak (\\d\\.\\d+) [A-Z_]+ [+-]\\d+\\.\\d (spreads|repeats) at \\+\\d+");
 
   private static String offline(String... extra) {
     DemoCommand demo = new DemoCommand();

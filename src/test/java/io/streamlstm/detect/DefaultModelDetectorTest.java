@@ -45,6 +45,31 @@ class DefaultModelDetectorTest {
   }
 
   @Test
+  void aSensorStuckAtOneValueIsFlaggedOnceAsStuck() {
+    // A noisy cycle whose reading freezes for 200 readings: no error, no departure, only the repeats tell.
+    Detector detector = new Detector(Models.loadDefault(), DetectorConfig.defaults());
+    SensorState state = detector.newState();
+    double[] series = TestSeries.noisyCycle(3000, 20, 3, 0.5, 78);
+    int from = 2000;
+    for (int t = from; t < from + 200; t++) series[t] = series[from - 1];
+    List<Integer> stuck = new ArrayList<>();
+    int otherAlarms = 0;
+    for (int t = 0; t < series.length; t++) {
+      Score s = detector.process(state, Reading.single(TestSeries.START + t * TestSeries.STEP, series[t])).score();
+      if (!s.anomaly()) continue;
+      if (s.explanation().reason() == Explanation.Reason.STUCK) {
+        stuck.add(t);
+        assertTrue(s.explanation().deviation() >= Stuck.FREE_REPEATS, "deviation counts repeats: " + s.explanation());
+      } else if (t < from) {
+        otherAlarms++;
+      }
+    }
+    assertEquals(1, stuck.size(), "one alarm for the run: " + stuck);
+    assertTrue(stuck.get(0) >= from && stuck.get(0) <= from + 5, "within a few readings of the freeze: " + stuck);
+    assertTrue(otherAlarms <= 2, otherAlarms + " alarms before the freeze");
+  }
+
+  @Test
   void aFlatSensorsRecurringDipsBecomeItsUsualRarityNotAnAlarmEach() {
     // As some spacecraft channels: 1.0 throughout but for one reading at -1.0 every 500. The forecast's σ sits at
     // its floor, so each dip errs by hundreds of σ; the histories rank it among the dips before it.

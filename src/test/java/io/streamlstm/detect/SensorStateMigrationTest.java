@@ -34,7 +34,7 @@ class SensorStateMigrationTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"state-format-1", "state-format-1-histograms", "state-format-2", "state-format-2-floats",
-      "state-format-3", "state-format-4", "state-format-5", "state-format-6", "state-format-7"})
+      "state-format-3", "state-format-4", "state-format-5", "state-format-6", "state-format-7", "state-format-8"})
   void everyOldFormatKeepsWhatItHeldAndScoresOn(String fixture) throws IOException {
     for (String name : new String[] {fixture, fixture + "-two-channel"}) {
       Properties written = dump(name);
@@ -61,7 +61,7 @@ class SensorStateMigrationTest {
       for (int c = 0; c < k; c++) {
         int at = c * AnomalyLikelihood.STATS;
         double[] old = Arrays.copyOfRange(oldStats, c * oldPerChannel, (c + 1) * oldPerChannel);
-        if (oldPerChannel == AnomalyLikelihood.STATS) {
+        if (oldPerChannel == SensorStateMigration.FORMAT_8_STATS) {
           assertCurrentStatisticsKept(name, written, state, c);
           continue;
         }
@@ -140,12 +140,26 @@ class SensorStateMigrationTest {
     assertEquals(backwardsRun == null ? 0 : Integer.parseInt(backwardsRun), state.backwardsRun, name);
   }
 
-  /** Format 7: the statistics as they were, each histogram's 24 bins the first of its 32. */
+  /**
+   * Formats 7 and 8: the statistics as they were, the stuck run's slice after them empty; format 7's histograms of
+   * 24 bins each the first of its 32, format 8's as they were.
+   */
   private static void assertCurrentStatisticsKept(String name, Properties written, SensorState state, int c) {
-    int stats = AnomalyLikelihood.STATS;
+    int stats = SensorStateMigration.FORMAT_8_STATS;
+    int at = c * AnomalyLikelihood.STATS;
     float[] old = Arrays.copyOfRange(floats(written.getProperty("likelihood")), c * stats, (c + 1) * stats);
-    assertArrayEquals(old, Arrays.copyOfRange(state.likelihood, c * stats, (c + 1) * stats), name);
-    assertHistogramsWidened(name, ints(written.getProperty("histograms")), state, c);
+    assertArrayEquals(old, Arrays.copyOfRange(state.likelihood, at, at + stats), name);
+    assertArrayEquals(new float[Stuck.SIZE], Arrays.copyOfRange(state.likelihood, at + stats, at + AnomalyLikelihood.STATS),
+        name + ": the stuck run starts as a new sensor's");
+    int[] histograms = ints(written.getProperty("histograms"));
+    if (histograms.length == AnomalyLikelihood.HISTOGRAMS * state.channels.length) {
+      for (int j = 0; j < AnomalyLikelihood.HISTOGRAMS; j++) {
+        int h = c * AnomalyLikelihood.HISTOGRAMS + j;
+        assertEquals(histograms[h], state.histograms[h], name + " histogram count " + j);
+      }
+    } else {
+      assertHistogramsWidened(name, histograms, state, c);
+    }
     assertEquals(doubles(written.getProperty("origin"))[c], state.origin[c], name);
     assertEquals(Integer.parseInt(written.getProperty("backwardsRun")), state.backwardsRun, name);
   }

@@ -14,6 +14,11 @@ public enum Reference {
   HISTORY("the history"),
   /** Its usual value at this time of day: {@link Explanation.Reason#ROUTINE}. */
   ROUTINE("the routine"),
+  /**
+   * Its usual repeats: {@link Explanation.Reason#STUCK}, a value held longer than the sensor ever held one. The
+   * departure's size is the held value's distance from the forecast.
+   */
+  REPEATS("its usual repeats"),
   /** Nothing unusual: {@link Explanation.Reason#NONE}. */
   NONE("nothing");
 
@@ -28,6 +33,7 @@ public enum Reference {
       case SUDDEN_ERROR, ERROR_RUN -> FORECAST;
       case LEVEL, LASTING_DEPARTURE -> HISTORY;
       case ROUTINE -> ROUTINE;
+      case STUCK -> REPEATS;
       case NONE -> NONE;
     };
   }
