@@ -6,7 +6,8 @@ package io.streamlstm.detect;
  *
  * <p>So it is not ranked against a histogram of its own (a sensor that never repeats has none to rank against) but
  * judged by a model: if the sensor repeats its last value at its usual rate q, independently, a run r readings
- * longer than its longest run so far (and than {@link #FREE_REPEATS}) has probability q^r. That probability is
+ * longer than its longest run so far (and than {@link #FREE_REPEATS}) has probability q^r. The longest run forgets
+ * as the rate does, with the history's half-life: a sensor that sat still that long long ago is not used to it now. That probability is
  * floored just under the alarm level: the model earns a stuck run an alarm, but a frozen reading is no measure of
  * how far off the sensor is, so it never outranks a clear departure. The repeat damping then keeps the run to one
  * alarm.
@@ -35,15 +36,17 @@ final class Stuck {
   private static final float READINGS_CAP = 1e6f;
 
   private final double rateAlpha;
+  private final double longestKeep;
   private final int warmUpReadings;
   private final double floor;
 
   /**
-   * @param historyHalfLife of the repeat rate, in readings
+   * @param historyHalfLife of the repeat rate and of the longest run, in readings
    * @param alarmTail the tail, Bonferroni-corrected, below which a reading alarms: the floor lies just under it
    */
   Stuck(double historyHalfLife, int warmUpReadings, double alarmTail) {
     this.rateAlpha = AnomalyLikelihood.alpha(historyHalfLife);
+    this.longestKeep = 1 - rateAlpha;
     this.warmUpReadings = warmUpReadings;
     this.floor = Math.max(0.9 * alarmTail, AnomalyLikelihood.MIN_TAIL);
   }
@@ -73,7 +76,7 @@ final class Stuck {
     stats[at + LAST] = value;
     stats[at + LAST_REST] = rest;
     stats[at + RUN] = SensorState.narrow(run);
-    if (!repeat) stats[at + LONGEST_RUN] = SensorState.narrow(Math.max(longest, previousRun));
+    stats[at + LONGEST_RUN] = SensorState.narrow((repeat ? longest : Math.max(longest, previousRun)) * longestKeep);
     AnomalyLikelihood.average(stats, at + REPEAT_RATE, repeat ? 1 : 0, Math.max(1 / (seen + 1), rateAlpha));
     stats[at + LOWEST] = seen > 0 ? Math.min(stats[at + LOWEST], value) : value;
     stats[at + HIGHEST] = seen > 0 ? Math.max(stats[at + HIGHEST], value) : value;
