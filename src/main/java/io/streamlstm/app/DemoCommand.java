@@ -296,7 +296,7 @@ public final class DemoCommand implements Callable<Integer> {
           kind[0]++;
         }
       }
-      long falseAlarms = episodes.values().stream().filter(e -> truth.stream().noneMatch(a -> overlap(e, a))).count();
+      long falseAlarms = outside().count();
       out.printf("Sent %d readings; %s: %d scores; %s: %d episodes in %d events; dead letters: %d.%n", sent,
           topics.scoresTopic(), scored.get(), topics.anomaliesTopic(), episodes.size(), events, deadLetters);
       out.printf("Injected faults: %d, of which %d within an episode; %d episodes outside any injected fault.%n",
@@ -306,31 +306,62 @@ public final class DemoCommand implements Callable<Integer> {
       out.println(kinds);
     }
 
-    /** A line per fault: covered by an episode or not, and the sensor's highest score during the fault. */
+    /**
+     * A line per fault: covered by an episode or not, and the sensor's highest score during the fault; then a line
+     * per episode outside any fault, with its highest score.
+     */
     void printFaults(PrintStream out, Map<String, List<Score>> scores) {
       for (Anomaly a : truth) {
-        Score peak = null;
-        for (Score score : scores.getOrDefault(a.sensorId(), List.of())) {
-          long at = score.timestampMillis();
-          if (at >= a.startMillis() && at <= a.endMillis() && (peak == null || score.likelihood() > peak.likelihood())) {
-            peak = score;
-          }
-        }
+        Score peak = peak(scores, a.sensorId(), a.startMillis(), a.endMillis());
         boolean caught = episodes.values().stream().anyMatch(e -> overlap(e, a));
         out.printf("FAULT %-10s %-11s %s %4d readings %-6s", a.sensorId(), a.kind(), Timestamps.format(a.startMillis()),
             (a.endMillis() - a.startMillis()) / Simulation.DEFAULT_STEP_MILLIS + 1, caught ? "caught" : "missed");
-        if (peak == null) {
-          out.println(" (not scored)");
-        } else {
-          Explanation why = peak.explanation();
-          out.printf(" peak %.6f %s %+.1f %s at +%d%n", peak.likelihood(), why.reason(), why.deviation(),
-              why.reason().deviationUnit(), (peak.timestampMillis() - a.startMillis()) / Simulation.DEFAULT_STEP_MILLIS);
-        }
+        printPeak(out, peak, a.startMillis());
       }
+      outside().sorted(Comparator.comparingLong(Episode::startMillis)).forEach(e -> {
+        out.printf("OUTSIDE %-10s %s %4d readings", e.sensorId(), Timestamps.format(e.startMillis()),
+            (e.endMillis() - e.startMillis()) / Simulation.DEFAULT_STEP_MILLIS + 1);
+        printPeak(out, peak(scores, e.sensorId(), e.startMillis(), e.endMillis()), e.startMillis());
+      });
+    }
+
+    /** The episodes that no injected fault explains. */
+    private Stream<Episode> outside() {
+      return episodes.values().stream().filter(e -> truth.stream().noneMatch(a -> explains(a, e)));
+    }
+
+    /** The sensor's highest score from {@code fromMillis} to {@code toMillis}, null if none was scored. */
+    private static Score peak(Map<String, List<Score>> scores, String sensorId, long fromMillis, long toMillis) {
+      Score peak = null;
+      for (Score score : scores.getOrDefault(sensorId, List.of())) {
+        long at = score.timestampMillis();
+        if (at >= fromMillis && at <= toMillis && (peak == null || score.likelihood() > peak.likelihood())) peak = score;
+      }
+      return peak;
+    }
+
+    private static void printPeak(PrintStream out, Score peak, long startMillis) {
+      if (peak == null) {
+        out.println(" (not scored)");
+        return;
+      }
+      Explanation why = peak.explanation();
+      out.printf(" peak %.6f %s %+.1f %s at +%d%n", peak.likelihood(), why.reason(), why.deviation(),
+          why.reason().deviationUnit(), (peak.timestampMillis() - startMillis) / Simulation.DEFAULT_STEP_MILLIS);
     }
 
     private static boolean overlap(Episode e, Anomaly a) {
       return e.sensorId().equals(a.sensorId()) && e.startMillis() <= a.endMillis() && a.startMillis() <= e.endMillis();
+    }
+
+    /**
+     * The fault overlaps the episode, or ended on the reading before it: a drift's end is a jump back by its whole
+     * size on the next reading, an alarm the fault made. Such an episode is not outside any fault; nor does it
+     * catch the fault, which it saw only end.
+     */
+    private static boolean explains(Anomaly a, Episode e) {
+      return overlap(e, a) || (e.sensorId().equals(a.sensorId()) && e.startMillis() > a.endMillis()
+          && e.startMillis() <= a.endMillis() + Simulation.DEFAULT_STEP_MILLIS);
     }
   }
 

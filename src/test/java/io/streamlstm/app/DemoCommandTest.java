@@ -1,6 +1,7 @@
 package io.streamlstm.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,8 @@ import io.streamlstm.detect.DetectorConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -18,17 +21,22 @@ import picocli.CommandLine;
 /** The offline demo's fault lines agree with its summary (the live demo's summary is DemoCommandIT's). */
 class DemoCommandTest {
 
-  private static final Pattern SUMMARY = Pattern.compile("Injected faults: (\\d+), of which (\\d+) within an episode");
+  private static final Pattern SUMMARY =
+      Pattern.compile("Injected faults: (\\d+), of which (\\d+) within an episode; (\\d+) episodes outside");
   private static final Pattern FAULT =
       Pattern.compile("FAULT \\S+ +\\S+ +\\S+ +\\d+ readings (caught|missed) peak (\\d\\.\\d+) [A-Z_]+ [+-]\\d+\\.\\d (spreads|repeats) at \\+\\d+");
 
   private static String offline(String... extra) {
+    List<String> args = new ArrayList<>(List.of("--offline", "--duration", "30", "--seed", "7"));
+    args.addAll(List.of(extra));
+    return demo(args.toArray(String[]::new));
+  }
+
+  private static String demo(String... args) {
     DemoCommand demo = new DemoCommand();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     demo.out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    List<String> args = new ArrayList<>(List.of("--offline", "--duration", "30", "--seed", "7"));
-    args.addAll(List.of(extra));
-    assertEquals(0, new CommandLine(demo).execute(args.toArray(String[]::new)));
+    assertEquals(0, new CommandLine(demo).execute(args));
     return bytes.toString(StandardCharsets.UTF_8);
   }
 
@@ -56,10 +64,31 @@ class DemoCommandTest {
   }
 
   @Test
+  void eachEpisodeOutsideTheFaultsHasALineAndNoneIsAFaultsEnd() {
+    String output = demo("--offline", "--duration", "60", "--seed", "42", "--faults");
+    Matcher summary = SUMMARY.matcher(output);
+    assertTrue(summary.find(), output);
+    List<String> outside = output.lines().filter(line -> line.startsWith("OUTSIDE ")).toList();
+    assertEquals(Integer.parseInt(summary.group(3)), outside.size(), output);
+    assertNotEquals(0, outside.size(), "the seed's run has an alarm outside its faults to show");
+    // A drift ends with a jump back on the next reading: an alarm there is the drift's, not one outside it.
+    List<String> faultEnds = output.lines().filter(line -> line.startsWith("FAULT ")).map(line -> {
+      String[] f = line.split(" +");
+      Instant end = Instant.parse(f[3]).plus(Duration.ofMinutes(Long.parseLong(f[4]) - 1));
+      return f[1] + " " + end.plus(Duration.ofMinutes(1));
+    }).toList();
+    for (String line : outside) {
+      String[] o = line.split(" +");
+      assertFalse(faultEnds.contains(o[1] + " " + Instant.parse(o[2])), line);
+    }
+  }
+
+  @Test
   void withoutFaultsTheSummaryIsTheSame() {
     String plain = offline();
     String withFaults = offline("--faults");
-    assertTrue(plain.lines().noneMatch(line -> line.startsWith("FAULT ")));
-    assertEquals(plain.lines().toList(), withFaults.lines().filter(line -> !line.startsWith("FAULT ")).toList());
+    assertTrue(plain.lines().noneMatch(line -> line.startsWith("FAULT ") || line.startsWith("OUTSIDE ")));
+    assertEquals(plain.lines().toList(),
+        withFaults.lines().filter(line -> !line.startsWith("FAULT ") && !line.startsWith("OUTSIDE ")).toList());
   }
 }
