@@ -335,7 +335,9 @@ public final class DemoCommand implements Callable<Integer> {
       Score peak = null;
       for (Score score : scores.getOrDefault(sensorId, List.of())) {
         long at = score.timestampMillis();
-        if (at >= fromMillis && at <= toMillis && (peak == null || score.likelihood() > peak.likelihood())) peak = score;
+        if (at >= fromMillis && at <= toMillis && (peak == null || score.likelihood() > peak.likelihood())) {
+          peak = score;
+        }
       }
       return peak;
     }

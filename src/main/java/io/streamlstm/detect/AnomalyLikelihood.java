@@ -26,8 +26,8 @@ import org.apache.commons.math3.special.Gamma;
  * histograms ({@link EmpiricalTail}), the mean (relative to the channel's origin) and variance of the sensor's
  * history that the levels are measured against, then each evidence's own slice in the order of {@link
  * #evidences}, then the stuck run's; and {@link #HISTOGRAMS} 16-bit counts at {@code histograms[c·HISTOGRAMS..]},
- * one histogram of {@link EmpiricalTail#BINS} per evidence in the same order. All held as narrow as the sensor state stores them
- * (narrowed here, at each update).
+ * one histogram of {@link EmpiricalTail#BINS} per evidence in the same order. All held as narrow as the sensor state
+ * stores them (narrowed here, at each update).
  *
  * <p>Not thread-safe (holds a reading's surprises as scratch): one per {@link Detector}.
  */

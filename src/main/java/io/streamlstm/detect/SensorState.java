@@ -37,9 +37,9 @@ public final class SensorState {
    * one (a clock set back) but the highest bin each surprise had counted, which 6 dropped since the tail
    * extrapolates from the bins that hold counts; 7 keeps each evidence's statistics as a slice of its own, the
    * routine's slot counts among them; 8 counts each surprise in 32 bins, not 24; 9 adds the stuck run's slice
-   * ({@link Stuck}) to each channel's statistics; {@link SensorStateMigration} reads each into this one. The rule: every change of
-   * the format ships with the reader of the format before it, and with a fixture of that format made by the
-   * build that wrote it.
+   * ({@link Stuck}) to each channel's statistics; {@link SensorStateMigration} reads each into this one. The rule:
+   * every change of the format ships with the reader of the format before it, and with a fixture of that format made
+   * by the build that wrote it.
    */
   static final byte FORMAT = 9;
   // The arrays go straight between the bytes and the fields (one move each, no ByteBuffer bookkeeping).

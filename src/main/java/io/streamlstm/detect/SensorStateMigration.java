@@ -147,7 +147,9 @@ final class SensorStateMigration {
   /** Format 8's statistics of {@code k} channels, each followed by an empty stuck run's slice. */
   static float[] withStuckSlice(float[] format8, int k) {
     float[] now = new float[AnomalyLikelihood.STATS * k];
-    for (int c = 0; c < k; c++) System.arraycopy(format8, c * FORMAT_8_STATS, now, c * AnomalyLikelihood.STATS, FORMAT_8_STATS);
+    for (int c = 0; c < k; c++) {
+      System.arraycopy(format8, c * FORMAT_8_STATS, now, c * AnomalyLikelihood.STATS, FORMAT_8_STATS);
+    }
     return now;
   }
 

@@ -6,11 +6,11 @@ package io.streamlstm.detect;
  *
  * <p>So it is not ranked against a histogram of its own (a sensor that never repeats has none to rank against) but
  * judged by a model: if the sensor repeats its last value at its usual rate q, independently, a run r readings
- * longer than its longest run so far (and than {@link #FREE_REPEATS}) has probability q^r. The longest run forgets
- * as the rate does, with the history's half-life: a sensor that sat still that long long ago is not used to it now. That probability is
+ * longer than its longest run so far (and than {@link #FREE_REPEATS}) has probability q^r. That probability is
  * floored just under the alarm level: the model earns a stuck run an alarm, but a frozen reading is no measure of
  * how far off the sensor is, so it never outranks a clear departure. The repeat damping then keeps the run to one
- * alarm.
+ * alarm. The rate and the longest run forget with the history's half-life, as every statistic of the detector
+ * does: a sensor that sat still that long long ago is not used to it now.
  *
  * <p>Not judged: a value at or beyond either end of the range the sensor has read (a quantity pinned at its limit,
  * a valve fully open, a CPU at 100 %), and the slice's first {@code warmUpReadings} readings, while the rate and the

@@ -23,8 +23,8 @@ class DemoCommandTest {
 
   private static final Pattern SUMMARY =
       Pattern.compile("Injected faults: (\\d+), of which (\\d+) within an episode; (\\d+) episodes outside");
-  private static final Pattern FAULT =
-      Pattern.compile("FAULT \\S+ +\\S+ +\\S+ +\\d+ readings (caught|missed) peak (\\d\\.\\d+) [A-Z_]+ [+-]\\d+\\.\\d (spreads|repeats) at \\+\\d+");
+  private static final Pattern FAULT = Pattern.compile(
+      "FAULT \\S+ +\\S+ +\\S+ +\\d+ readings (caught|missed) peak (\\d\\.\\d+) [A-Z_]+ [+-]\\d+\\.\\d (spreads|repeats) at \\+\\d+");
 
   private static String offline(String... extra) {
     List<String> args = new ArrayList<>(List.of("--offline", "--duration", "30", "--seed", "7"));

@@ -149,8 +149,8 @@ class SensorStateMigrationTest {
     int at = c * AnomalyLikelihood.STATS;
     float[] old = Arrays.copyOfRange(floats(written.getProperty("likelihood")), c * stats, (c + 1) * stats);
     assertArrayEquals(old, Arrays.copyOfRange(state.likelihood, at, at + stats), name);
-    assertArrayEquals(new float[Stuck.SIZE], Arrays.copyOfRange(state.likelihood, at + stats, at + AnomalyLikelihood.STATS),
-        name + ": the stuck run starts as a new sensor's");
+    float[] stuck = Arrays.copyOfRange(state.likelihood, at + stats, at + AnomalyLikelihood.STATS);
+    assertArrayEquals(new float[Stuck.SIZE], stuck, name + ": the stuck run starts as a new sensor's");
     int[] histograms = ints(written.getProperty("histograms"));
     if (histograms.length == AnomalyLikelihood.HISTOGRAMS * state.channels.length) {
       for (int j = 0; j < AnomalyLikelihood.HISTOGRAMS; j++) {

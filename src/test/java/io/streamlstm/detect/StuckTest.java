@@ -38,7 +38,7 @@ class StuckTest {
       assertTrue(Double.isNaN(next(frozen)), repeats + " repeats are free");
     }
     double first = next(frozen);
-    assertTrue(first > ALARM_TAIL && first < 0.01, "one past the free repeats is as rare as the sensor's repeats: " + first);
+    assertTrue(first > ALARM_TAIL && first < 0.01, "one past the free repeats, as rare as its repeats: " + first);
     assertEquals(FLOOR, next(frozen), 0, "two past them, floored just under the alarm line");
     assertEquals(Stuck.FREE_REPEATS + 2, found.deviation, "the deviation counts the repeats");
     assertEquals(FLOOR, next(frozen), 0, "and stays there while the run goes on");
@@ -47,7 +47,7 @@ class StuckTest {
   @Test
   void noRunIsJudgedWhileTheSensorsRepeatsAreStillBeingLearned() {
     for (int t = 0; t < WARM_UP / 2; t++) next(TestSeries.gaussian(random));
-    for (int t = 0; t < WARM_UP / 2 - 1; t++) assertTrue(Double.isNaN(next(0.25)), "reading " + t + " of a run in the warm-up");
+    for (int t = 0; t < WARM_UP / 2 - 1; t++) assertTrue(Double.isNaN(next(0.25)), "run in the warm-up, reading " + t);
   }
 
   @Test
@@ -57,7 +57,7 @@ class StuckTest {
     varied(20);
     for (int repeats = 0; repeats < 10; repeats++) assertTrue(Double.isNaN(next(-0.25)), "run of " + repeats);
     double asLong = next(-0.25);
-    assertTrue(asLong > ALARM_TAIL, "as long as the longest run (a little forgotten) of a sensor that has repeated: " + asLong);
+    assertTrue(asLong > ALARM_TAIL, "as long as the longest run, a little forgotten: " + asLong);
     next(-0.25);
     next(-0.25);
     assertEquals(FLOOR, next(-0.25), 0, "three past it");
