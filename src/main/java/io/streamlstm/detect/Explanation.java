@@ -26,7 +26,7 @@ public record Explanation(Reason reason, String channel, double deviation, doubl
     ROUTINE,
     /** A moderate departure from the sensor's history that lasts longer than its usual excursions. */
     LASTING_DEPARTURE,
-    /** The same value, exactly, repeated for longer than the sensor has ever repeated one. */
+    /** The same value, exactly, repeated for longer than the sensor has lately repeated one. */
     STUCK,
     /** Nothing unusual, or the sensor is warming up. */
     NONE;

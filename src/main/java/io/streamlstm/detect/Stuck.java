@@ -1,7 +1,7 @@
 package io.streamlstm.detect;
 
 /**
- * A sensor stuck at one value: the same reading, exactly, for longer than this sensor has ever repeated one. The
+ * A sensor stuck at one value: the same reading, exactly, for longer than this sensor has lately repeated one. The
  * other evidences cannot see it: a frozen reading is where the forecast expects it and inside the sensor's history.
  *
  * <p>So it is not ranked against a histogram of its own (a sensor that never repeats has none to rank against) but
