@@ -362,8 +362,8 @@ public final class DemoCommand implements Callable<Integer> {
      * catch the fault, which it saw only end.
      */
     private static boolean explains(Anomaly a, Episode e) {
-      return overlap(e, a) || (e.sensorId().equals(a.sensorId()) && e.startMillis() > a.endMillis()
-          && e.startMillis() <= a.endMillis() + Simulation.DEFAULT_STEP_MILLIS);
+      return e.sensorId().equals(a.sensorId()) && e.startMillis() <= a.endMillis() + Simulation.DEFAULT_STEP_MILLIS
+          && a.startMillis() <= e.endMillis();
     }
   }
 

@@ -15,7 +15,7 @@ public enum Reference {
   /** Its usual value at this time of day: {@link Explanation.Reason#ROUTINE}. */
   ROUTINE("the routine"),
   /**
-   * Its usual repeats: {@link Explanation.Reason#STUCK}, a value held longer than the sensor ever held one. The
+   * Its usual repeats: {@link Explanation.Reason#STUCK}, a value held longer than the sensor lately held one. The
    * departure's size is the held value's distance from the forecast.
    */
   REPEATS("its usual repeats"),
