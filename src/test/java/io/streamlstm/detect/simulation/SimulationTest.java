@@ -43,8 +43,9 @@ class SimulationTest {
 
   @Test
   void groundTruthCoversExactlyTheAnomalousReadings() {
-    Simulation simulation = new Simulation(4, 7);
-    List<SimulatedReading> readings = take(simulation, 4 * 5000);
+    // A fault every one to three days a sensor: ten sensors over 3.5 days show every kind.
+    Simulation simulation = new Simulation(10, 7);
+    List<SimulatedReading> readings = take(simulation, 10 * 5000);
     List<Anomaly> truth = simulation.groundTruth();
 
     assertFalse(truth.isEmpty());
