@@ -54,6 +54,7 @@ public final class NabCommand implements Callable<Integer> {
 
   /** NAB's name for our detector in results paths; NAB forbids '_' in it. */
   static final String DETECTOR = "streamlstm";
+  private static final long DAY_MILLIS = 86_400_000L;
 
   private static final DateTimeFormatter NAB_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -90,8 +91,10 @@ public final class NabCommand implements Callable<Integer> {
 
     List<NabFile> corpus = new ArrayList<>();
     List<NabFile> bySurprise = new ArrayList<>();
+    int[] testRecordings = new int[runs.size()];
     long rows = 0;
     for (Run run : runs) {
+      testRecordings[corpus.size()] = WindowEvents.firstRowAfterGap(run.series().timestamps(), DAY_MILLIS);
       int[][] rowWindows = NabWindows.rows(run.series().timestamps(), windows.of(run.name()));
       corpus.add(new NabFile(run.name(), run.scores(), rowWindows));
       bySurprise.add(new NabFile(run.name(), run.surprises(), rowWindows));
@@ -108,16 +111,25 @@ public final class NabCommand implements Callable<Integer> {
     }
 
     WindowEvents events = WindowEvents.count(corpus, config.anomalyThreshold());
+    // Printed for a corpus in the telemetry's layout only: every file a nominal recording, a day's gap, a test one.
+    String testLine = "";
+    if (Arrays.stream(testRecordings).allMatch(row -> row > 0)) {
+      WindowEvents test = WindowEvents.count(corpus, testRecordings, config.anomalyThreshold());
+      testLine = String.format(Locale.ROOT, "The same on the test recordings (each file's rows after its first gap of a"
+              + " day), as the telemetry's paper counts: %d of %d windows found (recall %.3f), %d of %d events false"
+              + " (precision %.3f), F0.5 %.3f.%n", test.found(), test.windows(), test.recall(), test.falseEvents(),
+          test.events(), test.precision(), test.fScore(0.5));
+    }
     TopScoreLocation located = TopScoreLocation.count(bySurprise);
     String report = String.format(Locale.ROOT,
         "# NAB scores of %s (model %s, predictor %s)%n%n%d files, %d rows in %.1f s: %.0f rows/s on %d thread(s).%n%n"
             + "Per window at the default alarm level %s: %d of %d windows found (recall %.3f), %d of %d events false"
-            + " (precision %.3f), F0.5 %.3f.%n"
+            + " (precision %.3f), F0.5 %.3f.%n%s"
             + "Highest surprise within %d rows of the window, in files with one window: %d of %d (%.3f).%n"
             + "Fixed splits, standard profile: %s.%n%n%s",
         DETECTOR, model.version(), predictor, runs.size(), rows, seconds, rows / seconds, threads,
         config.anomalyThreshold(), events.found(), events.windows(), events.recall(), events.falseEvents(),
-        events.events(), events.precision(), events.fScore(0.5),
+        events.events(), events.precision(), events.fScore(0.5), testLine,
         TopScoreLocation.TOLERANCE, located.located(), located.files(), located.share(), splits,
         NabReport.markdown(scores));
     Files.createDirectories(out);

@@ -17,10 +17,20 @@ public record WindowEvents(int windows, int found, int events, int falseEvents) 
 
   /** The counts over {@code files} at alarm level {@code threshold} (a row alarms when its score is at or above it). */
   public static WindowEvents count(List<NabFile> files, double threshold) {
+    return count(files, new int[files.size()], threshold);
+  }
+
+  /**
+   * The counts over {@code files} from row {@code firstRows[k]} of the k-th file on (or from its probation's end,
+   * if later), of the windows that end there or later. The telemetry's paper counts only each channel's test recording, its detector having learned from
+   * the nominal recording before it; see {@link #firstRowAfterGap}.
+   */
+  public static WindowEvents count(List<NabFile> files, int[] firstRows, double threshold) {
     int windows = 0, found = 0, events = 0, falseEvents = 0;
-    for (NabFile f : files) {
+    for (int k = 0; k < files.size(); k++) {
+      NabFile f = files.get(k);
       boolean[] windowFound = new boolean[f.windows().length];
-      int i = f.probation();
+      int i = Math.max(f.probation(), firstRows[k]);
       while (i < f.length()) {
         if (f.scores()[i] < threshold) {
           i++;
@@ -38,10 +48,25 @@ public record WindowEvents(int windows, int found, int events, int falseEvents) 
         }
         if (!overlaps) falseEvents++;
       }
-      windows += windowFound.length;
-      for (boolean w : windowFound) if (w) found++;
+      for (int w = 0; w < f.windows().length; w++) {
+        // A window over before the first counted row is not the counted part's to find.
+        if (f.windows()[w][1] < firstRows[k]) continue;
+        windows++;
+        if (windowFound[w]) found++;
+      }
     }
     return new WindowEvents(windows, found, events, falseEvents);
+  }
+
+  /**
+   * The first row after the first gap of at least {@code minGapMillis} between consecutive timestamps, or -1 when
+   * there is none: where the telemetry's test recording starts, a day after its nominal one.
+   */
+  public static int firstRowAfterGap(long[] timestamps, long minGapMillis) {
+    for (int t = 1; t < timestamps.length; t++) {
+      if (timestamps[t] - timestamps[t - 1] >= minGapMillis) return t;
+    }
+    return -1;
   }
 
   public double recall() {

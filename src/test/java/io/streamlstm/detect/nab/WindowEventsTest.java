@@ -28,6 +28,24 @@ class WindowEventsTest {
   }
 
   @Test
+  void fromAFileRowOnlyLaterEventsAndWindowsCount() {
+    int[][] windows = {{300, 350}, {600, 650}};
+    NabFile f = file(windows, 290, 310, 500, 500, 620, 630);
+    // From row 400 (a test recording's start): the run at the first window and its window are not counted.
+    assertEquals(new WindowEvents(1, 1, 2, 1), WindowEvents.count(List.of(f), new int[] {400}, 0.5));
+    // Before the probation's end, the probation still rules.
+    assertEquals(WindowEvents.count(List.of(f), 0.5), WindowEvents.count(List.of(f), new int[] {-1}, 0.5));
+  }
+
+  @Test
+  void theTestRecordingStartsAfterTheFirstGapOfADay() {
+    long day = 86_400_000L;
+    long[] times = {0, 60_000, 120_000, 120_000 + day, 180_000 + day, 180_000 + 3 * day};
+    assertEquals(3, WindowEvents.firstRowAfterGap(times, day));
+    assertEquals(-1, WindowEvents.firstRowAfterGap(new long[] {0, 60_000, 120_000}, day));
+  }
+
+  @Test
   void theHighestScoreCountsWhenWithinAHundredRowsOfTheOnlyWindow() {
     int[][] window = {{500, 520}};
     NabFile near = file(window, 620, 620);
