@@ -22,8 +22,8 @@ public record WindowEvents(int windows, int found, int events, int falseEvents) 
 
   /**
    * The counts over {@code files} from row {@code firstRows[k]} of the k-th file on (or from its probation's end,
-   * if later), of the windows that end there or later. The telemetry's paper counts only each channel's test recording, its detector having learned from
-   * the nominal recording before it; see {@link #firstRowAfterGap}.
+   * if later), of the windows that end there or later. The telemetry's paper counts only each channel's test
+   * recording, its detector having learned from the nominal recording before it; see {@link #firstRowAfterGap}.
    */
   public static WindowEvents count(List<NabFile> files, int[] firstRows, double threshold) {
     int windows = 0, found = 0, events = 0, falseEvents = 0;

@@ -26,9 +26,9 @@ final class SensorSignal {
   static final int QUIET_START = 300;
   /**
    * Readings between the end of one fault and the start of the next: uniform in [MIN_GAP, MAX_GAP), one to three
-   * days at a reading a minute; the first fault comes within MIN_GAP of {@link #QUIET_START}. A fault is then about
-   * as rare as the labelled anomalies of the development corpora (one per 4,600 readings on NAB, 6,800 on the
-   * telemetry). With faults every 300 to 900 readings, a fault's size was an everyday event for the sensor by its
+   * days at a reading a minute; the first fault comes within MIN_GAP of {@link #QUIET_START}. A fault per about
+   * 2,900 readings, nearer the labelled anomalies of the development corpora (one per 4,600 readings on NAB, 6,800 on
+   * the telemetry). With faults every 300 to 900 readings, a fault's size was an everyday event for the sensor by its
    * second or third, and a detector that judges a sensor by its own past rightly stopped calling it rare.
    */
   static final int MIN_GAP = 1440;
