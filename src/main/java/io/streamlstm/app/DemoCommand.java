@@ -88,9 +88,9 @@ public final class DemoCommand implements Callable<Integer> {
       + "is printed at once. For measuring detection on the simulator's faults.")
   boolean offline;
 
-  @Option(names = "--faults", description = "With --offline: also print each injected fault, whether an episode "
+  @Option(names = "--faults", description = "At the end, also print each injected fault, whether an episode "
       + "covered it, and the highest score the sensor got during it (its likelihood, the evidence and how many "
-      + "spreads off): why a fault was missed.")
+      + "spreads off): why a fault was missed. Live, it needs --duration: it keeps every score until the end.")
   boolean faults;
 
   /** Where the demo prints; the tests read it. */
@@ -98,7 +98,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (faults && !offline) throw new IllegalArgumentException("--faults needs --offline");
+    if (faults && durationSeconds == null) throw new IllegalArgumentException("--faults needs --duration");
     if (offline) return offline();
     // The demo's own lines are the show: Kafka's and the service's logs only when something is wrong.
     EmbeddedKafka.logLevelUnlessSet("org.apache.kafka", "error");
@@ -117,6 +117,7 @@ public final class DemoCommand implements Callable<Integer> {
       StreamSettings topics = StreamSettings.defaults();
       Summary summary = run(kafka.bootstrapServers(), stateDir, topics, stop);
       summary.print(out, topics);
+      if (faults) summary.printFaults(out);
       return 0;
     } finally {
       deleteRecursively(stateDir);
@@ -177,7 +178,6 @@ public final class DemoCommand implements Callable<Integer> {
         });
     Summary summary = new Summary();
     summary.sent = Math.round(durationSeconds * rate);
-    Map<String, List<Score>> scores = new HashMap<>();
     for (long n = 0; n < summary.sent; n++) {
       SimulatedReading r = simulation.next();
       SensorState state = states.computeIfAbsent(r.sensorId(), id -> detector.newState());
@@ -187,7 +187,7 @@ public final class DemoCommand implements Callable<Integer> {
         continue;
       }
       summary.scored.incrementAndGet();
-      if (faults) scores.computeIfAbsent(r.sensorId(), id -> new ArrayList<>()).add(outcome.score());
+      if (faults) summary.scored(r.sensorId(), outcome.score());
       EpisodeEvent event = episodes.track(r.sensorId(), outcome.score());
       if (event != null) {
         summary.record(r.sensorId() + "@" + event.episode().startMillis(), r.sensorId(), event.episode().startMillis(),
@@ -196,7 +196,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     summary.truth = simulation.groundTruth();
     summary.print(out, StreamSettings.defaults());
-    if (faults) summary.printFaults(out, scores);
+    if (faults) summary.printFaults(out);
     return 0;
   }
 
@@ -235,6 +235,7 @@ public final class DemoCommand implements Callable<Integer> {
           }
           if (record.topic().equals(topics.scoresTopic())) {
             summary.scored.incrementAndGet();
+            if (faults) summary.scored(record.key(), readTree(json, record.value()));
             continue;
           }
           JsonNode event = readTree(json, record.value());
@@ -270,6 +271,9 @@ public final class DemoCommand implements Callable<Integer> {
   /** An episode as its latest event tells it: flagged readings from start to end. */
   private record Episode(String sensorId, long startMillis, long endMillis) {}
 
+  /** Of a score, what the fault lines print: its likelihood and what decided it. */
+  private record ScorePoint(long timestampMillis, double likelihood, Explanation.Reason reason, double deviation) {}
+
   /** What the demo saw, and how it compares with the faults the simulator injected. */
   private static final class Summary {
     long sent;
@@ -279,6 +283,21 @@ public final class DemoCommand implements Callable<Integer> {
     /** By episode id: each event of an episode replaces what the one before said. */
     final Map<String, Episode> episodes = new HashMap<>();
     List<Anomaly> truth = List.of();
+    /** With --faults: every score, by sensor. */
+    final Map<String, List<ScorePoint>> scores = new HashMap<>();
+
+    void scored(String sensorId, Score score) {
+      Explanation why = score.explanation();
+      scores.computeIfAbsent(sensorId, id -> new ArrayList<>())
+          .add(new ScorePoint(score.timestampMillis(), score.likelihood(), why.reason(), why.deviation()));
+    }
+
+    /** A score as the service wrote it: the same numbers as the detector's, doubles written in full. */
+    void scored(String sensorId, JsonNode score) {
+      scores.computeIfAbsent(sensorId, id -> new ArrayList<>()).add(new ScorePoint(
+          Timestamps.parse(score.get("timestamp").asText()), score.get("likelihood").asDouble(),
+          Explanation.Reason.valueOf(score.get("reason").asText()), score.get("deviation").asDouble()));
+    }
 
     void record(String episodeId, String sensorId, long startMillis, long endMillis) {
       events++;
@@ -310,9 +329,9 @@ public final class DemoCommand implements Callable<Integer> {
      * A line per fault: covered by an episode or not, and the sensor's highest score during the fault; then a line
      * per episode outside any fault, with its highest score.
      */
-    void printFaults(PrintStream out, Map<String, List<Score>> scores) {
+    void printFaults(PrintStream out) {
       for (Anomaly a : truth) {
-        Score peak = peak(scores, a.sensorId(), a.startMillis(), a.endMillis());
+        ScorePoint peak = peak(a.sensorId(), a.startMillis(), a.endMillis());
         boolean caught = episodes.values().stream().anyMatch(e -> overlap(e, a));
         out.printf("FAULT %-10s %-11s %s %4d readings %-6s", a.sensorId(), a.kind(), Timestamps.format(a.startMillis()),
             (a.endMillis() - a.startMillis()) / Simulation.DEFAULT_STEP_MILLIS + 1, caught ? "caught" : "missed");
@@ -321,7 +340,7 @@ public final class DemoCommand implements Callable<Integer> {
       outside().sorted(Comparator.comparingLong(Episode::startMillis)).forEach(e -> {
         out.printf("OUTSIDE %-10s %s %4d readings", e.sensorId(), Timestamps.format(e.startMillis()),
             (e.endMillis() - e.startMillis()) / Simulation.DEFAULT_STEP_MILLIS + 1);
-        printPeak(out, peak(scores, e.sensorId(), e.startMillis(), e.endMillis()), e.startMillis());
+        printPeak(out, peak(e.sensorId(), e.startMillis(), e.endMillis()), e.startMillis());
       });
     }
 
@@ -331,9 +350,9 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** The sensor's highest score from {@code fromMillis} to {@code toMillis}, null if none was scored. */
-    private static Score peak(Map<String, List<Score>> scores, String sensorId, long fromMillis, long toMillis) {
-      Score peak = null;
-      for (Score score : scores.getOrDefault(sensorId, List.of())) {
+    private ScorePoint peak(String sensorId, long fromMillis, long toMillis) {
+      ScorePoint peak = null;
+      for (ScorePoint score : scores.getOrDefault(sensorId, List.of())) {
         long at = score.timestampMillis();
         if (at >= fromMillis && at <= toMillis && (peak == null || score.likelihood() > peak.likelihood())) {
           peak = score;
@@ -342,14 +361,13 @@ public final class DemoCommand implements Callable<Integer> {
       return peak;
     }
 
-    private static void printPeak(PrintStream out, Score peak, long startMillis) {
+    private static void printPeak(PrintStream out, ScorePoint peak, long startMillis) {
       if (peak == null) {
         out.println(" (not scored)");
         return;
       }
-      Explanation why = peak.explanation();
-      out.printf(" peak %.6f %s %+.1f %s at +%d%n", peak.likelihood(), why.reason(), why.deviation(),
-          why.reason().deviationUnit(), (peak.timestampMillis() - startMillis) / Simulation.DEFAULT_STEP_MILLIS);
+      out.printf(" peak %.6f %s %+.1f %s at +%d%n", peak.likelihood(), peak.reason(), peak.deviation(),
+          peak.reason().deviationUnit(), (peak.timestampMillis() - startMillis) / Simulation.DEFAULT_STEP_MILLIS);
     }
 
     private static boolean overlap(Episode e, Anomaly a) {

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The offline demo's fault lines agree with its summary (the live demo's summary is DemoCommandIT's). */
+/** The offline demo's fault lines agree with its summary (the live demo's summary and fault lines are DemoCommandIT's). */
 class DemoCommandTest {
 
   private static final Pattern SUMMARY =
@@ -81,6 +81,17 @@ class DemoCommandTest {
       String[] o = line.split(" +");
       assertFalse(faultEnds.contains(o[1] + " " + Instant.parse(o[2])), line);
     }
+  }
+
+  @Test
+  void faultLinesNeedADurationLiveAsOffline() {
+    DemoCommand demo = new DemoCommand();
+    ByteArrayOutputStream errors = new ByteArrayOutputStream();
+    CommandLine command = new CommandLine(demo);
+    command.setErr(new java.io.PrintWriter(errors, true, StandardCharsets.UTF_8));
+    // Live, every score is kept for the fault lines: without an end that would grow without bound.
+    assertNotEquals(0, command.execute("--faults", "--kafka-port", "0", "--http-port", "0"));
+    assertTrue(errors.toString(StandardCharsets.UTF_8).contains("--faults needs --duration"), errors.toString());
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.streamlstm.it;
 
 import io.streamlstm.app.soak.JavaProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,7 +68,7 @@ class DemoCommandIT {
   @Test
   void demoScoresEverySimulatedReadingAndPrintsEachEpisodeEvent() throws Exception {
     List<String> jvm = List.of("--add-modules", "jdk.incubator.vector", "-Xmx768m");
-    JavaProcess demo = start(jvm, "demo", "--duration", "40", "--kafka-port", "0", "--http-port", "0");
+    JavaProcess demo = start(jvm, "demo", "--duration", "40", "--kafka-port", "0", "--http-port", "0", "--faults");
 
     String started = demo.awaitLine(l -> HEALTH.matcher(l).find(), Duration.ofSeconds(120));
     Matcher url = HEALTH.matcher(started);
@@ -96,11 +97,20 @@ class DemoCommandIT {
 
     // The same readings offline give the same episodes and the same summary: what BENCHMARKS.md measures offline
     // is what the demo shows.
-    JavaProcess offline = start(jvm, "demo", "--offline", "--duration", Double.toString(sent / 500.0), "--rate", "500");
+    JavaProcess offline = start(jvm, "demo", "--offline", "--duration", Double.toString(sent / 500.0), "--rate", "500",
+        "--faults");
     assertEquals(0, offline.awaitExit(Duration.ofSeconds(120)));
     String offlineLines = String.join("\n", offline.lines());
     assertEquals(lineStarting(output, "Sent "), lineStarting(offlineLines, "Sent "), offlineLines);
     assertEquals(lineStarting(output, "Injected faults: "), lineStarting(offlineLines, "Injected faults: "), offlineLines);
+    // Each fault's peak score, read back from the scores topic, is the offline detector's to the printed digit.
+    List<String> faultLines = faultLines(demo.lines());
+    assertFalse(faultLines.isEmpty(), output);
+    assertEquals(faultLines, faultLines(offline.lines()));
+  }
+
+  private static List<String> faultLines(List<String> lines) {
+    return lines.stream().filter(l -> l.startsWith("FAULT ") || l.startsWith("OUTSIDE ")).toList();
   }
 
   /** The packaged jar when there is one (failsafe runs after {@code package}), else the same main class. */
