@@ -91,10 +91,10 @@ public final class NabCommand implements Callable<Integer> {
 
     List<NabFile> corpus = new ArrayList<>();
     List<NabFile> bySurprise = new ArrayList<>();
-    int[] testRecordings = new int[runs.size()];
+    int[] testRecordings =
+        runs.stream().mapToInt(run -> WindowEvents.firstRowAfterGap(run.series().timestamps(), DAY_MILLIS)).toArray();
     long rows = 0;
     for (Run run : runs) {
-      testRecordings[corpus.size()] = WindowEvents.firstRowAfterGap(run.series().timestamps(), DAY_MILLIS);
       int[][] rowWindows = NabWindows.rows(run.series().timestamps(), windows.of(run.name()));
       corpus.add(new NabFile(run.name(), run.scores(), rowWindows));
       bySurprise.add(new NabFile(run.name(), run.surprises(), rowWindows));

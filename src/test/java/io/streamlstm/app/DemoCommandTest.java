@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamlstm.detect.DetectorConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,7 +89,7 @@ class DemoCommandTest {
     DemoCommand demo = new DemoCommand();
     ByteArrayOutputStream errors = new ByteArrayOutputStream();
     CommandLine command = new CommandLine(demo);
-    command.setErr(new java.io.PrintWriter(errors, true, StandardCharsets.UTF_8));
+    command.setErr(new PrintWriter(errors, true, StandardCharsets.UTF_8));
     // Live, every score is kept for the fault lines: without an end that would grow without bound.
     assertNotEquals(0, command.execute("--faults", "--kafka-port", "0", "--http-port", "0"));
     assertTrue(errors.toString(StandardCharsets.UTF_8).contains("--faults needs --duration"), errors.toString());
