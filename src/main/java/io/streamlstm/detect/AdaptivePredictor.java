@@ -77,6 +77,16 @@ public final class AdaptivePredictor implements Predictor {
   }
 
   @Override
+  public int memorySize() {
+    return hidden;
+  }
+
+  @Override
+  public int memoryAt() {
+    return network.architecture().topMemoryAt();
+  }
+
+  @Override
   public boolean step(float[] state, float[] x, float[] mean, float[] sigma) {
     float count = state[countAt];
     if (count > 0) learn(state, x[0], count);

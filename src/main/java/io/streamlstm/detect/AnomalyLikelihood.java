@@ -1,5 +1,6 @@
 package io.streamlstm.detect;
 
+import java.util.Arrays;
 import org.apache.commons.math3.special.Gamma;
 
 /**
@@ -13,9 +14,10 @@ import org.apache.commons.math3.special.Gamma;
  *       threshold means different things on each. Ranked against its own past, the same tail probability means
  *       the same rarity on every sensor;</li>
  *   <li>several {@link Evidence}s are judged, each a named part with its own statistics: the forecast's error
- *       alone ({@link SuddenError}) and over a short run ({@link ErrorRun}), the level against the sensor's history
- *       over a short and an episode's half-life ({@link Level}), and the value against its usual value at this time
- *       of day ({@link Routine}). The smallest tail counts, Bonferroni-corrected for their number;</li>
+ *       ({@link SuddenError}), the level against the sensor's history over a short and an episode's half-life
+ *       ({@link Level}), the value against its usual value at this time of day ({@link Routine}), and the network's
+ *       memory against the places this sensor's memory visits ({@link Memory}). The smallest tail counts,
+ *       Bonferroni-corrected for their number;</li>
  *   <li>a sensor stuck at one value ({@link Stuck}) is judged apart, by a model of its repeats rather than a rank,
  *       and counted in the correction only on the readings where it tests;</li>
  *   <li>an episode is reported once: a tail no more extreme than the recent peak is damped.</li>
@@ -39,14 +41,16 @@ public final class AnomalyLikelihood {
   static final int HISTORY_VARIANCE = 3;
   // Where each evidence's slice starts, in the order of evidences.
   static final int SUDDEN_ERROR = HISTORY_VARIANCE + 1;
-  static final int ERROR_RUN = SUDDEN_ERROR + SuddenError.SIZE;
-  static final int LEVEL = ERROR_RUN + ErrorRun.SIZE;
+  static final int LEVEL = SUDDEN_ERROR + SuddenError.SIZE;
   static final int ROUTINE = LEVEL + Level.SIZE;
   static final int LASTING_DEPARTURE = ROUTINE + Routine.SIZE;
-  static final int STUCK = LASTING_DEPARTURE + Level.SIZE;
+  static final int MEMORY = LASTING_DEPARTURE + Level.SIZE;
+  static final int STUCK = MEMORY + Memory.SIZE;
   /** Per channel: the shared floats and every evidence's slice. */
   public static final int STATS = STUCK + Stuck.SIZE;
   static final int EVIDENCES = 5;
+  /** The memory's histogram among a channel's, as it is among the evidences. */
+  static final int MEMORY_HISTOGRAM = 4;
   public static final int HISTOGRAMS = EVIDENCES * EmpiricalTail.BINS;
 
   /** Tail probabilities below this are reported as it, so -ln p stays finite for the channel shares. */
@@ -70,14 +74,15 @@ public final class AnomalyLikelihood {
   private int deciding;
   private double decidingTail;
 
-  public AnomalyLikelihood(DetectorConfig config) {
+  /** @param memorySize floats of the predictor's memory ({@link Predictor#memorySize()}; 0 for none) */
+  public AnomalyLikelihood(DetectorConfig config, int memorySize) {
     this.evidences = new Evidence[] {
         new SuddenError(),
-        new ErrorRun(config.shortHalfLife()),
         new Level(Explanation.Reason.LEVEL, config.shortHalfLife()),
         new Routine(config.bandSigmas()),
-        new Level(Explanation.Reason.LASTING_DEPARTURE, config.adaptHalfLife())};
-    this.statsAt = new int[] {SUDDEN_ERROR, ERROR_RUN, LEVEL, ROUTINE, LASTING_DEPARTURE};
+        new Level(Explanation.Reason.LASTING_DEPARTURE, config.adaptHalfLife()),
+        new Memory(memorySize, config.historyHalfLife(), config.warmUpReadings())};
+    this.statsAt = new int[] {SUDDEN_ERROR, LEVEL, ROUTINE, LASTING_DEPARTURE, MEMORY};
     for (int k = 0; k < EVIDENCES; k++) {
       int end = k + 1 < EVIDENCES ? statsAt[k + 1] : STUCK;
       if (statsAt[k] + evidences[k].size() != end) throw new IllegalStateException(evidences[k] + " outgrows its slice");
@@ -102,12 +107,15 @@ public final class AnomalyLikelihood {
   /**
    * The tail probability of the {@code n}-th reading (n ≥ 1) of channel {@code c}, from its standardised
    * error {@code error}, its raw {@code value} relative to the channel's origin with the sensor's overall
-   * {@code scale} (the normaliser's), its time and the time since the reading before; each
-   * surprise judged against the history before it, then folded in.
+   * {@code scale} (the normaliser's), its time and the time since the reading before, and the predictor's memory
+   * once it has taken the reading in ({@code memory[memoryAt..]}, null without one); each surprise judged against
+   * the history before it, then folded in.
    */
   public double update(float[] stats, char[] histograms, int c, double error, double value, double scale,
-      long timestampMillis, long gapMillis, long n) {
+      long timestampMillis, long gapMillis, long n, float[] memory, int memoryAt) {
     int at = c * STATS;
+    now.memory = memory;
+    now.memoryAt = memoryAt;
     now.error = error;
     now.value = value;
     now.scale = scale;
@@ -132,6 +140,18 @@ public final class AnomalyLikelihood {
       }
     }
     return repeatDamped(stats, at, Math.min(1, tests * minTail));
+  }
+
+  /**
+   * Starts the memory's places and its history over on every channel: a model of another version remembers in
+   * another space ({@link Detector} re-warms h and C for it).
+   */
+  static void forgetMemory(float[] stats, char[] histograms, int channels) {
+    for (int c = 0; c < channels; c++) {
+      Memory.forget(stats, c * STATS + MEMORY);
+      int from = c * HISTOGRAMS + MEMORY_HISTOGRAM * EmpiricalTail.BINS;
+      Arrays.fill(histograms, from, from + EmpiricalTail.BINS, (char) 0);
+    }
   }
 
   /**

@@ -11,9 +11,11 @@ import java.util.Arrays;
  * <pre>
  *   z_t   = clip((x_t - m_{t-1}) / s_{t-1})         normalised with the statistics before it
  *   e_t   = (z_t - μ_t) / σ_t                       error against the prediction made at t-1
- *   p_t   = AnomalyLikelihood(e_t)                  upper tail probability of the recent errors
  *   μ_{t+1}, σ_{t+1} = LSTM step(h, C, z_t)         the prediction for the next reading, adapted to this
  *                                                   sensor by its own readout ({@link AdaptivePredictor})
+ *   p_t   = AnomalyLikelihood(e_t, C_t)             upper tail probability of the error, the level, the
+ *                                                   routine and the network's memory C_t, each against
+ *                                                   the sensor's own history of it
  * </pre>
  * and the likelihood is 1 - combine(p_t over channels), with the evidence that decided it as the score's
  * {@link Explanation}. A model reading one channel runs once per channel, each with its own h and C (and
@@ -39,6 +41,7 @@ public final class Detector {
   private final float[] mean;
   private final float[] sigma;
   private double[] z = new double[1];
+  private double[] scales = new double[1];
   private double[] tails = new double[1];
 
   public Detector(Model model, DetectorConfig config) {
@@ -62,7 +65,7 @@ public final class Detector {
     this.config = config;
     this.predictor = predictor;
     this.normaliser = new OnlineNormaliser(model.normalisation());
-    this.likelihood = new AnomalyLikelihood(config);
+    this.likelihood = new AnomalyLikelihood(config, predictor.memorySize());
     this.modelChannels = predictor.inputSize();
     this.stateSize = predictor.stateSize();
     this.x = new float[modelChannels];
@@ -191,17 +194,23 @@ public final class Detector {
         lower[c] = normaliser.denormalise(mu - band * s, m, v);
         upper[c] = normaliser.denormalise(mu + band * s, m, v);
         error[c] = (z[c] - mu) / s;
-        tails[c] = likelihood.update(state.likelihood, state.histograms, c,
-            error[c], values[c] - state.origin[c], normaliser.scale(m, v), reading.timestampMillis(),
-            reading.timestampMillis() - state.lastTimestampMillis, n);
-        if (tails[c] < decidingTail) {
-          decidingTail = tails[c];
-          explanation = likelihood.explain(reading.channels()[c], state.origin[c], expected[c], lower[c], upper[c]);
-        }
       }
+      scales[c] = normaliser.scale(m, v);
       normaliser.update(state.normaliser, 2 * c, values[c], n + 1);
     }
+    // The evidences judge the network's memory after it has taken this reading in.
     predict(state);
+    int memorySize = predictor.memorySize();
+    for (int c = 0; c < k && n > 0; c++) {
+      float[] memory = memorySize == 0 ? null : state.recurrent[modelChannels == 1 ? c : 0];
+      tails[c] = likelihood.update(state.likelihood, state.histograms, c,
+          error[c], values[c] - state.origin[c], scales[c], reading.timestampMillis(),
+          reading.timestampMillis() - state.lastTimestampMillis, n, memory, predictor.memoryAt());
+      if (tails[c] < decidingTail) {
+        decidingTail = tails[c];
+        explanation = likelihood.explain(reading.channels()[c], state.origin[c], expected[c], lower[c], upper[c]);
+      }
+    }
     state.remember(values);
     state.readings = n + 1;
     state.lastTimestampMillis = reading.timestampMillis();
@@ -223,6 +232,7 @@ public final class Detector {
   private void ensureScratch(int channels) {
     if (z.length < channels) {
       z = new double[channels];
+      scales = new double[channels];
       tails = new double[channels];
     }
   }
@@ -252,10 +262,12 @@ public final class Detector {
   /**
    * Rebuilds h, C and the prediction for this detector's model from a fresh start by replaying the recent
    * raw readings, normalised with the sensor's current statistics. The normaliser and error statistics
-   * describe the sensor, not the model, so they carry over and scores stay continuous.
+   * describe the sensor, not the model, so they carry over and scores stay continuous; the places the old
+   * model's memory visited do not, and are learned anew.
    */
   private void rewarm(SensorState state) {
     int k = state.channels.length;
+    AnomalyLikelihood.forgetMemory(state.likelihood, state.histograms, k);
     state.recurrent = new float[lanes(k)][stateSize];
     Arrays.fill(state.predictedMean, 0f);
     Arrays.fill(state.predictedSigma, 1f);

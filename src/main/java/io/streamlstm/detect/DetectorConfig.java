@@ -16,7 +16,7 @@ import java.util.function.Function;
  * @param bandSigmas k of the expected band μ ± kσ
  * @param replayReadings raw readings kept per sensor (as floats) to re-warm h and C after a model switch;
  *     16 by default, 64 bytes a channel of the state's budget
- * @param shortHalfLife half-life, in readings, of the short averages of squared errors and of the level
+ * @param shortHalfLife half-life, in readings, of the short average of the level
  *     (HTM: a 10-reading mean)
  * @param adaptHalfLife half-life, in readings, of an episode: of the recent peak of evidence (for about this
  *     long, a reading no more surprising than one before it is not news: one alarm per episode) and of the

@@ -86,12 +86,8 @@ final class DoubleStatsFormats {
       for (int c = 0; c < k; c++) {
         s.origin[c] = s.normaliser[2 * c];
         SensorStateMigration.seedHistoryLevel(format6, s, c);
-        if (perChannel == GAUSSIAN_STATS) {
-          format6[c * SensorStateMigration.FORMAT_6_STATS + SensorStateMigration.MEAN_SQUARE] =
-              SensorState.narrow(old[c * perChannel]);
-        } else {
-          fromHistogramStats(old, c * perChannel, s, c, format6, slotCounts);
-        }
+        // The Gaussian statistics' only counterpart was the run of errors' mean square, which no evidence keeps now.
+        if (perChannel != GAUSSIAN_STATS) fromHistogramStats(old, c * perChannel, s, c, format6, slotCounts);
       }
       SensorStateMigration.fromFormat6(s, format6, slotCounts);
     } catch (BufferUnderflowException e) {
@@ -112,12 +108,11 @@ final class DoubleStatsFormats {
   }
 
   /**
-   * The short averages, peak, histograms and daily profile of channel {@code c} at {@code old[from..]}, into
-   * format 6's statistics and slot counts.
+   * The level, peak, histograms and daily profile of channel {@code c} at {@code old[from..]}, into format 6's
+   * statistics and slot counts (the run of errors' mean square, at {@code old[from]}, into none).
    */
   private static void fromHistogramStats(double[] old, int from, SensorState s, int c, float[] stats, byte[] slotCounts) {
     int at = c * SensorStateMigration.FORMAT_6_STATS;
-    stats[at + SensorStateMigration.MEAN_SQUARE] = SensorState.narrow(old[from]);
     stats[at + SensorStateMigration.LEVEL] = SensorState.narrow(old[from + 1]);
     stats[at + SensorStateMigration.RECENT_PEAK] = SensorState.narrow(old[from + 2]);
     stats[at + SensorStateMigration.EPISODE_LEVEL] = stats[at + SensorStateMigration.LEVEL];
@@ -125,7 +120,8 @@ final class DoubleStatsFormats {
     stats[at + SensorStateMigration.HISTORY_AGE] = 0;
     for (int e = 0; e < OLD_EVIDENCES; e++) {
       int bins = from + HISTOGRAMS_AT + e * OLD_HISTOGRAM_SIZE + 1;
-      int to = c * AnomalyLikelihood.HISTOGRAMS + e * EmpiricalTail.BINS;
+      int to = SensorStateMigration.histogramNow(c, e);
+      if (to < 0) continue;
       for (int b = 0; b < SensorStateMigration.BINS_BEFORE_FORMAT_8; b++) {
         double units = Math.rint(old[bins + b] * UNITS_PER_SURPRISE);
         s.histograms[to + b] = (char) Math.max(0, Math.min(0xFFFF, units));

@@ -18,7 +18,10 @@ public record Explanation(Reason reason, String channel, double deviation, doubl
   public enum Reason {
     /** One reading far from the prediction. */
     SUDDEN_ERROR,
-    /** A run of moderate errors: the root mean square of the recent ones. */
+    /**
+     * A run of moderate errors: an evidence of earlier builds, which {@link #MEMORY} replaced. Kept so that
+     * episodes and feedback they stored still read.
+     */
     ERROR_RUN,
     /** The value far from where the sensor has been, over the last few readings. */
     LEVEL,
@@ -26,6 +29,8 @@ public record Explanation(Reason reason, String channel, double deviation, doubl
     ROUTINE,
     /** A moderate departure from the sensor's history that lasts longer than its usual excursions. */
     LASTING_DEPARTURE,
+    /** The network's memory far from every place this sensor's memory visits: a stretch unlike its usual. */
+    MEMORY,
     /** The same value, exactly, repeated for longer than the sensor has lately repeated one. */
     STUCK,
     /** Nothing unusual, or the sensor is warming up. */

@@ -21,4 +21,7 @@ final class Observation {
   double zHistory;
   double historyMean;
   double historySpread;
+  /** The predictor's memory, after this reading, at {@code memory[memoryAt..]}; null for a predictor without one. */
+  float[] memory;
+  int memoryAt;
 }

@@ -25,6 +25,16 @@ public interface Predictor {
    */
   boolean step(float[] state, float[] x, float[] mean, float[] sigma);
 
+  /** Floats of memory in a lane's state that {@link Memory} judges; 0 for a predictor that keeps none. */
+  default int memorySize() {
+    return 0;
+  }
+
+  /** Where that memory starts in a lane's state. */
+  default int memoryAt() {
+    return 0;
+  }
+
   /** The network's step as a predictor. */
   static Predictor of(StepKernel kernel) {
     Architecture arch = kernel.architecture();
@@ -42,6 +52,16 @@ public interface Predictor {
       @Override
       public boolean step(float[] state, float[] x, float[] mean, float[] sigma) {
         return kernel.step(state, x, mean, sigma);
+      }
+
+      @Override
+      public int memorySize() {
+        return arch.hiddenSize();
+      }
+
+      @Override
+      public int memoryAt() {
+        return arch.topMemoryAt();
       }
     };
   }

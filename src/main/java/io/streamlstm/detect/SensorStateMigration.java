@@ -17,14 +17,18 @@ package io.streamlstm.detect;
  *   <li>the run of readings earlier than the last accepted one (before format 6): none.</li>
  * </ul>
  * Formats 1 and 2 are read by {@link DoubleStatsFormats}; the little-endian ones, which share the current
- * body and differ in their statistics, here. Formats 7 and 8 have the current statistics but the stuck run's, which
- * starts as a new sensor's ({@link #withStuckSlice}: it learns the sensor's repeats for a warm-up before it judges);
- * every format before 8 counted each surprise in {@link #BINS_BEFORE_FORMAT_8} bins, which keep their counts among
- * the current ones ({@link #widened}).
+ * body and differ in their statistics, here. Formats 7 to 9 have the current statistics but for two evidences
+ * ({@link #fromFormat9}): the run of errors they judged (its average and its histogram) has no successor, and the
+ * network's memory ({@link Memory}), which took its place, starts as a new sensor's: it takes its places from the
+ * memories to come and counts its surprises for a warm-up before it judges. Formats 7 and 8 also lack the stuck
+ * run's slice, which starts as a new sensor's (it learns the sensor's repeats for a warm-up before it judges). Every
+ * format before 8 counted each surprise in {@link #BINS_BEFORE_FORMAT_8} bins, which keep their counts among the
+ * current ones ({@link #widened}).
  */
 final class SensorStateMigration {
 
-  // Format 6's statistics per channel (formats 3 to 5 differ only in what they lacked or had beyond these).
+  // Format 6's statistics per channel (formats 3 to 5 differ only in what they lacked or had beyond these). The
+  // first, the run of errors' mean square, has no successor.
   static final int MEAN_SQUARE = 0;
   static final int LEVEL = 1;
   static final int RECENT_PEAK = 2;
@@ -38,10 +42,22 @@ final class SensorStateMigration {
   static final int FORMAT_6_STATS = EPISODE_LEVEL + 1;
   /** Bins of each surprise histogram before format 8: the last one took every surprise from 310 σ up. */
   static final int BINS_BEFORE_FORMAT_8 = 24;
-  /** Floats a channel of formats 7 and 8: the current statistics up to the stuck run's slice, which came last. */
-  static final int FORMAT_8_STATS = AnomalyLikelihood.STUCK;
-  /** Formats 6 and 7 judged the same five surprises as this one, their histograms in the same order. */
-  private static final int FORMAT_7_HISTOGRAMS = AnomalyLikelihood.EVIDENCES * BINS_BEFORE_FORMAT_8;
+  // Format 9's statistics per channel: the four shared floats, then the run of errors' average, the level, the
+  // routine, the lasting departure and the stuck run's slice. Formats 7 and 8 ended before the stuck run's.
+  private static final int SHARED = AnomalyLikelihood.SUDDEN_ERROR;
+  private static final int FORMAT_9_LEVEL = SHARED + 1;
+  /** Format 9's slices from the level to the lasting departure, in the order the current format keeps them. */
+  private static final int FORMAT_9_KEPT = Level.SIZE + Routine.SIZE + Level.SIZE;
+  static final int FORMAT_8_STATS = FORMAT_9_LEVEL + FORMAT_9_KEPT;
+  static final int FORMAT_9_STATS = FORMAT_8_STATS + Stuck.SIZE;
+  /**
+   * Formats 3 to 9 judged the sudden error, the run of errors, the level, the routine and the lasting departure (3
+   * and 4 the first four), their histograms in that order; the current index of each, -1 for the run of errors.
+   */
+  private static final int[] EVIDENCE_NOW = {0, -1, 1, 2, 3};
+  private static final int FORMAT_9_EVIDENCES = EVIDENCE_NOW.length;
+  private static final int FORMAT_7_HISTOGRAMS = FORMAT_9_EVIDENCES * BINS_BEFORE_FORMAT_8;
+  private static final int FORMAT_8_HISTOGRAMS = FORMAT_9_EVIDENCES * EmpiricalTail.BINS;
 
   /**
    * The likelihood statistics of a little-endian format, per channel: the mean square, level, recent peak and
@@ -91,12 +107,14 @@ final class SensorStateMigration {
       case 6 -> readLittleEndian(bytes, into, FORMAT_6, true);
       case 7 -> {
         SensorState.readLittleEndian(bytes, into, FORMAT_8_STATS, FORMAT_7_HISTOGRAMS, true, false);
-        into.histograms = widened(into.histograms, into.channels.length, AnomalyLikelihood.EVIDENCES);
-        into.likelihood = withStuckSlice(into.likelihood, into.channels.length);
+        into.histograms = widened(into.histograms, into.channels.length, FORMAT_9_EVIDENCES);
+        into.likelihood = fromFormat9(into.likelihood, into.channels.length, FORMAT_8_STATS);
       }
-      case 8 -> {
-        SensorState.readLittleEndian(bytes, into, FORMAT_8_STATS, AnomalyLikelihood.HISTOGRAMS, true, false);
-        into.likelihood = withStuckSlice(into.likelihood, into.channels.length);
+      case 8, 9 -> {
+        int stats = format == 8 ? FORMAT_8_STATS : FORMAT_9_STATS;
+        SensorState.readLittleEndian(bytes, into, stats, FORMAT_8_HISTOGRAMS, true, false);
+        into.histograms = withoutRunOfErrors(into.histograms, into.channels.length);
+        into.likelihood = fromFormat9(into.likelihood, into.channels.length, stats);
       }
       default -> throw SensorState.invalid("unknown format version " + format + " (this build reads 1 to "
           + SensorState.FORMAT + ")");
@@ -128,27 +146,59 @@ final class SensorStateMigration {
   }
 
   /**
-   * The {@code evidences} histograms a channel of {@link #BINS_BEFORE_FORMAT_8} bins each, for {@code k} channels, as
-   * the first of the current five of {@link EmpiricalTail#BINS}: each bin keeps its counts, the bins above and any
-   * histogram the format did not count start empty. The old last bin's counts, surprises of 310 σ or more of no known
-   * size, stay in that bin, so such a surprise ranks as it did until larger ones are counted in the bins above.
+   * The {@code evidences} histograms a channel of {@link #BINS_BEFORE_FORMAT_8} bins each, for {@code k} channels, in
+   * the current histograms of {@link EmpiricalTail#BINS} of the evidences that kept them ({@link #histogramNow}): each
+   * bin keeps its counts, the bins above and any histogram the format did not count start empty. The old last bin's
+   * counts, surprises of 310 σ or more of no known size, stay in that bin, so such a surprise ranks as it did until
+   * larger ones are counted in the bins above.
    */
   static char[] widened(char[] old, int k, int evidences) {
     char[] now = new char[AnomalyLikelihood.HISTOGRAMS * k];
     for (int c = 0; c < k; c++) {
       for (int e = 0; e < evidences; e++) {
+        if (EVIDENCE_NOW[e] < 0) continue;
         System.arraycopy(old, (c * evidences + e) * BINS_BEFORE_FORMAT_8,
-            now, c * AnomalyLikelihood.HISTOGRAMS + e * EmpiricalTail.BINS, BINS_BEFORE_FORMAT_8);
+            now, histogramNow(c, e), BINS_BEFORE_FORMAT_8);
       }
     }
     return now;
   }
 
-  /** Format 8's statistics of {@code k} channels, each followed by an empty stuck run's slice. */
-  static float[] withStuckSlice(float[] format8, int k) {
+  /**
+   * Where evidence {@code e} of formats 3 to 9 keeps its histogram now, for channel {@code c}; -1 for the run of
+   * errors, which no evidence carries on.
+   */
+  static int histogramNow(int c, int e) {
+    return EVIDENCE_NOW[e] < 0 ? -1 : c * AnomalyLikelihood.HISTOGRAMS + EVIDENCE_NOW[e] * EmpiricalTail.BINS;
+  }
+
+  /** Format 8's and 9's histograms of {@code k} channels without the run of errors', the memory's empty. */
+  private static char[] withoutRunOfErrors(char[] old, int k) {
+    char[] now = new char[AnomalyLikelihood.HISTOGRAMS * k];
+    for (int c = 0; c < k; c++) {
+      for (int e = 0; e < FORMAT_9_EVIDENCES; e++) {
+        if (EVIDENCE_NOW[e] < 0) continue;
+        System.arraycopy(old, (c * FORMAT_9_EVIDENCES + e) * EmpiricalTail.BINS, now, histogramNow(c, e), EmpiricalTail.BINS);
+      }
+    }
+    return now;
+  }
+
+  /**
+   * Format 9's statistics of {@code k} channels, {@code perChannel} floats each (formats 7 and 8 ended before the
+   * stuck run's slice), in the current layout: the run of errors' average left out, the memory's slice and what
+   * the format lacked of the stuck run's empty.
+   */
+  static float[] fromFormat9(float[] old, int k, int perChannel) {
     float[] now = new float[AnomalyLikelihood.STATS * k];
     for (int c = 0; c < k; c++) {
-      System.arraycopy(format8, c * FORMAT_8_STATS, now, c * AnomalyLikelihood.STATS, FORMAT_8_STATS);
+      int from = c * perChannel;
+      int to = c * AnomalyLikelihood.STATS;
+      System.arraycopy(old, from, now, to, SHARED);
+      System.arraycopy(old, from + FORMAT_9_LEVEL, now, to + AnomalyLikelihood.LEVEL, FORMAT_9_KEPT);
+      if (perChannel == FORMAT_9_STATS) {
+        System.arraycopy(old, from + FORMAT_8_STATS, now, to + AnomalyLikelihood.STUCK, Stuck.SIZE);
+      }
     }
     return now;
   }
@@ -162,7 +212,7 @@ final class SensorStateMigration {
 
   /**
    * Format 6's statistics and hour-slot counts into the current layout: each value to the slice of the evidence
-   * that keeps it now. The histograms are in the same order in both.
+   * that keeps it now (the run of errors' mean square to none).
    */
   static void fromFormat6(SensorState into, float[] format6, byte[] slotCounts) {
     int k = into.channels.length;
@@ -175,7 +225,6 @@ final class SensorStateMigration {
       now[to + AnomalyLikelihood.HISTORY_AGE] = format6[from + HISTORY_AGE];
       now[to + AnomalyLikelihood.HISTORY_MEAN] = format6[from + HISTORY_MEAN];
       now[to + AnomalyLikelihood.HISTORY_VARIANCE] = format6[from + HISTORY_VARIANCE];
-      now[to + AnomalyLikelihood.ERROR_RUN] = format6[from + MEAN_SQUARE];
       now[to + AnomalyLikelihood.LEVEL] = format6[from + LEVEL];
       now[to + AnomalyLikelihood.LASTING_DEPARTURE] = format6[from + EPISODE_LEVEL];
       for (int slot = 0; slot < SLOTS; slot++) {

@@ -32,4 +32,12 @@ public record Architecture(CellType cell, int inputSize, int hiddenSize, int lay
   public int stateSize() {
     return layers * 2 * hiddenSize;
   }
+
+  /**
+   * Where the top layer's memory starts in the state, {@link #hiddenSize()} floats: its cell state C for an LSTM,
+   * its h for a plain RNN (an RNN's only memory).
+   */
+  public int topMemoryAt() {
+    return (layers - 1) * 2 * hiddenSize + (cell == CellType.LSTM ? hiddenSize : 0);
+  }
 }

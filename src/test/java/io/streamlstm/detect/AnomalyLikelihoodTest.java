@@ -12,7 +12,7 @@ class AnomalyLikelihoodTest {
     DetectorConfig d = DetectorConfig.defaults();
     return new AnomalyLikelihood(new DetectorConfig(d.warmUpReadings(), d.anomalyThreshold(), d.bandSigmas(),
         d.replayReadings(), d.shortHalfLife(), d.adaptHalfLife(), d.historyHalfLife(),
-        combination, d.clockSetBackReadings()));
+        combination, d.clockSetBackReadings()), 0);
   }
 
   @Test
@@ -59,7 +59,7 @@ class AnomalyLikelihoodTest {
     /** The tail of the next reading, with standardised error {@code error} and value {@code value}. */
     double next(double error, double value) {
       n++;
-      return likelihood.update(stats, histograms, 0, error, value, 1, n * FIVE_MINUTES, FIVE_MINUTES, n);
+      return likelihood.update(stats, histograms, 0, error, value, 1, n * FIVE_MINUTES, FIVE_MINUTES, n, null, 0);
     }
   }
 

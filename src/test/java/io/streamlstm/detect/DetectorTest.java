@@ -298,6 +298,8 @@ class DetectorTest {
       // that saw everything, and come back within half of one as the readout relearns.
       assertEquals(reference[t].expected()[0], continued[t].expected()[0], t < 2900 ? 1.0 : 0.1, "t=" + t);
     }
+    // The places the old network's memory visited mean nothing in the new one's: learned anew since the switch.
+    assertEquals(1000, switched.likelihood[AnomalyLikelihood.MEMORY], "memories seen since the switch");
   }
 
   @Test

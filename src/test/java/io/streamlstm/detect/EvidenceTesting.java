@@ -31,6 +31,13 @@ final class EvidenceTesting {
     return next(error, value, now.n * 60_000L, 60_000L);
   }
 
+  /** The predictor's memory the next readings come with (null: a predictor without one). */
+  EvidenceTesting memory(float[] memory) {
+    now.memory = memory;
+    now.memoryAt = 0;
+    return this;
+  }
+
   EvidenceTesting scale(double scale) {
     now.scale = scale;
     return this;

@@ -27,6 +27,13 @@ class SensorStateMigrationTest {
   private static final int FORMAT_5_STATS = 60;
   private static final int FORMAT_6_STATS = SensorStateMigration.FORMAT_6_STATS;
   private static final int OLD_BINS = SensorStateMigration.BINS_BEFORE_FORMAT_8;
+  private static final int FORMAT_8_STATS = SensorStateMigration.FORMAT_8_STATS;
+  private static final int FORMAT_9_STATS = SensorStateMigration.FORMAT_9_STATS;
+  /**
+   * Formats 3 to 9 counted the sudden error, the run of errors, the level, the routine and the lasting departure, in
+   * that order; where each histogram is among the current ones (the run of errors' nowhere).
+   */
+  private static final int[] HISTOGRAM_NOW = {0, -1, 1, 2, 3};
 
   private static final long START = 1767225600000L; // 2026-01-01T00:00:00Z, as the fixtures' series
   private static final long STEP = 300_000L;
@@ -34,7 +41,8 @@ class SensorStateMigrationTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"state-format-1", "state-format-1-histograms", "state-format-2", "state-format-2-floats",
-      "state-format-3", "state-format-4", "state-format-5", "state-format-6", "state-format-7", "state-format-8"})
+      "state-format-3", "state-format-4", "state-format-5", "state-format-6", "state-format-7", "state-format-8",
+      "state-format-9"})
   void everyOldFormatKeepsWhatItHeldAndScoresOn(String fixture) throws IOException {
     for (String name : new String[] {fixture, fixture + "-two-channel"}) {
       Properties written = dump(name);
@@ -61,11 +69,11 @@ class SensorStateMigrationTest {
       for (int c = 0; c < k; c++) {
         int at = c * AnomalyLikelihood.STATS;
         double[] old = Arrays.copyOfRange(oldStats, c * oldPerChannel, (c + 1) * oldPerChannel);
-        if (oldPerChannel == SensorStateMigration.FORMAT_8_STATS) {
-          assertCurrentStatisticsKept(name, written, state, c);
+        assertMemoryStartsOver(name, state, c);
+        if (oldPerChannel == FORMAT_8_STATS || oldPerChannel == FORMAT_9_STATS) {
+          assertCurrentStatisticsKept(name, written, state, c, oldPerChannel);
           continue;
         }
-        assertEquals(SensorState.narrow(old[0]), state.likelihood[at + AnomalyLikelihood.ERROR_RUN], name + " mean square");
         if (oldPerChannel == 5) {
           // The first format's Gaussian history has no counterpart: the rest starts as a new sensor's.
           assertEquals(0, state.likelihood[at + AnomalyLikelihood.LEVEL], name);
@@ -108,10 +116,11 @@ class SensorStateMigrationTest {
     int at = c * AnomalyLikelihood.STATS;
     assertEquals(0, state.likelihood[at + AnomalyLikelihood.HISTORY_AGE], name);
     for (int e = 0; e < 4; e++) {
+      if (HISTOGRAM_NOW[e] < 0) continue;
       boolean counted = false;
       for (int b = 0; b < OLD_BINS; b++) {
         double count = old[3 + e * (OLD_BINS + 1) + 1 + b];
-        char units = state.histograms[c * AnomalyLikelihood.HISTOGRAMS + e * EmpiricalTail.BINS + b];
+        char units = state.histograms[c * AnomalyLikelihood.HISTOGRAMS + HISTOGRAM_NOW[e] * EmpiricalTail.BINS + b];
         // A bin keeps its count, in units of about a tenth of a surprise; only a faded trace rounds to 0.
         if (units > 0) assertTrue(count > 0, name);
         if (count >= 0.1) assertTrue(units > 0, name + " histogram " + e + " bin " + b);
@@ -140,22 +149,42 @@ class SensorStateMigrationTest {
     assertEquals(backwardsRun == null ? 0 : Integer.parseInt(backwardsRun), state.backwardsRun, name);
   }
 
+  /** The network's memory, which no earlier format judged: its places and its histogram empty, as a new sensor's. */
+  private static void assertMemoryStartsOver(String name, SensorState state, int c) {
+    int at = c * AnomalyLikelihood.STATS + AnomalyLikelihood.MEMORY;
+    assertArrayEquals(new float[Memory.SIZE], Arrays.copyOfRange(state.likelihood, at, at + Memory.SIZE), name);
+    int histogram = c * AnomalyLikelihood.HISTOGRAMS + AnomalyLikelihood.MEMORY_HISTOGRAM * EmpiricalTail.BINS;
+    for (int b = 0; b < EmpiricalTail.BINS; b++) assertEquals(0, state.histograms[histogram + b], name + " memory bin " + b);
+  }
+
   /**
-   * Formats 7 and 8: the statistics as they were, the stuck run's slice after them empty; format 7's histograms of
-   * 24 bins each the first of its 32, format 8's as they were.
+   * Formats 7 to 9: the statistics as they were but the run of errors' average, which no evidence keeps now; the stuck
+   * run's slice as format 9 kept it, empty before; format 7's histograms of 24 bins each the first of its 32, format
+   * 8's and 9's as they were; the run of errors' histogram left out.
    */
-  private static void assertCurrentStatisticsKept(String name, Properties written, SensorState state, int c) {
-    int stats = SensorStateMigration.FORMAT_8_STATS;
+  private static void assertCurrentStatisticsKept(String name, Properties written, SensorState state, int c, int oldPerChannel) {
     int at = c * AnomalyLikelihood.STATS;
-    float[] old = Arrays.copyOfRange(floats(written.getProperty("likelihood")), c * stats, (c + 1) * stats);
-    assertArrayEquals(old, Arrays.copyOfRange(state.likelihood, at, at + stats), name);
-    float[] stuck = Arrays.copyOfRange(state.likelihood, at + stats, at + AnomalyLikelihood.STATS);
-    assertArrayEquals(new float[Stuck.SIZE], stuck, name + ": the stuck run starts as a new sensor's");
+    float[] old = Arrays.copyOfRange(floats(written.getProperty("likelihood")), c * oldPerChannel, (c + 1) * oldPerChannel);
+    float[] now = state.likelihood;
+    // Format 9's channel: peak, age, history mean and variance; the run of errors' average; the level, the routine's
+    // slots and the lasting departure; the stuck run's slice.
+    assertArrayEquals(Arrays.copyOfRange(old, 0, 4), Arrays.copyOfRange(now, at, at + 4), name);
+    int kept = Level.SIZE + Routine.SIZE + Level.SIZE;
+    assertArrayEquals(Arrays.copyOfRange(old, 5, 5 + kept),
+        Arrays.copyOfRange(now, at + AnomalyLikelihood.LEVEL, at + AnomalyLikelihood.LEVEL + kept), name);
+    float[] stuck = Arrays.copyOfRange(now, at + AnomalyLikelihood.STUCK, at + AnomalyLikelihood.STATS);
+    float[] stuckBefore = oldPerChannel == FORMAT_9_STATS ? Arrays.copyOfRange(old, 5 + kept, oldPerChannel) : new float[Stuck.SIZE];
+    assertArrayEquals(stuckBefore, stuck, name + ": the stuck run as the format kept it, else as a new sensor's");
     int[] histograms = ints(written.getProperty("histograms"));
-    if (histograms.length == AnomalyLikelihood.HISTOGRAMS * state.channels.length) {
-      for (int j = 0; j < AnomalyLikelihood.HISTOGRAMS; j++) {
-        int h = c * AnomalyLikelihood.HISTOGRAMS + j;
-        assertEquals(histograms[h], state.histograms[h], name + " histogram count " + j);
+    int oldHistograms = histograms.length / state.channels.length;
+    if (oldHistograms == HISTOGRAM_NOW.length * EmpiricalTail.BINS) {
+      for (int e = 0; e < HISTOGRAM_NOW.length; e++) {
+        if (HISTOGRAM_NOW[e] < 0) continue;
+        for (int b = 0; b < EmpiricalTail.BINS; b++) {
+          assertEquals(histograms[c * oldHistograms + e * EmpiricalTail.BINS + b],
+              state.histograms[c * AnomalyLikelihood.HISTOGRAMS + HISTOGRAM_NOW[e] * EmpiricalTail.BINS + b],
+              name + " histogram " + e + " bin " + b);
+        }
       }
     } else {
       assertHistogramsWidened(name, histograms, state, c);
@@ -164,11 +193,15 @@ class SensorStateMigrationTest {
     assertEquals(Integer.parseInt(written.getProperty("backwardsRun")), state.backwardsRun, name);
   }
 
-  /** Channel {@code c}'s histograms of {@link #OLD_BINS} bins each keep every count; the bins above are empty. */
+  /**
+   * Channel {@code c}'s histograms of {@link #OLD_BINS} bins each keep every count where the evidence lives on; the
+   * bins above are empty.
+   */
   private static void assertHistogramsWidened(String name, int[] histograms, SensorState state, int c) {
     int oldPerChannel = histograms.length / state.channels.length;
     for (int e = 0; e < oldPerChannel / OLD_BINS; e++) {
-      int to = c * AnomalyLikelihood.HISTOGRAMS + e * EmpiricalTail.BINS;
+      if (HISTOGRAM_NOW[e] < 0) continue;
+      int to = c * AnomalyLikelihood.HISTOGRAMS + HISTOGRAM_NOW[e] * EmpiricalTail.BINS;
       for (int b = 0; b < EmpiricalTail.BINS; b++) {
         int expected = b < OLD_BINS ? histograms[c * oldPerChannel + e * OLD_BINS + b] : 0;
         assertEquals(expected, state.histograms[to + b], name + " histogram " + e + " bin " + b);
@@ -190,7 +223,6 @@ class SensorStateMigrationTest {
   private static void assertStatisticsMoved(String name, float[] old, SensorState state, int at, int oldPerChannel) {
     int highestBins = oldPerChannel == FORMAT_6_STATS ? 0 : oldPerChannel == FORMAT_5_STATS ? 5 : 4;
     float[] now = state.likelihood;
-    assertEquals(old[SensorStateMigration.MEAN_SQUARE], now[at + AnomalyLikelihood.ERROR_RUN], name);
     assertEquals(old[SensorStateMigration.LEVEL], now[at + AnomalyLikelihood.LEVEL], name);
     assertEquals(old[SensorStateMigration.RECENT_PEAK], now[at + AnomalyLikelihood.RECENT_PEAK], name);
     assertEquals(old[SensorStateMigration.HISTORY_AGE], now[at + AnomalyLikelihood.HISTORY_AGE], name);

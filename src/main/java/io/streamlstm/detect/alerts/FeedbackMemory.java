@@ -27,7 +27,7 @@ public final class FeedbackMemory {
   /** The stored codes of the reasons, by position: only ever appended to. */
   private static final Explanation.Reason[] CODES = {Explanation.Reason.SUDDEN_ERROR, Explanation.Reason.ERROR_RUN,
       Explanation.Reason.LEVEL, Explanation.Reason.ROUTINE, Explanation.Reason.LASTING_DEPARTURE,
-      Explanation.Reason.NONE, Explanation.Reason.STUCK};
+      Explanation.Reason.NONE, Explanation.Reason.STUCK, Explanation.Reason.MEMORY};
   /** The stored codes of the kinds, by position: only ever appended to. */
   private static final Reference[] KINDS =
       {Reference.FORECAST, Reference.HISTORY, Reference.ROUTINE, Reference.NONE, Reference.REPEATS};

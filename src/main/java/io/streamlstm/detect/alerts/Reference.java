@@ -8,7 +8,10 @@ import io.streamlstm.detect.Explanation;
  * its one large error as by the run of them), so feedback learns and judges kinds, not reasons.
  */
 public enum Reference {
-  /** The network's forecast: {@link Explanation.Reason#SUDDEN_ERROR} and {@link Explanation.Reason#ERROR_RUN}. */
+  /**
+   * The network's forecast: {@link Explanation.Reason#SUDDEN_ERROR}, {@link Explanation.Reason#MEMORY} (whose
+   * reference is the forecast's band) and the earlier builds' {@link Explanation.Reason#ERROR_RUN}.
+   */
   FORECAST("the forecast"),
   /** The sensor's history: {@link Explanation.Reason#LEVEL} and {@link Explanation.Reason#LASTING_DEPARTURE}. */
   HISTORY("the history"),
@@ -30,7 +33,7 @@ public enum Reference {
 
   public static Reference of(Explanation.Reason reason) {
     return switch (reason) {
-      case SUDDEN_ERROR, ERROR_RUN -> FORECAST;
+      case SUDDEN_ERROR, ERROR_RUN, MEMORY -> FORECAST;
       case LEVEL, LASTING_DEPARTURE -> HISTORY;
       case ROUTINE -> ROUTINE;
       case STUCK -> REPEATS;

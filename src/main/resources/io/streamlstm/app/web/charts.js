@@ -31,7 +31,7 @@ window.StreamCharts = (() => {
   }
 
   // What the detector's reasons are called beside a marker.
-  const reasonLabel = { SUDDEN_ERROR: "error", ERROR_RUN: "error run", LEVEL: "level",
+  const reasonLabel = { SUDDEN_ERROR: "error", ERROR_RUN: "error run", MEMORY: "memory", LEVEL: "level",
     LASTING_DEPARTURE: "lasting", ROUTINE: "routine", STUCK: "stuck", NONE: "" };
 
   /** Labelled windows (chart.windows, [start, end] in seconds) as shaded spans behind the series. */
