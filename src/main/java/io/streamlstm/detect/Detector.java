@@ -36,6 +36,9 @@ public final class Detector {
   private final AnomalyLikelihood likelihood;
   private final int modelChannels;
   private final int stateSize;
+  // Where the predictor's memory lies in a lane's state, for the evidence that judges it (size 0: none).
+  private final int memorySize;
+  private final int memoryAt;
   // Scratch, reused every reading: the predictor's input and outputs, per-channel z and tail probabilities.
   private final float[] x;
   private final float[] mean;
@@ -68,6 +71,8 @@ public final class Detector {
     this.likelihood = new AnomalyLikelihood(config, predictor.memorySize());
     this.modelChannels = predictor.inputSize();
     this.stateSize = predictor.stateSize();
+    this.memorySize = predictor.memorySize();
+    this.memoryAt = predictor.memoryAt();
     this.x = new float[modelChannels];
     this.mean = new float[modelChannels];
     this.sigma = new float[modelChannels];
@@ -200,12 +205,11 @@ public final class Detector {
     }
     // The evidences judge the network's memory after it has taken this reading in.
     predict(state);
-    int memorySize = predictor.memorySize();
     for (int c = 0; c < k && n > 0; c++) {
       float[] memory = memorySize == 0 ? null : state.recurrent[modelChannels == 1 ? c : 0];
       tails[c] = likelihood.update(state.likelihood, state.histograms, c,
           error[c], values[c] - state.origin[c], scales[c], reading.timestampMillis(),
-          reading.timestampMillis() - state.lastTimestampMillis, n, memory, predictor.memoryAt());
+          reading.timestampMillis() - state.lastTimestampMillis, n, memory, memoryAt);
       if (tails[c] < decidingTail) {
         decidingTail = tails[c];
         explanation = likelihood.explain(reading.channels()[c], state.origin[c], expected[c], lower[c], upper[c]);

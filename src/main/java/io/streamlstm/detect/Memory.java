@@ -90,9 +90,9 @@ final class Memory implements Evidence {
     if (now.memory == null || memorySize == 0) return Double.NaN;
     float seen = Math.min(stats[at + SEEN] + 1, COUNT_CAP);
     stats[at + SEEN] = seen;
-    project(now.memory, now.memoryAt);
     long placed = (long) seen - SETTLE;
     if (placed < 0) return Double.NaN;
+    project(now.memory, now.memoryAt);
     if (placed < (long) PROTOTYPES * SPACING) {
       if (placed % SPACING == 0) place(stats, at + PLACES + (int) (placed / SPACING) * PER_PLACE);
       return Double.NaN;

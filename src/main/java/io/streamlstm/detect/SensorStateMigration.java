@@ -107,13 +107,13 @@ final class SensorStateMigration {
       case 6 -> readLittleEndian(bytes, into, FORMAT_6, true);
       case 7 -> {
         SensorState.readLittleEndian(bytes, into, FORMAT_8_STATS, FORMAT_7_HISTOGRAMS, true, false);
-        into.histograms = widened(into.histograms, into.channels.length, FORMAT_9_EVIDENCES);
+        into.histograms = widened(into.histograms, into.channels.length, FORMAT_9_EVIDENCES, BINS_BEFORE_FORMAT_8);
         into.likelihood = fromFormat9(into.likelihood, into.channels.length, FORMAT_8_STATS);
       }
       case 8, 9 -> {
         int stats = format == 8 ? FORMAT_8_STATS : FORMAT_9_STATS;
         SensorState.readLittleEndian(bytes, into, stats, FORMAT_8_HISTOGRAMS, true, false);
-        into.histograms = withoutRunOfErrors(into.histograms, into.channels.length);
+        into.histograms = widened(into.histograms, into.channels.length, FORMAT_9_EVIDENCES, EmpiricalTail.BINS);
         into.likelihood = fromFormat9(into.likelihood, into.channels.length, stats);
       }
       default -> throw SensorState.invalid("unknown format version " + format + " (this build reads 1 to "
@@ -141,24 +141,23 @@ final class SensorStateMigration {
       }
       format6[to + EPISODE_LEVEL] = old.episodeLevel() ? oldStats[next] : format6[to + LEVEL];
     }
-    into.histograms = widened(oldHistograms, k, old.evidences());
+    into.histograms = widened(oldHistograms, k, old.evidences(), BINS_BEFORE_FORMAT_8);
     fromFormat6(into, format6, slotCounts);
   }
 
   /**
-   * The {@code evidences} histograms a channel of {@link #BINS_BEFORE_FORMAT_8} bins each, for {@code k} channels, in
-   * the current histograms of {@link EmpiricalTail#BINS} of the evidences that kept them ({@link #histogramNow}): each
-   * bin keeps its counts, the bins above and any histogram the format did not count start empty. The old last bin's
-   * counts, surprises of 310 σ or more of no known size, stay in that bin, so such a surprise ranks as it did until
-   * larger ones are counted in the bins above.
+   * The {@code evidences} histograms a channel of {@code oldBins} bins each, for {@code k} channels, in the current
+   * histograms of {@link EmpiricalTail#BINS} of the evidences that kept them ({@link #histogramNow}): each bin keeps
+   * its counts, the bins above and any histogram the format did not count start empty. Before format 8 a histogram
+   * had {@link #BINS_BEFORE_FORMAT_8}: the old last bin's counts, surprises of 310 σ or more of no known size, stay in
+   * that bin, so such a surprise ranks as it did until larger ones are counted in the bins above.
    */
-  static char[] widened(char[] old, int k, int evidences) {
+  static char[] widened(char[] old, int k, int evidences, int oldBins) {
     char[] now = new char[AnomalyLikelihood.HISTOGRAMS * k];
     for (int c = 0; c < k; c++) {
       for (int e = 0; e < evidences; e++) {
         if (EVIDENCE_NOW[e] < 0) continue;
-        System.arraycopy(old, (c * evidences + e) * BINS_BEFORE_FORMAT_8,
-            now, histogramNow(c, e), BINS_BEFORE_FORMAT_8);
+        System.arraycopy(old, (c * evidences + e) * oldBins, now, histogramNow(c, e), oldBins);
       }
     }
     return now;
@@ -170,18 +169,6 @@ final class SensorStateMigration {
    */
   static int histogramNow(int c, int e) {
     return EVIDENCE_NOW[e] < 0 ? -1 : c * AnomalyLikelihood.HISTOGRAMS + EVIDENCE_NOW[e] * EmpiricalTail.BINS;
-  }
-
-  /** Format 8's and 9's histograms of {@code k} channels without the run of errors', the memory's empty. */
-  private static char[] withoutRunOfErrors(char[] old, int k) {
-    char[] now = new char[AnomalyLikelihood.HISTOGRAMS * k];
-    for (int c = 0; c < k; c++) {
-      for (int e = 0; e < FORMAT_9_EVIDENCES; e++) {
-        if (EVIDENCE_NOW[e] < 0) continue;
-        System.arraycopy(old, (c * FORMAT_9_EVIDENCES + e) * EmpiricalTail.BINS, now, histogramNow(c, e), EmpiricalTail.BINS);
-      }
-    }
-    return now;
   }
 
   /**
