@@ -77,7 +77,7 @@ public final class AnomalyLikelihood {
   /** @param memorySize floats of the predictor's memory ({@link Predictor#memorySize()}; 0 for none) */
   public AnomalyLikelihood(DetectorConfig config, int memorySize) {
     this.evidences = new Evidence[] {
-        new SuddenError(),
+        new SuddenError(config.historyHalfLife()),
         new Level(Explanation.Reason.LEVEL, config.shortHalfLife()),
         new Routine(config.bandSigmas()),
         new Level(Explanation.Reason.LASTING_DEPARTURE, config.adaptHalfLife()),

@@ -42,7 +42,7 @@ public final class SensorState {
    * every change of the format ships with the reader of the format before it, and with a fixture of that format made
    * by the build that wrote it.
    */
-  static final byte FORMAT = 10;
+  static final byte FORMAT = 11;
   // The arrays go straight between the bytes and the fields (one move each, no ByteBuffer bookkeeping).
   private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle CHARS = MethodHandles.byteArrayViewVarHandle(char[].class, ByteOrder.LITTLE_ENDIAN);
@@ -136,7 +136,7 @@ public final class SensorState {
 
   /**
    * Compact versioned binary form; {@link #decode} of it gives back an equal state. Layout (little-endian;
-   * "var" is an unsigned LEB128 varint): magic 'S', format 10, model version (var length + UTF-8), k (var),
+   * "var" is an unsigned LEB128 varint): magic 'S', format 11, model version (var length + UTF-8), k (var),
    * k channel names (var length + UTF-8), readings (var), last timestamp (i64), backwards run (var) and, when
    * it is not 0, the last backwards timestamp (i64), lanes (var), state size
    * (var), lanes·size f32 h/C, μ and σ (k f32 each), normaliser (2k f64), origin (k f64), likelihood
@@ -220,7 +220,7 @@ public final class SensorState {
   }
 
   /**
-   * Reads the little-endian body that formats 3 to 10 share (and the float layout a build of format 2
+   * Reads the little-endian body that formats 3 to 11 share (and the float layout a build of format 2
    * wrote), after the magic and format bytes, with {@code statsPerChannel} likelihood floats and {@code
    * histogramsPerChannel} counts per channel, the backwards run when the format has it, and the hour slots' counts
    * as bytes after the histograms when it kept them so (formats before 7): the current format's, or an older one's

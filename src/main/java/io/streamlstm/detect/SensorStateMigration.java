@@ -23,7 +23,9 @@ package io.streamlstm.detect;
  * memories to come and counts its surprises for a warm-up before it judges. Formats 7 and 8 also lack the stuck
  * run's slice, which starts as a new sensor's (it learns the sensor's repeats for a warm-up before it judges). Every
  * format before 8 counted each surprise in {@link #BINS_BEFORE_FORMAT_8} bins, which keep their counts among the
- * current ones ({@link #widened}).
+ * current ones ({@link #widened}). Format 10 has the current statistics but the sudden error's slice, the sensor's
+ * usual spacing ({@link #fromFormat10}); every older format lacked it too. It starts as a new sensor's: the gaps to
+ * come teach it.
  */
 final class SensorStateMigration {
 
@@ -58,6 +60,8 @@ final class SensorStateMigration {
   private static final int FORMAT_9_EVIDENCES = EVIDENCE_NOW.length;
   private static final int FORMAT_7_HISTOGRAMS = FORMAT_9_EVIDENCES * BINS_BEFORE_FORMAT_8;
   private static final int FORMAT_8_HISTOGRAMS = FORMAT_9_EVIDENCES * EmpiricalTail.BINS;
+  /** Format 10's statistics per channel: the current ones without the sudden error's slice. */
+  static final int FORMAT_10_STATS = AnomalyLikelihood.STATS - SuddenError.SIZE;
 
   /**
    * The likelihood statistics of a little-endian format, per channel: the mean square, level, recent peak and
@@ -115,6 +119,10 @@ final class SensorStateMigration {
         SensorState.readLittleEndian(bytes, into, stats, FORMAT_8_HISTOGRAMS, true, false);
         into.histograms = widened(into.histograms, into.channels.length, FORMAT_9_EVIDENCES, EmpiricalTail.BINS);
         into.likelihood = fromFormat9(into.likelihood, into.channels.length, stats);
+      }
+      case 10 -> {
+        SensorState.readLittleEndian(bytes, into, FORMAT_10_STATS, AnomalyLikelihood.HISTOGRAMS, true, false);
+        into.likelihood = fromFormat10(into.likelihood, into.channels.length);
       }
       default -> throw SensorState.invalid("unknown format version " + format + " (this build reads 1 to "
           + SensorState.FORMAT + ")");
@@ -186,6 +194,18 @@ final class SensorStateMigration {
       if (perChannel == FORMAT_9_STATS) {
         System.arraycopy(old, from + FORMAT_8_STATS, now, to + AnomalyLikelihood.STUCK, Stuck.SIZE);
       }
+    }
+    return now;
+  }
+
+  /** Format 10's statistics of {@code k} channels in the current layout: the sudden error's slice empty. */
+  static float[] fromFormat10(float[] old, int k) {
+    float[] now = new float[AnomalyLikelihood.STATS * k];
+    for (int c = 0; c < k; c++) {
+      int from = c * FORMAT_10_STATS;
+      int to = c * AnomalyLikelihood.STATS;
+      System.arraycopy(old, from, now, to, SHARED);
+      System.arraycopy(old, from + SHARED, now, to + AnomalyLikelihood.LEVEL, FORMAT_10_STATS - SHARED);
     }
     return now;
   }

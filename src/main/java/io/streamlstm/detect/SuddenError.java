@@ -1,9 +1,33 @@
 package io.streamlstm.detect;
 
-/** One reading far from the forecast: the size of this reading's error alone, |e| in σ. A spike, a jump. */
+/**
+ * One reading far from the forecast: the size of this reading's error alone, |e| in σ. A spike, a jump.
+ *
+ * <p>The forecast is of the next reading at the sensor's usual spacing. A reading after a silence of more than
+ * {@link #LONG_SILENCE} usual spacings was not forecast: its error may not flag it, and what the sensor did meanwhile
+ * is left to the level, the routine and the memory. The error still counts into the history, as a warming sensor's
+ * do, so the errors of the readings after it rank among the sizes this sensor shows when it resumes. Measured on both
+ * corpora, leaving it out of the history did worse. The usual spacing is the geometric mean of the gaps
+ * between readings (an average of ln(1 + gap in ms), weight max(1/count, α) with the history's half-life), which
+ * the rare long silence barely moves. State: that average and the gaps counted into it (capped).
+ */
 final class SuddenError implements Evidence {
 
-  static final int SIZE = 0;
+  static final int LOG_SPACING = 0;
+  static final int GAPS = 1;
+  static final int SIZE = 2;
+  /** Gaps, in usual spacings, beyond which the reading after them was not forecast. */
+  static final double LONG_SILENCE = 10;
+  private static final double LN_LONG_SILENCE = Math.log(LONG_SILENCE);
+  /** Where the count stops: far beyond any weight it sets, and exact as a float. */
+  private static final float GAPS_CAP = 1e6f;
+
+  private final double alpha;
+
+  /** @param historyHalfLife of the usual spacing, in readings */
+  SuddenError(double historyHalfLife) {
+    this.alpha = AnomalyLikelihood.alpha(historyHalfLife);
+  }
 
   @Override
   public Explanation.Reason reason() {
@@ -17,7 +41,15 @@ final class SuddenError implements Evidence {
 
   @Override
   public double surprise(Observation now, float[] stats, int at, Finding found) {
+    // A clock set back gives a negative gap: as close as readings come.
+    double logGap = Math.log1p(Math.max(0, now.gapMillis));
+    float gaps = stats[at + GAPS];
+    boolean afterLongSilence = gaps > 0 && logGap > stats[at + LOG_SPACING] + LN_LONG_SILENCE;
+    float counted = Math.min(gaps + 1, GAPS_CAP);
+    AnomalyLikelihood.average(stats, at + LOG_SPACING, logGap, Math.max(1.0 / counted, alpha));
+    stats[at + GAPS] = counted;
     found.forecast(now.error);
+    found.mayDecide = !afterLongSilence;
     return Math.log1p(Math.abs(now.error));
   }
 }

@@ -29,6 +29,7 @@ class SensorStateMigrationTest {
   private static final int OLD_BINS = SensorStateMigration.BINS_BEFORE_FORMAT_8;
   private static final int FORMAT_8_STATS = SensorStateMigration.FORMAT_8_STATS;
   private static final int FORMAT_9_STATS = SensorStateMigration.FORMAT_9_STATS;
+  private static final int FORMAT_10_STATS = SensorStateMigration.FORMAT_10_STATS;
   /**
    * Formats 3 to 9 counted the sudden error, the run of errors, the level, the routine and the lasting departure, in
    * that order; where each histogram is among the current ones (the run of errors' nowhere).
@@ -42,7 +43,7 @@ class SensorStateMigrationTest {
   @ParameterizedTest
   @ValueSource(strings = {"state-format-1", "state-format-1-histograms", "state-format-2", "state-format-2-floats",
       "state-format-3", "state-format-4", "state-format-5", "state-format-6", "state-format-7", "state-format-8",
-      "state-format-9"})
+      "state-format-9", "state-format-10"})
   void everyOldFormatKeepsWhatItHeldAndScoresOn(String fixture) throws IOException {
     for (String name : new String[] {fixture, fixture + "-two-channel"}) {
       Properties written = dump(name);
@@ -69,6 +70,11 @@ class SensorStateMigrationTest {
       for (int c = 0; c < k; c++) {
         int at = c * AnomalyLikelihood.STATS;
         double[] old = Arrays.copyOfRange(oldStats, c * oldPerChannel, (c + 1) * oldPerChannel);
+        assertSpacingStartsOver(name, state, c);
+        if (oldPerChannel == FORMAT_10_STATS) {
+          assertFormat10Kept(name, written, state, c);
+          continue;
+        }
         assertMemoryStartsOver(name, state, c);
         if (oldPerChannel == FORMAT_8_STATS || oldPerChannel == FORMAT_9_STATS) {
           assertCurrentStatisticsKept(name, written, state, c, oldPerChannel);
@@ -150,6 +156,28 @@ class SensorStateMigrationTest {
   }
 
   /** The network's memory, which no earlier format judged: its places and its histogram empty, as a new sensor's. */
+  /** No format before 11 knew the sensor's usual spacing: the gaps to come teach it, as a new sensor's. */
+  private static void assertSpacingStartsOver(String name, SensorState state, int c) {
+    int at = c * AnomalyLikelihood.STATS + AnomalyLikelihood.SUDDEN_ERROR;
+    assertArrayEquals(new float[SuddenError.SIZE], Arrays.copyOfRange(state.likelihood, at, at + SuddenError.SIZE), name);
+  }
+
+  /** Format 10: every statistic and histogram as it was, the memory's places included; only the spacing is new. */
+  private static void assertFormat10Kept(String name, Properties written, SensorState state, int c) {
+    int at = c * AnomalyLikelihood.STATS;
+    float[] old = Arrays.copyOfRange(floats(written.getProperty("likelihood")), c * FORMAT_10_STATS, (c + 1) * FORMAT_10_STATS);
+    int shared = AnomalyLikelihood.SUDDEN_ERROR;
+    assertArrayEquals(Arrays.copyOfRange(old, 0, shared), Arrays.copyOfRange(state.likelihood, at, at + shared), name);
+    assertArrayEquals(Arrays.copyOfRange(old, shared, FORMAT_10_STATS),
+        Arrays.copyOfRange(state.likelihood, at + AnomalyLikelihood.LEVEL, at + AnomalyLikelihood.STATS), name);
+    assertTrue(state.likelihood[at + AnomalyLikelihood.MEMORY] > 0, name + ": the memory's places were taken and kept");
+    int[] histograms = ints(written.getProperty("histograms"));
+    for (int j = 0; j < AnomalyLikelihood.HISTOGRAMS; j++) {
+      assertEquals(histograms[c * AnomalyLikelihood.HISTOGRAMS + j], state.histograms[c * AnomalyLikelihood.HISTOGRAMS + j], name);
+    }
+    assertEquals(doubles(written.getProperty("origin"))[c], state.origin[c], name);
+  }
+
   private static void assertMemoryStartsOver(String name, SensorState state, int c) {
     int at = c * AnomalyLikelihood.STATS + AnomalyLikelihood.MEMORY;
     assertArrayEquals(new float[Memory.SIZE], Arrays.copyOfRange(state.likelihood, at, at + Memory.SIZE), name);

@@ -48,8 +48,9 @@ class SensorStateTest {
   @Test
   void aSensorOfOneChannelWithTheShippedH32ArchitectureTakesAtMostTwoKibibytesEverythingIncluded() {
     // The shipped model's architecture: LSTM, H=32, one layer. 256 bytes of h and C, 152 of the sensor's own
-    // readout (AdaptivePredictor), 1244 of likelihood (231 float statistics, 81 of them the memory's places; five
-    // histograms of 32 16-bit counts), 64 of recent readings, the rest names and counts: 1849 bytes.
+    // readout (AdaptivePredictor), 1252 of likelihood (233 float statistics, 81 of them the memory's places and 2
+    // the usual spacing; five histograms of 32 16-bit counts), 64 of recent readings, the rest names and counts:
+    // 1857 bytes.
     SensorState state = scored(TestSeries.model(1, 32, 1, 1, VERSION), 1000, "value");
     int size = state.encode().length;
     assertTrue(size <= 2048, size + " bytes");
