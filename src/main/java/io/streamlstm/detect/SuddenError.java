@@ -9,7 +9,8 @@ package io.streamlstm.detect;
  * do, so the errors of the readings after it rank among the sizes this sensor shows when it resumes. Measured on both
  * corpora, leaving it out of the history did worse. The usual spacing is the geometric mean of the gaps
  * between readings (an average of ln(1 + gap in ms), weight max(1/count, α) with the history's half-life), which
- * the rare long silence barely moves. State: that average and the gaps counted into it (capped).
+ * the rare long silence barely moves; readings at the same instant are no gap. State: that average and the gaps
+ * counted into it (capped).
  */
 final class SuddenError implements Evidence {
 
@@ -41,13 +42,16 @@ final class SuddenError implements Evidence {
 
   @Override
   public double surprise(Observation now, float[] stats, int at, Finding found) {
-    // A clock set back gives a negative gap: as close as readings come.
-    double logGap = Math.log1p(Math.max(0, now.gapMillis));
-    float gaps = stats[at + GAPS];
-    boolean afterLongSilence = gaps > 0 && logGap > stats[at + LOG_SPACING] + LN_LONG_SILENCE;
-    float counted = Math.min(gaps + 1, GAPS_CAP);
-    AnomalyLikelihood.average(stats, at + LOG_SPACING, logGap, Math.max(1.0 / counted, alpha));
-    stats[at + GAPS] = counted;
+    boolean afterLongSilence = false;
+    // Readings at the same instant (a batch, a coarse clock) or on a clock set back say nothing of the spacing.
+    if (now.gapMillis > 0) {
+      double logGap = Math.log1p(now.gapMillis);
+      float gaps = stats[at + GAPS];
+      afterLongSilence = gaps > 0 && logGap > stats[at + LOG_SPACING] + LN_LONG_SILENCE;
+      float counted = Math.min(gaps + 1, GAPS_CAP);
+      AnomalyLikelihood.average(stats, at + LOG_SPACING, logGap, Math.max(1.0 / counted, alpha));
+      stats[at + GAPS] = counted;
+    }
     found.forecast(now.error);
     found.mayDecide = !afterLongSilence;
     return Math.log1p(Math.abs(now.error));

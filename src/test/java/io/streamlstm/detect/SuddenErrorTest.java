@@ -40,6 +40,19 @@ class SuddenErrorTest {
   }
 
   @Test
+  void readingsAtTheSameInstantDoNotShortenTheSpacing() {
+    EvidenceTesting sudden = new EvidenceTesting(new SuddenError(2000));
+    long t = 0;
+    for (int i = 0; i < 100; i++) {
+      sudden.next(0.1, 0, t += MINUTE, MINUTE);
+      sudden.next(0.1, 0, t, 0); // a batch of two a minute
+    }
+    assertEquals(Math.log1p(MINUTE), sudden.stats[SuddenError.LOG_SPACING], 1e-5, "the spacing: still a minute");
+    sudden.next(20, 0, t += MINUTE, MINUTE);
+    assertTrue(sudden.found.mayDecide, "a minute is no silence for it");
+  }
+
+  @Test
   void aSensorsFirstGapIsItsUsualSpacingWhateverItsLength() {
     EvidenceTesting sudden = new EvidenceTesting(new SuddenError(2000));
     sudden.next(20, 0, 3_600_000L, 3_600_000L);
