@@ -19,7 +19,7 @@ import io.streamlstm.lstm.StepKernel;
  * than {@link #OWN_SIGMA_AFTER} errors, σ is the network's.
  *
  * <p>State per lane, after the network's h and C: the readout's {@code H + 2} weights, the network's last mean,
- * the last reading, the mean square error, and the errors counted (up to {@link #COUNT_CAP}). All floats, narrowed at update, so
+ * the last reading, the mean square error, and the errors counted (up to {@link AnomalyLikelihood#COUNT_CAP}). All floats, narrowed at update, so
  * a state through its binary form scores bit for bit as one kept in memory. One-channel models only (the
  * shipped kind): a model reading several channels at once forecasts with its network alone.
  */
@@ -32,8 +32,6 @@ public final class AdaptivePredictor implements Predictor {
   /** Errors the readout has seen before σ is its own. */
   static final int OWN_SIGMA_AFTER = 10;
   static final float SIGMA_MIN = 0.01f;
-  /** Where the error count stops: far beyond any weight it sets (max(1/n, α)), and exact as a float. */
-  static final float COUNT_CAP = 1e6f;
 
   private static final double ALPHA = AnomalyLikelihood.alpha(SIGMA_HALF_LIFE);
 
@@ -93,7 +91,7 @@ public final class AdaptivePredictor implements Predictor {
     if (!network.step(state, x, networkMean, networkSigma)) return false;
     state[networkMeanAt] = networkMean[0];
     state[lastReadingAt] = x[0];
-    state[countAt] = Math.min(count + 1, COUNT_CAP);
+    state[countAt] = AnomalyLikelihood.counted(count);
     features(state, x[0]);
     double mu = forecast(state);
     double s = count < OWN_SIGMA_AFTER ? networkSigma[0] : Math.sqrt(state[meanSquareAt]);

@@ -239,6 +239,14 @@ public final class AnomalyLikelihood {
     };
   }
 
+  /** Where running counts stop: far beyond any weight max(1/count, α) they set, and exact as floats. */
+  static final float COUNT_CAP = 1e6f;
+
+  /** A running count after one more, held at {@link #COUNT_CAP}. */
+  static float counted(float count) {
+    return Math.min(count + 1, COUNT_CAP);
+  }
+
   /** Folds {@code x} with {@code weight} into the exponential average at {@code stats[at]}. */
   static void average(float[] stats, int at, double x, double weight) {
     stats[at] = SensorState.narrow(stats[at] + weight * (x - stats[at]));

@@ -43,8 +43,6 @@ final class Memory implements Evidence {
   private static final int SPREAD = DIMENSIONS;
   private static final int COUNT = DIMENSIONS + 1;
   static final int SIZE = PLACES + PROTOTYPES * PER_PLACE;
-  /** Where the counts stop: far beyond any weight they set, and exact as floats. */
-  private static final float COUNT_CAP = 1e6f;
   /** Squared distance below which the memory is taken not to have moved: tiny against its units, about 1. */
   private static final double MIN_SPREAD = 1e-6;
   private static final long PROJECTION_SEED = 7;
@@ -88,7 +86,7 @@ final class Memory implements Evidence {
   @Override
   public double surprise(Observation now, float[] stats, int at, Finding found) {
     if (now.memory == null || memorySize == 0) return Double.NaN;
-    float seen = Math.min(stats[at + SEEN] + 1, COUNT_CAP);
+    float seen = AnomalyLikelihood.counted(stats[at + SEEN]);
     stats[at + SEEN] = seen;
     long placed = (long) seen - SETTLE;
     if (placed < 0) return Double.NaN;
@@ -147,7 +145,7 @@ final class Memory implements Evidence {
 
   /** The nearest place takes the memory in: its centre moves toward it, its spread toward the distance. */
   private void learn(float[] stats, int p, double distance) {
-    float count = Math.min(stats[p + COUNT] + 1, COUNT_CAP);
+    float count = AnomalyLikelihood.counted(stats[p + COUNT]);
     double weight = Math.max(1.0 / count, alpha);
     // Between two finite floats, so finite.
     for (int i = 0; i < DIMENSIONS; i++) stats[p + i] = (float) (stats[p + i] + weight * (y[i] - stats[p + i]));

@@ -33,7 +33,6 @@ final class Stuck {
 
   /** Repeats any sensor may make before a run is judged: a reading rounded to its resolution repeats by chance. */
   static final int FREE_REPEATS = 2;
-  private static final float READINGS_CAP = 1e6f;
 
   private final double rateAlpha;
   private final double longestKeep;
@@ -72,7 +71,7 @@ final class Stuck {
       found.forecast(run);
     }
 
-    stats[at + READINGS] = (float) Math.min(seen + 1, READINGS_CAP);
+    stats[at + READINGS] = AnomalyLikelihood.counted(stats[at + READINGS]);
     stats[at + LAST] = value;
     stats[at + LAST_REST] = rest;
     stats[at + RUN] = SensorState.narrow(run);

@@ -20,8 +20,6 @@ final class SuddenError implements Evidence {
   /** Gaps, in usual spacings, beyond which the reading after them was not forecast. */
   static final double LONG_SILENCE = 10;
   private static final double LN_LONG_SILENCE = Math.log(LONG_SILENCE);
-  /** Where the count stops: far beyond any weight it sets, and exact as a float. */
-  private static final float GAPS_CAP = 1e6f;
 
   private final double alpha;
 
@@ -48,7 +46,7 @@ final class SuddenError implements Evidence {
       double logGap = Math.log1p(now.gapMillis);
       float gaps = stats[at + GAPS];
       afterLongSilence = gaps > 0 && logGap > stats[at + LOG_SPACING] + LN_LONG_SILENCE;
-      float counted = Math.min(gaps + 1, GAPS_CAP);
+      float counted = AnomalyLikelihood.counted(gaps);
       AnomalyLikelihood.average(stats, at + LOG_SPACING, logGap, Math.max(1.0 / counted, alpha));
       stats[at + GAPS] = counted;
     }
