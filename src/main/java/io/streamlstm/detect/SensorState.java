@@ -1,7 +1,6 @@
 package io.streamlstm.detect;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.nio.BufferOverflowException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -43,9 +42,8 @@ public final class SensorState {
    * by the build that wrote it.
    */
   static final byte FORMAT = 11;
-  // The arrays go straight between the bytes and the fields (one move each, no ByteBuffer bookkeeping).
-  private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle CHARS = MethodHandles.byteArrayViewVarHandle(char[].class, ByteOrder.LITTLE_ENDIAN);
+  // The arrays go straight between the bytes and the fields, a vector at a time where the JVM can.
+  private static final ArrayBytes ARRAYS = ArrayBytes.FASTEST;
 
   private String modelVersion;
   private byte[] modelVersionUtf8;
@@ -184,9 +182,9 @@ public final class SensorState {
     for (double v : normaliser) b.putDouble(v);
     for (double v : origin) b.putDouble(v);
     putFloats(b, likelihood, likelihood.length);
-    int at = b.position();
-    for (int j = 0; j < histograms.length; j++) CHARS.set(out, at + 2 * j, histograms[j]);
-    b.position(at + 2 * histograms.length);
+    if (histograms.length > b.remaining() / 2) throw new BufferOverflowException();
+    ARRAYS.putChars(histograms, histograms.length, out, b.position());
+    b.position(b.position() + 2 * histograms.length);
     putVar(b, recentCapacity());
     putVar(b, recentCount);
     putFloats(b, recent, recentCount * channels.length);
@@ -260,9 +258,8 @@ public final class SensorState {
       int histogramsLength = histogramsPerChannel * k;
       if (histogramsLength > in.remaining() / 2) throw new BufferUnderflowException();
       if (s.histograms.length != histogramsLength) s.histograms = new char[histogramsLength];
-      int at = in.position();
-      for (int j = 0; j < histogramsLength; j++) s.histograms[j] = (char) CHARS.get(bytes, at + 2 * j);
-      in.position(at + 2 * histogramsLength);
+      ARRAYS.getChars(bytes, in.position(), s.histograms, histogramsLength);
+      in.position(in.position() + 2 * histogramsLength);
       byte[] slotCounts = null;
       if (withSlotCounts) {
         slotCounts = new byte[SensorStateMigration.SLOTS * k];
@@ -375,24 +372,17 @@ public final class SensorState {
   }
 
   private static void putFloats(ByteBuffer out, float[] values, int n) {
-    if (n > out.remaining() / 4) throw new java.nio.BufferOverflowException();
-    byte[] bytes = out.array();
-    int at = out.position();
-    for (int j = 0; j < n; j++) FLOATS.set(bytes, at + 4 * j, values[j]);
-    out.position(at + 4 * n);
+    if (n > out.remaining() / 4) throw new BufferOverflowException();
+    ARRAYS.putFloats(values, n, out.array(), out.position());
+    out.position(out.position() + 4 * n);
   }
 
   /** The first {@code n} floats of {@code into} read, each checked finite. */
   static float[] getFloats(ByteBuffer in, float[] into, int n, String what) {
     if (n > in.remaining() / 4) throw new BufferUnderflowException();
-    byte[] bytes = in.array();
-    int at = in.position();
-    for (int j = 0; j < n; j++) {
-      float v = (float) FLOATS.get(bytes, at + 4 * j);
-      if (!Float.isFinite(v)) throw invalid(what + " holds " + v);
-      into[j] = v;
-    }
-    in.position(at + 4 * n);
+    int notFinite = ARRAYS.getFloats(in.array(), in.position(), into, n);
+    if (notFinite >= 0) throw invalid(what + " holds " + into[notFinite]);
+    in.position(in.position() + 4 * n);
     return into;
   }
 

@@ -2,12 +2,6 @@ package io.streamlstm.lstm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,28 +22,11 @@ class StepKernelsIT {
 
   @Test
   void withoutTheVectorModuleTheScalarKernelRunsAndGivesTheSameBits() throws Exception {
-    String plain = runChild(false);
-    String withModule = runChild(true);
+    String plain = ChildJvm.run(StepKernelsIT.class, false);
+    String withModule = ChildJvm.run(StepKernelsIT.class, true);
     assertEquals("ScalarStepKernel", plain.split(" ")[0], plain);
     assertEquals("VectorStepKernel", withModule.split(" ")[0], withModule);
     assertEquals("true", plain.split(" ")[1]);
     assertEquals(withModule.split(" ", 2)[1], plain.split(" ", 2)[1], "accepted and mean bits");
-  }
-
-  private static String runChild(boolean vectorModule) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    if (vectorModule) command.add("--add-modules=jdk.incubator.vector");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(StepKernelsIT.class.getName());
-    Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    if (!child.waitFor(60, TimeUnit.SECONDS)) {
-      child.destroyForcibly();
-      throw new AssertionError("child JVM did not finish");
-    }
-    assertEquals(0, child.exitValue(), "child JVM failed, printed: " + out);
-    return out;
   }
 }
