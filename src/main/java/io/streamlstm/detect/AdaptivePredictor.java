@@ -12,14 +12,17 @@ import io.streamlstm.lstm.StepKernel;
  *   μ_t = μnet_t + w·φ_t                         the network's mean, corrected for this sensor
  *   r   = x_{t+1} − μ_t                          the error, once the next reading is in
  *   w  += η · r · φ_t / (1 + |φ_t|²)             normalised least mean squares: step size free of the scale of φ
- *   v   = EWMA(r²), half-life {@link #SIGMA_HALF_LIFE}   σ_t = √v: how well this sensor is predicted lately
+ *   v   = EWMA(r²), half-life {@link #SIGMA_HALF_LIFE}   σ_t = √v · k_t: how well this sensor is predicted lately
  * </pre>
  * σ is the sensor's own recent prediction error, not the network's: the network's σ is learned across all its
- * training series and says little of how predictable this sensor is now. While the readout has seen fewer
- * than {@link #OWN_SIGMA_AFTER} errors, σ is the network's.
+ * training series and says little of how predictable this sensor is now. What it does say, where in a pattern the
+ * network is surer than usual, comes in as the factor k_t ≤ 1 ({@link ConfidenceScale}), as far as this sensor's
+ * errors have borne it out. While the readout has seen fewer than {@link #OWN_SIGMA_AFTER} errors, σ is the
+ * network's.
  *
  * <p>State per lane, after the network's h and C: the readout's {@code H + 2} weights, the network's last mean,
- * the last reading, the mean square error, and the errors counted (up to {@link AnomalyLikelihood#COUNT_CAP}). All floats, narrowed at update, so
+ * the last reading, the mean square error, the errors counted (up to {@link AnomalyLikelihood#COUNT_CAP}), and the
+ * {@link ConfidenceScale}'s slice. All floats, narrowed at update, so
  * a state through its binary form scores bit for bit as one kept in memory. One-channel models only (the
  * shipped kind): a model reading several channels at once forecasts with its network alone.
  */
@@ -44,6 +47,7 @@ public final class AdaptivePredictor implements Predictor {
   private final int lastReadingAt;
   private final int meanSquareAt;
   private final int countAt;
+  private final int confidenceAt;
   // Scratch: the network's outputs and the features of a step (rebuilt from the state: one instance serves many sensors).
   private final float[] networkMean = new float[1];
   private final float[] networkSigma = new float[1];
@@ -61,6 +65,7 @@ public final class AdaptivePredictor implements Predictor {
     this.lastReadingAt = networkMeanAt + 1;
     this.meanSquareAt = lastReadingAt + 1;
     this.countAt = meanSquareAt + 1;
+    this.confidenceAt = countAt + 1;
     this.phi = new double[features];
   }
 
@@ -71,7 +76,7 @@ public final class AdaptivePredictor implements Predictor {
 
   @Override
   public int stateSize() {
-    return countAt + 1;
+    return confidenceAt + ConfidenceScale.SIZE;
   }
 
   @Override
@@ -94,7 +99,8 @@ public final class AdaptivePredictor implements Predictor {
     state[countAt] = AnomalyLikelihood.counted(count);
     features(state, x[0]);
     double mu = forecast(state);
-    double s = count < OWN_SIGMA_AFTER ? networkSigma[0] : Math.sqrt(state[meanSquareAt]);
+    double confidence = ConfidenceScale.factor(state, confidenceAt, networkSigma[0]);
+    double s = count < OWN_SIGMA_AFTER ? networkSigma[0] : Math.sqrt(state[meanSquareAt]) * confidence;
     mean[0] = (float) mu;
     sigma[0] = (float) Math.max(s, SIGMA_MIN);
     return Float.isFinite(mean[0]) && Float.isFinite(sigma[0]);
@@ -108,6 +114,7 @@ public final class AdaptivePredictor implements Predictor {
     for (int j = 0; j < features; j++) norm += phi[j] * phi[j];
     double step = ETA * error / norm;
     for (int j = 0; j < features; j++) state[weightsAt + j] = SensorState.narrow(state[weightsAt + j] + step * phi[j]);
+    if (count >= OWN_SIGMA_AFTER) ConfidenceScale.learn(state, confidenceAt, error * error, state[meanSquareAt]);
     double weight = Math.max(1.0 / count, ALPHA);
     state[meanSquareAt] = SensorState.narrow(state[meanSquareAt] + weight * (error * error - state[meanSquareAt]));
   }

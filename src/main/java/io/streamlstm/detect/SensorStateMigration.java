@@ -1,5 +1,7 @@
 package io.streamlstm.detect;
 
+import java.util.Arrays;
+
 /**
  * Reads the sensor-state formats that earlier builds wrote into the current {@link SensorState}, so an
  * upgrade keeps every sensor's h, C and statistics instead of starting it over. Every older format is first read
@@ -25,7 +27,9 @@ package io.streamlstm.detect;
  * format before 8 counted each surprise in {@link #BINS_BEFORE_FORMAT_8} bins, which keep their counts among the
  * current ones ({@link #widened}). Format 10 has the current statistics but the sudden error's slice, the sensor's
  * usual spacing ({@link #fromFormat10}); every older format lacked it too. It starts as a new sensor's: the gaps to
- * come teach it.
+ * come teach it. Format 11 has the current statistics; what every format before 12 lacked is the {@link
+ * ConfidenceScale}'s slice at the end of a one-channel model's lanes ({@link #withConfidenceSlice}), which starts
+ * empty: the factor stays 1 until the sensor's errors have taught it.
  */
 final class SensorStateMigration {
 
@@ -93,6 +97,12 @@ final class SensorStateMigration {
 
   /** Reads {@code bytes} of format {@code format}, not the current one. */
   static void decodeInto(byte[] bytes, byte format, SensorState into) {
+    readStatistics(bytes, format, into);
+    withConfidenceSlice(into);
+  }
+
+  /** Reads {@code bytes} of format {@code format} with its statistics in the current layout. */
+  private static void readStatistics(byte[] bytes, byte format, SensorState into) {
     switch (format) {
       case 1 -> DoubleStatsFormats.read(bytes, 1, into);
       // Format 2 was written twice: big-endian doubles, whose model version starts with the high byte of a
@@ -124,8 +134,22 @@ final class SensorStateMigration {
         SensorState.readLittleEndian(bytes, into, FORMAT_10_STATS, AnomalyLikelihood.HISTOGRAMS, true, false);
         into.likelihood = fromFormat10(into.likelihood, into.channels.length);
       }
+      case 11 -> SensorState.readLittleEndian(bytes, into, AnomalyLikelihood.STATS, AnomalyLikelihood.HISTOGRAMS, true,
+          false);
       default -> throw SensorState.invalid("unknown format version " + format + " (this build reads 1 to "
           + SensorState.FORMAT + ")");
+    }
+  }
+
+  /**
+   * A one-channel model's lanes (one a channel) with the {@link ConfidenceScale}'s slice appended, empty. A lane of
+   * another shape than the model's (a model of several channels, or a format before the per-sensor readout) is
+   * re-warmed by the detector whatever its length.
+   */
+  static void withConfidenceSlice(SensorState state) {
+    if (state.recurrent.length == 0 || state.recurrent.length != state.channels.length) return;
+    for (int lane = 0; lane < state.recurrent.length; lane++) {
+      state.recurrent[lane] = Arrays.copyOf(state.recurrent[lane], state.recurrent[lane].length + ConfidenceScale.SIZE);
     }
   }
 

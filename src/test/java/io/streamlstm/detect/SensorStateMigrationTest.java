@@ -43,7 +43,7 @@ class SensorStateMigrationTest {
   @ParameterizedTest
   @ValueSource(strings = {"state-format-1", "state-format-1-histograms", "state-format-2", "state-format-2-floats",
       "state-format-3", "state-format-4", "state-format-5", "state-format-6", "state-format-7", "state-format-8",
-      "state-format-9", "state-format-10"})
+      "state-format-9", "state-format-10", "state-format-11"})
   void everyOldFormatKeepsWhatItHeldAndScoresOn(String fixture) throws IOException {
     for (String name : new String[] {fixture, fixture + "-two-channel"}) {
       Properties written = dump(name);
@@ -56,7 +56,7 @@ class SensorStateMigrationTest {
       assertEquals(Long.parseLong(written.getProperty("lastTimestampMillis")), state.lastTimestampMillis(), name);
       String[] lanes = written.getProperty("recurrent").split(";");
       assertEquals(lanes.length, state.recurrent.length, name);
-      for (int lane = 0; lane < lanes.length; lane++) assertArrayEquals(floats(lanes[lane]), state.recurrent[lane], name);
+      for (int lane = 0; lane < lanes.length; lane++) assertConfidenceSliceAppended(name, floats(lanes[lane]), state.recurrent[lane]);
       assertArrayEquals(floats(written.getProperty("predictedMean")), state.predictedMean, name);
       assertArrayEquals(floats(written.getProperty("predictedSigma")), state.predictedSigma, name);
       assertArrayEquals(doubles(written.getProperty("normaliser")), state.normaliser, name);
@@ -70,6 +70,10 @@ class SensorStateMigrationTest {
       for (int c = 0; c < k; c++) {
         int at = c * AnomalyLikelihood.STATS;
         double[] old = Arrays.copyOfRange(oldStats, c * oldPerChannel, (c + 1) * oldPerChannel);
+        if (oldPerChannel == AnomalyLikelihood.STATS) {
+          assertFormat11Kept(name, written, state, c);
+          continue;
+        }
         assertSpacingStartsOver(name, state, c);
         if (oldPerChannel == FORMAT_10_STATS) {
           assertFormat10Kept(name, written, state, c);
@@ -155,7 +159,28 @@ class SensorStateMigrationTest {
     assertEquals(backwardsRun == null ? 0 : Integer.parseInt(backwardsRun), state.backwardsRun, name);
   }
 
-  /** The network's memory, which no earlier format judged: its places and its histogram empty, as a new sensor's. */
+  /**
+   * Every fixture's model reads one channel, so each lane is a per-sensor readout's: kept as written, with the {@link
+   * ConfidenceScale}'s slice, which no format before 12 had, appended empty.
+   */
+  private static void assertConfidenceSliceAppended(String name, float[] written, float[] lane) {
+    assertEquals(written.length + ConfidenceScale.SIZE, lane.length, name);
+    assertArrayEquals(written, Arrays.copyOf(lane, written.length), name);
+    assertArrayEquals(new float[ConfidenceScale.SIZE], Arrays.copyOfRange(lane, written.length, lane.length), name);
+  }
+
+  /** Format 11: every statistic and histogram as it was, the usual spacing and the memory's places included. */
+  private static void assertFormat11Kept(String name, Properties written, SensorState state, int c) {
+    int stats = AnomalyLikelihood.STATS;
+    assertArrayEquals(Arrays.copyOfRange(floats(written.getProperty("likelihood")), c * stats, (c + 1) * stats),
+        Arrays.copyOfRange(state.likelihood, c * stats, (c + 1) * stats), name);
+    assertTrue(state.likelihood[c * stats + AnomalyLikelihood.SUDDEN_ERROR] > 0, name + ": the usual spacing was kept");
+    int histograms = AnomalyLikelihood.HISTOGRAMS;
+    int[] counts = ints(written.getProperty("histograms"));
+    for (int j = 0; j < histograms; j++) assertEquals(counts[c * histograms + j], state.histograms[c * histograms + j], name);
+    assertEquals(doubles(written.getProperty("origin"))[c], state.origin[c], name);
+  }
+
   /** No format before 11 knew the sensor's usual spacing: the gaps to come teach it, as a new sensor's. */
   private static void assertSpacingStartsOver(String name, SensorState state, int c) {
     int at = c * AnomalyLikelihood.STATS + AnomalyLikelihood.SUDDEN_ERROR;
@@ -178,6 +203,7 @@ class SensorStateMigrationTest {
     assertEquals(doubles(written.getProperty("origin"))[c], state.origin[c], name);
   }
 
+  /** The network's memory, which no earlier format judged: its places and its histogram empty, as a new sensor's. */
   private static void assertMemoryStartsOver(String name, SensorState state, int c) {
     int at = c * AnomalyLikelihood.STATS + AnomalyLikelihood.MEMORY;
     assertArrayEquals(new float[Memory.SIZE], Arrays.copyOfRange(state.likelihood, at, at + Memory.SIZE), name);

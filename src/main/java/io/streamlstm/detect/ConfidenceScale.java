@@ -1,0 +1,79 @@
+package io.streamlstm.detect;
+
+/**
+ * How much surer than usual the network is of its next forecast, as a factor on the sensor's own σ, with how much it
+ * counts learned from this sensor's errors.
+ *
+ * <p>The network's σ, trained across many series, says little of this sensor's scale (so {@link AdaptivePredictor}
+ * takes σ from the sensor's own errors), but its ups and downs say where in a pattern the network knows what comes
+ * next. Per sensor:
+ * <pre>
+ *   u_t = ln(σnet_t / usual σnet)              usual: its average, half-life {@link #USUAL_HALF_LIFE} readings
+ *   w   = ln(r² / v)                           the next error r against the sensor's mean square v
+ *   γ   = cov(u, w) / (2 var(u)), in [0, {@link #MAX_EXPONENT}]   the slope of w on u, halved: σ ∝ e^{γu}
+ *   factor = min(1, σnet_t / usual σnet)^γ
+ * </pre>
+ * A sensor whose errors do not follow the network's σ gets γ ≈ 0 and the factor 1. The factor is never above 1: the
+ * network may make the detector keener where it is surer than usual, never more lenient where it expects turbulence,
+ * for the turbulence is often the anomaly itself (a noise burst's first reading raises the network's σ for the next).
+ *
+ * <p>State, a slice of the predictor's lane: the usual σnet and the steps it has seen; u of the last forecast; the
+ * pairs (u, w) counted and their running means of u, w, u² and u·w (half-life {@link #PAIRS_HALF_LIFE}). All floats,
+ * each weighted max(1/n, α) so a new sensor's first values count fully.
+ */
+final class ConfidenceScale {
+
+  static final int SIZE = 8;
+  static final double USUAL_HALF_LIFE = 200;
+  static final double PAIRS_HALF_LIFE = 500;
+  /** At most σ ∝ (σnet / usual)²: the network's σ may vary less than its errors do, not more than twice less. */
+  static final double MAX_EXPONENT = 2;
+
+  private static final int USUAL_SIGMA = 0;
+  private static final int STEPS = 1;
+  private static final int LAST_RATIO = 2;
+  private static final int PAIRS = 3;
+  private static final int MEAN_RATIO = 4;
+  private static final int MEAN_ERROR = 5;
+  private static final int MEAN_SQUARE_RATIO = 6;
+  private static final int MEAN_PRODUCT = 7;
+  /** Keeps ln(r² / v) finite for a forecast that was exact, or a sensor that never erred. */
+  private static final double TINY = 1e-12;
+  /** Below this variance of u the network's σ has not moved enough to learn a slope from. */
+  private static final double MIN_VARIANCE = 1e-6;
+  private static final double USUAL_ALPHA = AnomalyLikelihood.alpha(USUAL_HALF_LIFE);
+  private static final double PAIRS_ALPHA = AnomalyLikelihood.alpha(PAIRS_HALF_LIFE);
+
+  private ConfidenceScale() {}
+
+  /** The last forecast's error is in: one more pair (u, w), from its square and the sensor's mean square before it. */
+  static void learn(float[] state, int at, double squaredError, double meanSquare) {
+    double u = state[at + LAST_RATIO];
+    double w = Math.log((squaredError + TINY) / (meanSquare + TINY));
+    double weight = Math.max(1.0 / (state[at + PAIRS] + 1), PAIRS_ALPHA);
+    AnomalyLikelihood.average(state, at + MEAN_RATIO, u, weight);
+    AnomalyLikelihood.average(state, at + MEAN_ERROR, w, weight);
+    AnomalyLikelihood.average(state, at + MEAN_SQUARE_RATIO, u * u, weight);
+    AnomalyLikelihood.average(state, at + MEAN_PRODUCT, u * w, weight);
+    state[at + PAIRS] = AnomalyLikelihood.counted(state[at + PAIRS]);
+  }
+
+  /** The factor on the sensor's own σ for the forecast the network just made with σ {@code networkSigma} (> 0). */
+  static double factor(float[] state, int at, double networkSigma) {
+    double weight = Math.max(1.0 / (state[at + STEPS] + 1), USUAL_ALPHA);
+    AnomalyLikelihood.average(state, at + USUAL_SIGMA, networkSigma, weight);
+    state[at + STEPS] = AnomalyLikelihood.counted(state[at + STEPS]);
+    double ratio = networkSigma / state[at + USUAL_SIGMA];
+    state[at + LAST_RATIO] = (float) Math.log(ratio);
+    return Math.pow(Math.min(1, ratio), exponent(state, at));
+  }
+
+  /** γ: the slope of w on u, halved, as the pairs so far give it. */
+  static double exponent(float[] state, int at) {
+    double meanRatio = state[at + MEAN_RATIO];
+    double variance = state[at + MEAN_SQUARE_RATIO] - meanRatio * meanRatio;
+    if (!(variance > MIN_VARIANCE)) return 0;
+    double covariance = state[at + MEAN_PRODUCT] - meanRatio * state[at + MEAN_ERROR];
+    return Math.max(0, Math.min(MAX_EXPONENT, covariance / variance / 2));
+  }
+}
