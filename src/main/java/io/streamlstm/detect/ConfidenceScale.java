@@ -63,9 +63,12 @@ final class ConfidenceScale {
     double weight = Math.max(1.0 / (state[at + STEPS] + 1), USUAL_ALPHA);
     AnomalyLikelihood.average(state, at + USUAL_SIGMA, networkSigma, weight);
     state[at + STEPS] = AnomalyLikelihood.counted(state[at + STEPS]);
-    double ratio = networkSigma / state[at + USUAL_SIGMA];
-    state[at + LAST_RATIO] = (float) Math.log(ratio);
-    return Math.pow(Math.min(1, ratio), exponent(state, at));
+    double logRatio = Math.log(networkSigma / state[at + USUAL_SIGMA]);
+    state[at + LAST_RATIO] = (float) logRatio;
+    // min(1, ratio)^γ, as e^{γ·ln ratio}: the logarithm is needed anyway, and most readings need no more.
+    if (logRatio >= 0) return 1;
+    double exponent = exponent(state, at);
+    return exponent == 0 ? 1 : Math.exp(exponent * logRatio);
   }
 
   /** γ: the slope of w on u, halved, as the pairs so far give it. */
