@@ -50,19 +50,20 @@ final class ConfidenceScale {
   static void learn(float[] state, int at, double squaredError, double meanSquare) {
     double u = state[at + LAST_RATIO];
     double w = Math.log((squaredError + TINY) / (meanSquare + TINY));
-    double weight = Math.max(1.0 / (state[at + PAIRS] + 1), PAIRS_ALPHA);
+    float pairs = AnomalyLikelihood.counted(state[at + PAIRS]);
+    double weight = Math.max(1.0 / pairs, PAIRS_ALPHA);
     AnomalyLikelihood.average(state, at + MEAN_RATIO, u, weight);
     AnomalyLikelihood.average(state, at + MEAN_ERROR, w, weight);
     AnomalyLikelihood.average(state, at + MEAN_SQUARE_RATIO, u * u, weight);
     AnomalyLikelihood.average(state, at + MEAN_PRODUCT, u * w, weight);
-    state[at + PAIRS] = AnomalyLikelihood.counted(state[at + PAIRS]);
+    state[at + PAIRS] = pairs;
   }
 
   /** The factor on the sensor's own σ for the forecast the network just made with σ {@code networkSigma} (> 0). */
   static double factor(float[] state, int at, double networkSigma) {
-    double weight = Math.max(1.0 / (state[at + STEPS] + 1), USUAL_ALPHA);
-    AnomalyLikelihood.average(state, at + USUAL_SIGMA, networkSigma, weight);
-    state[at + STEPS] = AnomalyLikelihood.counted(state[at + STEPS]);
+    float steps = AnomalyLikelihood.counted(state[at + STEPS]);
+    AnomalyLikelihood.average(state, at + USUAL_SIGMA, networkSigma, Math.max(1.0 / steps, USUAL_ALPHA));
+    state[at + STEPS] = steps;
     double logRatio = Math.log(networkSigma / state[at + USUAL_SIGMA]);
     state[at + LAST_RATIO] = (float) logRatio;
     // min(1, ratio)^γ, as e^{γ·ln ratio}: the logarithm is needed anyway, and most readings need no more.

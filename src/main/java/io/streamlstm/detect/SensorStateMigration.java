@@ -147,7 +147,7 @@ final class SensorStateMigration {
    * re-warmed by the detector whatever its length.
    */
   static void withConfidenceSlice(SensorState state) {
-    if (state.recurrent.length == 0 || state.recurrent.length != state.channels.length) return;
+    if (state.recurrent.length != state.channels.length) return;
     for (int lane = 0; lane < state.recurrent.length; lane++) {
       state.recurrent[lane] = Arrays.copyOf(state.recurrent[lane], state.recurrent[lane].length + ConfidenceScale.SIZE);
     }
