@@ -15,14 +15,16 @@ import io.streamlstm.lstm.StepKernel;
  *   v   = EWMA(r²), half-life {@link #SIGMA_HALF_LIFE}   σ_t = √v · k_t: how well this sensor is predicted lately
  * </pre>
  * σ is the sensor's own recent prediction error, not the network's: the network's σ is learned across all its
- * training series and says little of how predictable this sensor is now. What it does say, where in a pattern the
- * network is surer than usual, comes in as the factor k_t ≤ 1 ({@link ConfidenceScale}), as far as this sensor's
- * errors have borne it out. While the readout has seen fewer than {@link #OWN_SIGMA_AFTER} errors, σ is the
- * network's.
+ * training series and says little of how predictable this sensor is now. What the network does know, where in a
+ * pattern it is surer than usual, comes in as the factor k_t ≤ 1, as far as this sensor's errors have borne it out:
+ * the product of two {@link ConfidenceScale}s, one on the network's σ and one on the size of the move it forecasts,
+ * |μnet − x| (plus {@link #STILL} of its σ, so a forecast of no move keeps a finite logarithm). Where the network
+ * expects a sensor to hold still, a sensor whose errors bear that out is judged more keenly. k_t is held to at least
+ * {@link #MIN_CONFIDENCE}. While the readout has seen fewer than {@link #OWN_SIGMA_AFTER} errors, σ is the network's.
  *
  * <p>State per lane, after the network's h and C: the readout's {@code H + 2} weights, the network's last mean,
  * the last reading, the mean square error, the errors counted (up to {@link AnomalyLikelihood#COUNT_CAP}), and the
- * {@link ConfidenceScale}'s slice. All floats, narrowed at update, so
+ * two {@link ConfidenceScale}s' slices, the σ's then the move's. All floats, narrowed at update, so
  * a state through its binary form scores bit for bit as one kept in memory. One-channel models only (the
  * shipped kind): a model reading several channels at once forecasts with its network alone.
  */
@@ -35,6 +37,10 @@ public final class AdaptivePredictor implements Predictor {
   /** Errors the readout has seen before σ is its own. */
   static final int OWN_SIGMA_AFTER = 10;
   static final float SIGMA_MIN = 0.01f;
+  /** Of the network's σ, added to the move it forecasts: a move well within its σ is as good as none. */
+  static final double STILL = 0.1;
+  /** The network's confidence narrows σ at most tenfold: it sharpens the sensor's own errors, never replaces them. */
+  static final double MIN_CONFIDENCE = 0.1;
 
   private static final double ALPHA = AnomalyLikelihood.alpha(SIGMA_HALF_LIFE);
 
@@ -47,7 +53,8 @@ public final class AdaptivePredictor implements Predictor {
   private final int lastReadingAt;
   private final int meanSquareAt;
   private final int countAt;
-  private final int confidenceAt;
+  private final int sigmaScaleAt;
+  private final int moveScaleAt;
   // Scratch: the network's outputs and the features of a step (rebuilt from the state: one instance serves many sensors).
   private final float[] networkMean = new float[1];
   private final float[] networkSigma = new float[1];
@@ -65,7 +72,8 @@ public final class AdaptivePredictor implements Predictor {
     this.lastReadingAt = networkMeanAt + 1;
     this.meanSquareAt = lastReadingAt + 1;
     this.countAt = meanSquareAt + 1;
-    this.confidenceAt = countAt + 1;
+    this.sigmaScaleAt = countAt + 1;
+    this.moveScaleAt = sigmaScaleAt + ConfidenceScale.SIZE;
     this.phi = new double[features];
   }
 
@@ -76,7 +84,7 @@ public final class AdaptivePredictor implements Predictor {
 
   @Override
   public int stateSize() {
-    return confidenceAt + ConfidenceScale.SIZE;
+    return moveScaleAt + ConfidenceScale.SIZE;
   }
 
   @Override
@@ -99,7 +107,9 @@ public final class AdaptivePredictor implements Predictor {
     state[countAt] = AnomalyLikelihood.counted(count);
     features(state, x[0]);
     double mu = forecast(state);
-    double confidence = ConfidenceScale.factor(state, confidenceAt, networkSigma[0]);
+    double move = Math.abs(networkMean[0] - x[0]) + STILL * networkSigma[0];
+    double confidence = Math.max(MIN_CONFIDENCE, ConfidenceScale.factor(state, sigmaScaleAt, networkSigma[0])
+        * ConfidenceScale.factor(state, moveScaleAt, move));
     double s = count < OWN_SIGMA_AFTER ? networkSigma[0] : Math.sqrt(state[meanSquareAt]) * confidence;
     mean[0] = (float) mu;
     sigma[0] = (float) Math.max(s, SIGMA_MIN);
@@ -114,7 +124,10 @@ public final class AdaptivePredictor implements Predictor {
     for (int j = 0; j < features; j++) norm += phi[j] * phi[j];
     double step = ETA * error / norm;
     for (int j = 0; j < features; j++) state[weightsAt + j] = SensorState.narrow(state[weightsAt + j] + step * phi[j]);
-    if (count >= OWN_SIGMA_AFTER) ConfidenceScale.learn(state, confidenceAt, error * error, state[meanSquareAt]);
+    if (count >= OWN_SIGMA_AFTER) {
+      ConfidenceScale.learn(state, sigmaScaleAt, error * error, state[meanSquareAt]);
+      ConfidenceScale.learn(state, moveScaleAt, error * error, state[meanSquareAt]);
+    }
     double weight = Math.max(1.0 / count, ALPHA);
     state[meanSquareAt] = SensorState.narrow(state[meanSquareAt] + weight * (error * error - state[meanSquareAt]));
   }

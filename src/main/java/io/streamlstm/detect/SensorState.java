@@ -38,11 +38,11 @@ public final class SensorState {
    * routine's slot counts among them; 8 counts each surprise in 32 bins, not 24; 9 adds the stuck run's slice
    * ({@link Stuck}) to each channel's statistics; 10 judges the network's memory ({@link Memory}) in place of the
    * run of errors; 11 adds the sensor's usual spacing to the sudden error's slice, 12 the {@link ConfidenceScale}'s slice
-   * to a one-channel model's lanes; {@link SensorStateMigration} reads each into this one. The rule:
+   * to a one-channel model's lanes, 13 a second one (the network's forecast move's); {@link SensorStateMigration} reads each into this one. The rule:
    * every change of the format ships with the reader of the format before it, and with a fixture of that format made
    * by the build that wrote it.
    */
-  static final byte FORMAT = 12;
+  static final byte FORMAT = 13;
   // The arrays go straight between the bytes and the fields, a vector at a time where the JVM can.
   private static final ArrayBytes ARRAYS = ArrayBytes.FASTEST;
 
@@ -135,7 +135,7 @@ public final class SensorState {
 
   /**
    * Compact versioned binary form; {@link #decode} of it gives back an equal state. Layout (little-endian;
-   * "var" is an unsigned LEB128 varint): magic 'S', format 12, model version (var length + UTF-8), k (var),
+   * "var" is an unsigned LEB128 varint): magic 'S', format 13, model version (var length + UTF-8), k (var),
    * k channel names (var length + UTF-8), readings (var), last timestamp (i64), backwards run (var) and, when
    * it is not 0, the last backwards timestamp (i64), lanes (var), state size
    * (var), lanes·size f32 h/C, μ and σ (k f32 each), normaliser (2k f64), origin (k f64), likelihood
@@ -219,7 +219,7 @@ public final class SensorState {
   }
 
   /**
-   * Reads the little-endian body that formats 3 to 12 share (and the float layout a build of format 2
+   * Reads the little-endian body that formats 3 to 13 share (and the float layout a build of format 2
    * wrote), after the magic and format bytes, with {@code statsPerChannel} likelihood floats and {@code
    * histogramsPerChannel} counts per channel, the backwards run when the format has it, and the hour slots' counts
    * as bytes after the histograms when it kept them so (formats before 7): the current format's, or an older one's

@@ -27,9 +27,9 @@ import java.util.Arrays;
  * format before 8 counted each surprise in {@link #BINS_BEFORE_FORMAT_8} bins, which keep their counts among the
  * current ones ({@link #widened}). Format 10 has the current statistics but the sudden error's slice, the sensor's
  * usual spacing ({@link #fromFormat10}); every older format lacked it too. It starts as a new sensor's: the gaps to
- * come teach it. Format 11 has the current statistics; what every format before 12 lacked is the {@link
- * ConfidenceScale}'s slice at the end of a one-channel model's lanes ({@link #withConfidenceSlice}), which starts
- * empty: the factor stays 1 until the sensor's errors have taught it.
+ * come teach it. Formats 11 and 12 have the current statistics. What a one-channel model's lanes lack is at their end:
+ * format 12 the second {@link ConfidenceScale}'s slice (the forecast move's), every older format both
+ * ({@link #withConfidenceSlices}). They start empty: each factor stays 1 until the sensor's errors have taught it.
  */
 final class SensorStateMigration {
 
@@ -98,7 +98,7 @@ final class SensorStateMigration {
   /** Reads {@code bytes} of format {@code format}, not the current one. */
   static void decodeInto(byte[] bytes, byte format, SensorState into) {
     readStatistics(bytes, format, into);
-    withConfidenceSlice(into);
+    withConfidenceSlices(into, format == 12 ? 1 : 2);
   }
 
   /** Reads {@code bytes} of format {@code format} with its statistics in the current layout. */
@@ -134,7 +134,7 @@ final class SensorStateMigration {
         SensorState.readLittleEndian(bytes, into, FORMAT_10_STATS, AnomalyLikelihood.HISTOGRAMS, true, false);
         into.likelihood = fromFormat10(into.likelihood, into.channels.length);
       }
-      case 11 -> SensorState.readLittleEndian(bytes, into, AnomalyLikelihood.STATS, AnomalyLikelihood.HISTOGRAMS, true,
+      case 11, 12 -> SensorState.readLittleEndian(bytes, into, AnomalyLikelihood.STATS, AnomalyLikelihood.HISTOGRAMS, true,
           false);
       default -> throw SensorState.invalid("unknown format version " + format + " (this build reads 1 to "
           + SensorState.FORMAT + ")");
@@ -142,14 +142,15 @@ final class SensorStateMigration {
   }
 
   /**
-   * A one-channel model's lanes (one a channel) with the {@link ConfidenceScale}'s slice appended, empty. A lane of
-   * another shape than the model's (a model of several channels, or a format before the per-sensor readout) is
-   * re-warmed by the detector whatever its length.
+   * A one-channel model's lanes (one a channel) with {@code missing} {@link ConfidenceScale} slices appended, empty.
+   * A lane of another shape than the model's (a model of several channels, or a format before the per-sensor readout)
+   * is re-warmed by the detector whatever its length.
    */
-  static void withConfidenceSlice(SensorState state) {
+  static void withConfidenceSlices(SensorState state, int missing) {
     if (state.recurrent.length != state.channels.length) return;
+    int added = missing * ConfidenceScale.SIZE;
     for (int lane = 0; lane < state.recurrent.length; lane++) {
-      state.recurrent[lane] = Arrays.copyOf(state.recurrent[lane], state.recurrent[lane].length + ConfidenceScale.SIZE);
+      state.recurrent[lane] = Arrays.copyOf(state.recurrent[lane], state.recurrent[lane].length + added);
     }
   }
 

@@ -14,7 +14,7 @@ class ConfidenceScaleTest {
    * A sensor fed 6,000 forecasts whose network σ is half or twice {@link #USUAL} at random, and whose errors have the
    * standard deviation {@code scale · σnet^followed}: its slice after them.
    */
-  private static float[] taught(double followed) {
+  static float[] taught(double followed) {
     float[] slice = new float[ConfidenceScale.SIZE];
     SplittableRandom random = new SplittableRandom(17);
     double meanSquare = 0;

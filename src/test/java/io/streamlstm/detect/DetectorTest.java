@@ -355,7 +355,7 @@ class DetectorTest {
     SensorState state = small.newState();
     for (int t = 0; t < 50; t++) accept(small, state, Reading.single(START + t * STEP, t % 7));
     accept(large, state, Reading.single(START + 50 * STEP, 3));
-    // h and C of two layers of 16, then the sensor's readout: 16 + 2 weights, 4 statistics and the confidence's slice.
-    assertEquals(2 * 2 * 16 + 18 + 4 + ConfidenceScale.SIZE, state.recurrent[0].length);
+    // h and C of two layers of 16, then the sensor's readout: 16 + 2 weights, 4 statistics and the confidence's slices.
+    assertEquals(2 * 2 * 16 + 18 + 4 + 2 * ConfidenceScale.SIZE, state.recurrent[0].length);
   }
 }

@@ -43,7 +43,7 @@ class SensorStateMigrationTest {
   @ParameterizedTest
   @ValueSource(strings = {"state-format-1", "state-format-1-histograms", "state-format-2", "state-format-2-floats",
       "state-format-3", "state-format-4", "state-format-5", "state-format-6", "state-format-7", "state-format-8",
-      "state-format-9", "state-format-10", "state-format-11"})
+      "state-format-9", "state-format-10", "state-format-11", "state-format-12"})
   void everyOldFormatKeepsWhatItHeldAndScoresOn(String fixture) throws IOException {
     for (String name : new String[] {fixture, fixture + "-two-channel"}) {
       Properties written = dump(name);
@@ -56,7 +56,10 @@ class SensorStateMigrationTest {
       assertEquals(Long.parseLong(written.getProperty("lastTimestampMillis")), state.lastTimestampMillis(), name);
       String[] lanes = written.getProperty("recurrent").split(";");
       assertEquals(lanes.length, state.recurrent.length, name);
-      for (int lane = 0; lane < lanes.length; lane++) assertConfidenceSliceAppended(name, floats(lanes[lane]), state.recurrent[lane]);
+      int missingScales = fixture.equals("state-format-12") ? 1 : 2;
+      for (int lane = 0; lane < lanes.length; lane++) {
+        assertConfidenceSlicesAppended(name, floats(lanes[lane]), state.recurrent[lane], missingScales);
+      }
       assertArrayEquals(floats(written.getProperty("predictedMean")), state.predictedMean, name);
       assertArrayEquals(floats(written.getProperty("predictedSigma")), state.predictedSigma, name);
       assertArrayEquals(doubles(written.getProperty("normaliser")), state.normaliser, name);
@@ -71,7 +74,7 @@ class SensorStateMigrationTest {
         int at = c * AnomalyLikelihood.STATS;
         double[] old = Arrays.copyOfRange(oldStats, c * oldPerChannel, (c + 1) * oldPerChannel);
         if (oldPerChannel == AnomalyLikelihood.STATS) {
-          assertFormat11Kept(name, written, state, c);
+          assertEveryStatisticKept(name, written, state, c);
           continue;
         }
         assertSpacingStartsOver(name, state, c);
@@ -161,16 +164,18 @@ class SensorStateMigrationTest {
 
   /**
    * Every fixture's model reads one channel, so each lane is a per-sensor readout's: kept as written, with the {@link
-   * ConfidenceScale}'s slice, which no format before 12 had, appended empty.
+   * ConfidenceScale} slices it lacked ({@code missing}: the forecast move's before format 13, the σ's too before 12)
+   * appended empty.
    */
-  private static void assertConfidenceSliceAppended(String name, float[] written, float[] lane) {
-    assertEquals(written.length + ConfidenceScale.SIZE, lane.length, name);
+  private static void assertConfidenceSlicesAppended(String name, float[] written, float[] lane, int missing) {
+    assertEquals(written.length + missing * ConfidenceScale.SIZE, lane.length, name);
     assertArrayEquals(written, Arrays.copyOf(lane, written.length), name);
-    assertArrayEquals(new float[ConfidenceScale.SIZE], Arrays.copyOfRange(lane, written.length, lane.length), name);
+    assertArrayEquals(new float[missing * ConfidenceScale.SIZE], Arrays.copyOfRange(lane, written.length, lane.length),
+        name);
   }
 
-  /** Format 11: every statistic and histogram as it was, the usual spacing and the memory's places included. */
-  private static void assertFormat11Kept(String name, Properties written, SensorState state, int c) {
+  /** Formats 11 and 12: every statistic and histogram as it was, the usual spacing and the memory's places included. */
+  private static void assertEveryStatisticKept(String name, Properties written, SensorState state, int c) {
     int stats = AnomalyLikelihood.STATS;
     assertArrayEquals(Arrays.copyOfRange(floats(written.getProperty("likelihood")), c * stats, (c + 1) * stats),
         Arrays.copyOfRange(state.likelihood, c * stats, (c + 1) * stats), name);

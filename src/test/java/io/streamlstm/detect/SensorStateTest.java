@@ -47,10 +47,10 @@ class SensorStateTest {
 
   @Test
   void aSensorOfOneChannelWithTheShippedH32ArchitectureTakesAtMostTwoKibibytesEverythingIncluded() {
-    // The shipped model's architecture: LSTM, H=32, one layer. 256 bytes of h and C, 184 of the sensor's own
-    // readout (AdaptivePredictor: 152, its ConfidenceScale 32), 1284 of likelihood (241 float statistics, 81 of them
-    // the memory's places and 2 the usual spacing; five histograms of 32 16-bit counts), 64 of recent readings, the
-    // rest names and counts: 1889 bytes.
+    // The shipped model's architecture: LSTM, H=32, one layer. 256 bytes of h and C, 216 of the sensor's own
+    // readout (AdaptivePredictor: 152, its two ConfidenceScales 64), 1284 of likelihood (241 float statistics, 81 of
+    // them the memory's places and 2 the usual spacing; five histograms of 32 16-bit counts), 64 of recent readings,
+    // the rest names and counts: 1921 bytes.
     SensorState state = scored(TestSeries.model(1, 32, 1, 1, VERSION), 1000, "value");
     int size = state.encode().length;
     assertTrue(size <= 2048, size + " bytes");
@@ -116,17 +116,19 @@ class SensorStateTest {
     future[1] = 99;
     assertEquals("not a valid sensor state: unknown format version 99 (this build reads 1 to " + SensorState.FORMAT + ")",
         assertThrows(IllegalArgumentException.class, () -> SensorState.decode(future)).getMessage());
-    // The current body under an older format's number does not fit that format's layout, but for format 11's: the
-    // same layout, whose one-channel lanes lacked the confidence slice and get it appended.
-    for (byte older = 1; older < SensorState.FORMAT - 1; older++) {
+    // The current body under an older format's number does not fit that format's layout, but for formats 11 and 12:
+    // the same layout, whose one-channel lanes lacked both confidence slices (11) or the second (12), appended.
+    for (byte older = 1; older < 11; older++) {
       byte[] old = valid.clone();
       old[1] = older;
       assertThrows(IllegalArgumentException.class, () -> SensorState.decode(old), "format " + older);
     }
-    byte[] eleven = valid.clone();
-    eleven[1] = 11;
-    assertEquals(SensorState.decode(valid).recurrent[0].length + ConfidenceScale.SIZE,
-        SensorState.decode(eleven).recurrent[0].length);
+    for (byte older = 11; older < SensorState.FORMAT; older++) {
+      byte[] old = valid.clone();
+      old[1] = older;
+      assertEquals(SensorState.decode(valid).recurrent[0].length + (SensorState.FORMAT - older) * ConfidenceScale.SIZE,
+          SensorState.decode(old).recurrent[0].length, "format " + older);
+    }
     assertThrows(IllegalArgumentException.class, () -> SensorState.decode(null));
   }
 
