@@ -214,8 +214,8 @@ class ScoreCommandTest {
     assertTrue(r.out().contains("4 anomalies"), r.out());
     assertTrue(r.out().contains("2 of them suppressed by rules or labels, 2 episodes opened"), r.out());
     List<String> lines = Files.readAllLines(out);
-    assertTrue(lines.get(2664 + 1).endsWith(",1,0,\"feedback: low departure from the forecast (SUDDEN_ERROR), labelled normal up to 7.535\""),
-        lines.get(2664 + 1));
+    assertTrue(lines.get(1332 + 1).endsWith(",1,0,\"feedback: low departure from the forecast (SUDDEN_ERROR), labelled normal up to 8.046\""),
+        lines.get(1332 + 1));
     assertTrue(lines.get(2990 + 1).endsWith(",1,0,rule line 1: pump-* maintenance " + Timestamps.format(DippingSensor.minute(2900))
         + " " + Timestamps.format(DippingSensor.minute(3000))), lines.get(2990 + 1));
     List<String> opened = new ArrayList<>();
