@@ -125,8 +125,9 @@ public final class AdaptivePredictor implements Predictor {
     double step = ETA * error / norm;
     for (int j = 0; j < features; j++) state[weightsAt + j] = SensorState.narrow(state[weightsAt + j] + step * phi[j]);
     if (count >= OWN_SIGMA_AFTER) {
-      ConfidenceScale.learn(state, sigmaScaleAt, error * error, state[meanSquareAt]);
-      ConfidenceScale.learn(state, moveScaleAt, error * error, state[meanSquareAt]);
+      double logErrorRatio = ConfidenceScale.logErrorRatio(error * error, state[meanSquareAt]);
+      ConfidenceScale.learn(state, sigmaScaleAt, logErrorRatio);
+      ConfidenceScale.learn(state, moveScaleAt, logErrorRatio);
     }
     double weight = Math.max(1.0 / count, ALPHA);
     state[meanSquareAt] = SensorState.narrow(state[meanSquareAt] + weight * (error * error - state[meanSquareAt]));

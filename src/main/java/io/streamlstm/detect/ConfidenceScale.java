@@ -46,10 +46,14 @@ final class ConfidenceScale {
 
   private ConfidenceScale() {}
 
-  /** The last forecast's error is in: one more pair (u, w), from its square and the sensor's mean square before it. */
-  static void learn(float[] state, int at, double squaredError, double meanSquare) {
+  /** w = ln(r² / v) of the last forecast's error: what every scale of the sensor regresses on its gauge. */
+  static double logErrorRatio(double squaredError, double meanSquare) {
+    return Math.log((squaredError + TINY) / (meanSquare + TINY));
+  }
+
+  /** The last forecast's error is in: one more pair (u, w), w its {@link #logErrorRatio}. */
+  static void learn(float[] state, int at, double w) {
     double u = state[at + LAST_RATIO];
-    double w = Math.log((squaredError + TINY) / (meanSquare + TINY));
     float pairs = AnomalyLikelihood.counted(state[at + PAIRS]);
     double weight = Math.max(1.0 / pairs, PAIRS_ALPHA);
     AnomalyLikelihood.average(state, at + MEAN_RATIO, u, weight);

@@ -22,7 +22,7 @@ class ConfidenceScaleTest {
       double networkSigma = USUAL * (random.nextBoolean() ? 0.5 : 2);
       ConfidenceScale.factor(slice, 0, networkSigma);
       double error = 3 * Math.pow(networkSigma, followed) * random.nextGaussian();
-      if (t > 0) ConfidenceScale.learn(slice, 0, error * error, meanSquare);
+      if (t > 0) ConfidenceScale.learn(slice, 0, ConfidenceScale.logErrorRatio(error * error, meanSquare));
       meanSquare += (error * error - meanSquare) / Math.min(t + 1, 20);
     }
     return slice;
@@ -56,8 +56,8 @@ class ConfidenceScaleTest {
     assertEquals(1, ConfidenceScale.factor(slice, 0, 1e-30));
     assertEquals(1, ConfidenceScale.factor(slice, 0, 5.0));
     // An exact forecast of a sensor that never erred: no infinity enters the state.
-    ConfidenceScale.learn(slice, 0, 0, 0);
-    ConfidenceScale.learn(slice, 0, 1e30, 0);
+    ConfidenceScale.learn(slice, 0, ConfidenceScale.logErrorRatio(0, 0));
+    ConfidenceScale.learn(slice, 0, ConfidenceScale.logErrorRatio(1e30, 0));
     for (float value : slice) assertTrue(Float.isFinite(value), "slice " + java.util.Arrays.toString(slice));
     assertTrue(Double.isFinite(ConfidenceScale.factor(slice, 0, 1e-30)));
   }
