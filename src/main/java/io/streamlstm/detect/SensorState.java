@@ -37,10 +37,10 @@ public final class SensorState {
    * extrapolates from the bins that hold counts; 7 keeps each evidence's statistics as a slice of its own, the
    * routine's slot counts among them; 8 counts each surprise in 32 bins, not 24; 9 adds the stuck run's slice
    * ({@link Stuck}) to each channel's statistics; 10 judges the network's memory ({@link Memory}) in place of the
-   * run of errors; 11 adds the sensor's usual spacing to the sudden error's slice, 12 the {@link ConfidenceScale}'s slice
-   * to a one-channel model's lanes, 13 a second one (the network's forecast move's); {@link SensorStateMigration} reads each into this one. The rule:
-   * every change of the format ships with the reader of the format before it, and with a fixture of that format made
-   * by the build that wrote it.
+   * run of errors; 11 adds the sensor's usual spacing to the sudden error's slice, 12 the {@link ConfidenceScale}'s
+   * slice to a one-channel model's lanes, 13 a second one (the network's forecast move's); {@link
+   * SensorStateMigration} reads each into this one. The rule: every change of the format ships with the reader of the
+   * format before it, and with a fixture of that format made by the build that wrote it.
    */
   static final byte FORMAT = 13;
   // The arrays go straight between the bytes and the fields, a vector at a time where the JVM can.

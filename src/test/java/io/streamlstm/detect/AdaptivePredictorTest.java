@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlstm.lstm.StepKernels;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class AdaptivePredictorTest {
@@ -29,7 +30,7 @@ class AdaptivePredictorTest {
   void untaughtScalesLeaveTheSensorsOwnSigma() {
     float[] sigma = new float[1];
     float[] lane = warmed(300, sigma);
-    java.util.Arrays.fill(lane, sigmaScaleAt, stateSize, 0f);
+    Arrays.fill(lane, sigmaScaleAt, stateSize, 0f);
     float[] mean = new float[1];
     predictor.step(lane, new float[] {0.3f}, mean, sigma);
     assertEquals((float) Math.sqrt(lane[meanSquareAt]), sigma[0]);
