@@ -72,6 +72,11 @@ public final class NabCommand implements Callable<Integer> {
       description = "network (the model's) or persistence (next = last reading: the ablation baseline); default ${DEFAULT-VALUE}.")
   String predictor;
 
+  @Option(names = "--config", paramLabel = "FILE", description = "A properties file whose detector.* settings replace"
+      + " the defaults (the environment is not read, so a run is reproducible from its files), e.g."
+      + " detector.evidencesOff=ROUTINE to measure the detector without an evidence.")
+  Path configFile;
+
   @Option(names = "--threads", defaultValue = "2", description = "Files scored in parallel (default ${DEFAULT-VALUE}).")
   int threads;
 
@@ -83,7 +88,9 @@ public final class NabCommand implements Callable<Integer> {
     NabWindows windows = NabWindows.read(data.resolve("labels").resolve("combined_windows.json"));
     List<Path> files = dataFiles(data.resolve("data"));
     Model model = modelFile == null ? Models.loadDefault() : ModelFile.read(modelFile);
-    DetectorConfig config = DetectorConfig.defaults();
+    DetectorConfig config = configFile == null
+        ? DetectorConfig.defaults()
+        : AppConfig.load(configFile, Map.of()).settings().detector();
 
     long start = System.nanoTime();
     List<Run> runs = runAll(files, model, config);
@@ -122,12 +129,12 @@ public final class NabCommand implements Callable<Integer> {
     }
     TopScoreLocation located = TopScoreLocation.count(bySurprise);
     String report = String.format(Locale.ROOT,
-        "# NAB scores of %s (model %s, predictor %s)%n%n%d files, %d rows in %.1f s: %.0f rows/s on %d thread(s).%n%n"
-            + "Per window at the default alarm level %s: %d of %d windows found (recall %.3f), %d of %d events false"
+        "# NAB scores of %s (model %s, predictor %s%s)%n%n%d files, %d rows in %.1f s: %.0f rows/s on %d thread(s).%n%n"
+            + "Per window at the alarm level %s: %d of %d windows found (recall %.3f), %d of %d events false"
             + " (precision %.3f), F0.5 %.3f.%n%s"
             + "Highest surprise within %d rows of the window, in files with one window: %d of %d (%.3f).%n"
             + "Fixed splits, standard profile: %s.%n%n%s",
-        DETECTOR, model.version(), predictor, runs.size(), rows, seconds, rows / seconds, threads,
+        DETECTOR, model.version(), predictor, config.equals(DetectorConfig.defaults()) ? "" : ", " + config, runs.size(), rows, seconds, rows / seconds, threads,
         config.anomalyThreshold(), events.found(), events.windows(), events.recall(), events.falseEvents(),
         events.events(), events.precision(), events.fScore(0.5), testLine,
         TopScoreLocation.TOLERANCE, located.located(), located.files(), located.share(), splits,

@@ -1,6 +1,9 @@
 package io.streamlstm.detect;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 import org.apache.commons.math3.special.Gamma;
 
 /**
@@ -22,6 +25,8 @@ import org.apache.commons.math3.special.Gamma;
  *       and counted in the correction only on the readings where it tests;</li>
  *   <li>an episode is reported once: a tail no more extreme than the recent peak is damped.</li>
  * </ul>
+ * An evidence named in {@link DetectorConfig#evidencesOff()} still keeps its statistics but never judges, and the
+ * correction counts only the evidences that do.
  * All statistics forget with half-lives in readings (the routine's in days), so a lasting change becomes normal.
  *
  * <p>Per channel c, {@link #STATS} floats at {@code stats[c·STATS..]}: the recent peak evidence, the age of the
@@ -52,6 +57,13 @@ public final class AnomalyLikelihood {
   /** The memory's histogram among a channel's, as it is among the evidences. */
   static final int MEMORY_HISTOGRAM = 4;
   public static final int HISTOGRAMS = EVIDENCES * EmpiricalTail.BINS;
+  /** The reasons the ranked evidences give, one each. */
+  public static final Set<Explanation.Reason> RANKED_REASONS = Collections.unmodifiableSet(EnumSet.of(
+      Explanation.Reason.SUDDEN_ERROR, Explanation.Reason.LEVEL, Explanation.Reason.ROUTINE,
+      Explanation.Reason.LASTING_DEPARTURE, Explanation.Reason.MEMORY));
+  /** Every evidence's reason: the ranked ones and {@link Stuck}'s. */
+  public static final Set<Explanation.Reason> EVIDENCE_REASONS = Collections.unmodifiableSet(EnumSet.of(
+      Explanation.Reason.STUCK, RANKED_REASONS.toArray(new Explanation.Reason[0])));
 
   /** Tail probabilities below this are reported as it, so -ln p stays finite for the channel shares. */
   static final double MIN_TAIL = Double.MIN_NORMAL;
@@ -66,6 +78,10 @@ public final class AnomalyLikelihood {
   private final double bandSigmas;
   private final int warmUpReadings;
   private final DetectorConfig.Combination combination;
+  private final boolean[] off = new boolean[EVIDENCES];
+  private final boolean stuckOff;
+  /** Ranked evidences that judge: the Bonferroni factor, before {@link Stuck}'s test adds one. */
+  private final int rankedTests;
   // Scratch: the reading as the evidences see it, their surprises and findings, and what decided (read by explain()).
   private final Observation now = new Observation();
   private final double[] surprise = new double[EVIDENCES];
@@ -89,6 +105,14 @@ public final class AnomalyLikelihood {
       found[k] = new Finding();
     }
     found[EVIDENCES] = new Finding();
+    int on = 0;
+    for (int k = 0; k < EVIDENCES; k++) {
+      if (!RANKED_REASONS.contains(evidences[k].reason())) throw new IllegalStateException(evidences[k] + " is not named");
+      off[k] = config.evidencesOff().contains(evidences[k].reason());
+      if (!off[k]) on++;
+    }
+    this.rankedTests = on;
+    this.stuckOff = config.evidencesOff().contains(Explanation.Reason.STUCK);
     this.stuck = new Stuck(config.historyHalfLife(), config.warmUpReadings(),
         (1 - config.anomalyThreshold()) / (EVIDENCES + 1));
     this.history = new EmpiricalTail(config.historyHalfLife());
@@ -126,10 +150,14 @@ public final class AnomalyLikelihood {
     now.historySpread = Math.max(Math.sqrt(stats[at + HISTORY_VARIANCE]), Routine.RELATIVE_SPREAD_FLOOR * scale);
     now.zHistory = n == 1 ? 0 : (value - now.historyMean) / now.historySpread;
     foldIn(stats, at + HISTORY_MEAN, value, Math.max(1.0 / n, historyAlpha));
-    for (int k = 0; k < EVIDENCES; k++) surprise[k] = evidences[k].surprise(now, stats, at + statsAt[k], found[k]);
+    for (int k = 0; k < EVIDENCES; k++) {
+      surprise[k] = evidences[k].surprise(now, stats, at + statsAt[k], found[k]);
+      if (off[k]) surprise[k] = Double.NaN;
+    }
     double minTail = judge(stats, histograms, at, c * HISTOGRAMS, n);
-    int tests = EVIDENCES;
+    int tests = rankedTests;
     double stuckTail = stuck.tail(now, stats, at + STUCK, found[EVIDENCES]);
+    if (stuckOff) stuckTail = Double.NaN;
     if (!Double.isNaN(stuckTail)) {
       // Counted in the correction only where it tests: on every other reading the five alone are judged.
       tests++;

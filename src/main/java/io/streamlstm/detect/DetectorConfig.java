@@ -1,9 +1,13 @@
 package io.streamlstm.detect;
 
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -28,6 +32,10 @@ import java.util.function.Function;
  * @param clockSetBackReadings a sensor whose clock was set back for good: the n-th reading in a row that is
  *     earlier than the sensor's last accepted one, each at or after the one before it, is accepted, and the
  *     sensor goes on from its new clock; the n - 1 before it are refused as {@code TIME_BACKWARDS}. 0: never
+ * @param evidencesOff evidences that never judge a reading, named by the reason they give ({@link
+ *     AnomalyLikelihood#EVIDENCE_REASONS}): for a fleet whose sensors have no daily routine, say, {@code ROUTINE}.
+ *     Each still keeps its statistics, so switching it back on judges from current ones. None by default; at least
+ *     one of the ranked evidences must stay on
  */
 public record DetectorConfig(
     int warmUpReadings,
@@ -38,7 +46,8 @@ public record DetectorConfig(
     double adaptHalfLife,
     double historyHalfLife,
     Combination combination,
-    int clockSetBackReadings) {
+    int clockSetBackReadings,
+    Set<Explanation.Reason> evidencesOff) {
 
   /** Ways to combine per-channel tail probabilities p_c into one. */
   public enum Combination {
@@ -60,11 +69,17 @@ public record DetectorConfig(
         "historyHalfLife must be >= adaptHalfLife and <= " + EmpiricalTail.MAX_HALF_LIFE + ", got " + historyHalfLife);
     require(combination != null, "combination is required");
     require(clockSetBackReadings >= 0, "clockSetBackReadings must be >= 0, got " + clockSetBackReadings);
+    require(evidencesOff != null, "evidencesOff is required (empty for none)");
+    require(AnomalyLikelihood.EVIDENCE_REASONS.containsAll(evidencesOff),
+        "evidencesOff must name evidences " + AnomalyLikelihood.EVIDENCE_REASONS + ", got " + evidencesOff);
+    require(!evidencesOff.containsAll(AnomalyLikelihood.RANKED_REASONS),
+        "evidencesOff must leave one of " + AnomalyLikelihood.RANKED_REASONS + " on");
+    evidencesOff = evidencesOff.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(evidencesOff));
   }
 
   /** The contract's first three settings; the rest at their defaults. */
   public DetectorConfig(int warmUpReadings, double anomalyThreshold, double bandSigmas) {
-    this(warmUpReadings, anomalyThreshold, bandSigmas, 16, 3, 100, 2000, Combination.MAX, 10);
+    this(warmUpReadings, anomalyThreshold, bandSigmas, 16, 3, 100, 2000, Combination.MAX, 10, Set.of());
   }
 
   public static DetectorConfig defaults() {
@@ -98,13 +113,21 @@ public record DetectorConfig(
         get(set, "adaptHalfLife", Double::parseDouble, d.adaptHalfLife),
         get(set, "historyHalfLife", Double::parseDouble, d.historyHalfLife),
         get(set, "combination", s -> Combination.valueOf(s.toUpperCase(Locale.ROOT)), d.combination),
-        get(set, "clockSetBackReadings", Integer::parseInt, d.clockSetBackReadings));
+        get(set, "clockSetBackReadings", Integer::parseInt, d.clockSetBackReadings),
+        get(set, "evidencesOff", DetectorConfig::reasons, d.evidencesOff));
+  }
+
+  /** "ROUTINE, stuck" → {ROUTINE, STUCK}; blank → none. */
+  private static Set<Explanation.Reason> reasons(String text) {
+    if (text.isBlank()) return Set.of();
+    return Set.copyOf(Arrays.stream(text.split(","))
+        .map(name -> Explanation.Reason.valueOf(name.strip().toUpperCase(Locale.ROOT))).toList());
   }
 
   private static final String PREFIX = "detector.";
   private static final List<String> FIELDS = List.of(
       "warmUpReadings", "anomalyThreshold", "bandSigmas", "replayReadings", "shortHalfLife",
-      "adaptHalfLife", "historyHalfLife", "combination", "clockSetBackReadings");
+      "adaptHalfLife", "historyHalfLife", "combination", "clockSetBackReadings", "evidencesOff");
 
   private static <T> T get(Map<String, String> set, String field, Function<String, T> parse, T fallback) {
     String text = set.get(field);

@@ -1,6 +1,7 @@
 package io.streamlstm.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -54,6 +55,31 @@ class NabCommandTest {
     // One kind of series, and only the even position (spiky, after calm) holds a window.
     assertTrue(scores.contains("Fixed splits, standard profile: even "), scores);
     assertTrue(Files.exists(out.resolve("streamlstm/demo/streamlstm_calm.csv")));
+  }
+
+  @Test
+  void aConfigFilesDetectorSettingsAreUsedAndNamed(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("nab");
+    writeSeries(data.resolve("data/demo/spiky.csv"), true);
+    Files.createDirectories(data.resolve("labels"));
+    Files.writeString(data.resolve("labels/combined_windows.json"), String.format(
+        "{\"demo/spiky.csv\": [[\"%s.000000\", \"%s.000000\"]]}", TIME.format(at(SPIKE - 50)), TIME.format(at(SPIKE + 50))));
+    Path config = dir.resolve("ablation.properties");
+    Files.writeString(config, "detector.evidencesOff=SUDDEN_ERROR,MEMORY\ndetector.anomalyThreshold=0.999\n");
+
+    Path withSudden = dir.resolve("defaults");
+    Path withoutSudden = dir.resolve("ablation");
+    assertEquals(0, Main.commandLine().execute("nab", "--data", data.toString(), "--out", withSudden.toString()));
+    assertEquals(0, Main.commandLine().execute("nab", "--data", data.toString(), "--out", withoutSudden.toString(),
+        "--config", config.toString()));
+
+    String defaults = Files.readString(withSudden.resolve("scores.md"));
+    String ablation = Files.readString(withoutSudden.resolve("scores.md"));
+    assertTrue(defaults.startsWith("# NAB scores of streamlstm (model ") && defaults.contains("predictor network)"), defaults);
+    assertTrue(ablation.contains("evidencesOff=[SUDDEN_ERROR, MEMORY]") && ablation.contains("alarm level 0.999:"), ablation);
+    // The settings reached the detector: the same readings score otherwise.
+    assertNotEquals(Files.readAllLines(withSudden.resolve("streamlstm/demo/streamlstm_spiky.csv")),
+        Files.readAllLines(withoutSudden.resolve("streamlstm/demo/streamlstm_spiky.csv")));
   }
 
   private static LocalDateTime at(int row) {

@@ -12,7 +12,7 @@ class AnomalyLikelihoodTest {
     DetectorConfig d = DetectorConfig.defaults();
     return new AnomalyLikelihood(new DetectorConfig(d.warmUpReadings(), d.anomalyThreshold(), d.bandSigmas(),
         d.replayReadings(), d.shortHalfLife(), d.adaptHalfLife(), d.historyHalfLife(),
-        combination, d.clockSetBackReadings()), 0);
+        combination, d.clockSetBackReadings(), d.evidencesOff()), 0);
   }
 
   @Test
