@@ -72,10 +72,10 @@ public final class NabCommand implements Callable<Integer> {
       description = "network (the model's) or persistence (next = last reading: the ablation baseline); default ${DEFAULT-VALUE}.")
   String predictor;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "A properties file whose detector.* settings replace"
-      + " the defaults (the environment is not read, so a run is reproducible from its files), e.g."
-      + " detector.evidencesOff=ROUTINE to measure the detector without an evidence.")
-  Path configFile;
+  @Option(names = {"-D", "--detector"}, paramLabel = "FIELD=VALUE",
+      description = "Detector setting, as score takes it, e.g. -D evidencesOff=ROUTINE to measure the detector without"
+          + " an evidence (see DetectorConfig).")
+  Map<String, String> settings = new HashMap<>();
 
   @Option(names = "--threads", defaultValue = "2", description = "Files scored in parallel (default ${DEFAULT-VALUE}).")
   int threads;
@@ -88,9 +88,9 @@ public final class NabCommand implements Callable<Integer> {
     NabWindows windows = NabWindows.read(data.resolve("labels").resolve("combined_windows.json"));
     List<Path> files = dataFiles(data.resolve("data"));
     Model model = modelFile == null ? Models.loadDefault() : ModelFile.read(modelFile);
-    DetectorConfig config = configFile == null
-        ? DetectorConfig.defaults()
-        : AppConfig.load(configFile, Map.of()).settings().detector();
+    Map<String, String> properties = new HashMap<>();
+    settings.forEach((field, value) -> properties.put("detector." + field, value));
+    DetectorConfig config = DetectorConfig.fromProperties(properties);
 
     long start = System.nanoTime();
     List<Run> runs = runAll(files, model, config);

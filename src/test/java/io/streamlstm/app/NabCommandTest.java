@@ -58,20 +58,18 @@ class NabCommandTest {
   }
 
   @Test
-  void aConfigFilesDetectorSettingsAreUsedAndNamed(@TempDir Path dir) throws Exception {
+  void detectorSettingsAreUsedAndNamed(@TempDir Path dir) throws Exception {
     Path data = dir.resolve("nab");
     writeSeries(data.resolve("data/demo/spiky.csv"), true);
     Files.createDirectories(data.resolve("labels"));
     Files.writeString(data.resolve("labels/combined_windows.json"), String.format(
         "{\"demo/spiky.csv\": [[\"%s.000000\", \"%s.000000\"]]}", TIME.format(at(SPIKE - 50)), TIME.format(at(SPIKE + 50))));
-    Path config = dir.resolve("ablation.properties");
-    Files.writeString(config, "detector.evidencesOff=SUDDEN_ERROR,MEMORY\ndetector.anomalyThreshold=0.999\n");
 
     Path withSudden = dir.resolve("defaults");
     Path withoutSudden = dir.resolve("ablation");
     assertEquals(0, Main.commandLine().execute("nab", "--data", data.toString(), "--out", withSudden.toString()));
     assertEquals(0, Main.commandLine().execute("nab", "--data", data.toString(), "--out", withoutSudden.toString(),
-        "--config", config.toString()));
+        "-D", "evidencesOff=SUDDEN_ERROR,MEMORY", "--detector", "anomalyThreshold=0.999"));
 
     String defaults = Files.readString(withSudden.resolve("scores.md"));
     String ablation = Files.readString(withoutSudden.resolve("scores.md"));
