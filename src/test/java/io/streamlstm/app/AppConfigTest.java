@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlstm.detect.DetectorConfig;
+import io.streamlstm.detect.Explanation;
 import io.streamlstm.streams.BoundedRocksDbMemory;
 import io.streamlstm.streams.EpisodeSettings;
 import io.streamlstm.streams.FeedbackSettings;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -135,6 +137,9 @@ class AppConfigTest {
     assertEquals(Duration.ofHours(6), config.settings().futureTolerance());
     assertEquals("pump-*=pumps", AppConfig.load(null, Map.of("STREAMLSTM_MODEL_ROUTES", "pump-*=pumps")).settings()
         .modelRoutes().toString());
+    // A fleet without a daily routine, configured as a container would be.
+    assertEquals(Set.of(Explanation.Reason.ROUTINE), AppConfig.load(null,
+        Map.of("STREAMLSTM_DETECTOR_EVIDENCES_OFF", "routine")).settings().detector().evidencesOff());
     assertEquals("env:9092", config.kafka().getProperty("bootstrap.servers"));
     assertEquals("SCRAM-SHA-512", config.kafka().getProperty("sasl.mechanism"));
     assertEquals("5", config.kafka().getProperty("producer.linger.ms"));
