@@ -20,7 +20,8 @@ import org.apache.commons.math3.special.Gamma;
  *       ({@link SuddenError}), the level against the sensor's history over a short and an episode's half-life
  *       ({@link Level}), the value against its usual value at this time of day ({@link Routine}), and the network's
  *       memory against the places this sensor's memory visits ({@link Memory}). The smallest tail counts,
- *       Bonferroni-corrected for their number;</li>
+ *       Bonferroni-corrected for their number. On a reading within the forecast's band the routine is weak
+ *       evidence: its tail is floored just under the alarm level, so it alarms but never outranks the others;</li>
  *   <li>a sensor stuck at one value ({@link Stuck}) is judged apart, by a model of its repeats rather than a rank,
  *       and counted in the correction only on the readings where it tests;</li>
  *   <li>an episode is reported once: a tail no more extreme than the recent peak is damped.</li>
@@ -82,6 +83,8 @@ public final class AnomalyLikelihood {
   private final boolean stuckOff;
   /** Ranked evidences that judge: the Bonferroni factor, before {@link Stuck}'s test adds one. */
   private final int rankedTests;
+  /** Within the forecast's band, the tail of a weak evidence ({@link Evidence#outranksWithinForecastBand()}) is at least this. */
+  private final double weakFloor;
   // Scratch: the reading as the evidences see it, their surprises and findings, and what decided (read by explain()).
   private final Observation now = new Observation();
   private final double[] surprise = new double[EVIDENCES];
@@ -113,8 +116,10 @@ public final class AnomalyLikelihood {
     }
     this.rankedTests = on;
     this.stuckOff = config.evidencesOff().contains(Explanation.Reason.STUCK);
-    this.stuck = new Stuck(config.historyHalfLife(), config.warmUpReadings(),
-        (1 - config.anomalyThreshold()) / (EVIDENCES + 1));
+    // Below this tail a reading alarms even when Stuck tests too; a weak evidence is floored just under it.
+    double alarmTail = (1 - config.anomalyThreshold()) / (rankedTests + 1);
+    this.weakFloor = Math.max(0.9 * alarmTail, MIN_TAIL);
+    this.stuck = new Stuck(config.historyHalfLife(), config.warmUpReadings(), alarmTail);
     this.history = new EmpiricalTail(config.historyHalfLife());
     this.historyAlpha = alpha(config.historyHalfLife());
     this.peakKeep = 1 - alpha(config.adaptHalfLife());
@@ -213,6 +218,7 @@ public final class AnomalyLikelihood {
     for (int k = 0; k < EVIDENCES; k++) {
       if (Double.isNaN(surprise[k]) || !found[k].mayDecide) continue;
       double tail = history.tail(histograms, from + k * EmpiricalTail.BINS, perUnit, surprise[k]);
+      if (!evidences[k].outranksWithinForecastBand() && Math.abs(now.error) <= bandSigmas) tail = Math.max(tail, weakFloor);
       if (tail < minTail) {
         minTail = tail;
         deciding = k;

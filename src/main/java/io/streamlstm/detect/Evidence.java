@@ -26,4 +26,13 @@ interface Evidence {
    * into the state at {@code stats[at..at + size())}. Writes what the reading was judged against into {@code found}.
    */
   double surprise(Observation now, float[] stats, int at, Finding found);
+
+  /**
+   * Whether this evidence may outrank the others on a reading the forecast expected (within its band). One that may
+   * not is weak evidence alone: there its tail is floored just under the alarm level, so it alarms but never ranks a
+   * reading above a clear error or departure; beside the forecast's own error it counts in full.
+   */
+  default boolean outranksWithinForecastBand() {
+    return true;
+  }
 }

@@ -74,6 +74,16 @@ final class Routine implements Evidence {
   }
 
   /**
+   * A slot compares the value with what the sensor read at this hour on earlier days, and a sensor that wanders
+   * from day to day (a spacecraft's channel, a process without shifts) deviates from its slots by tens of their
+   * within-hour spreads while its forecast follows it: enough to alarm on, not to outrank a clear error or departure.
+   */
+  @Override
+  public boolean outranksWithinForecastBand() {
+    return false;
+  }
+
+  /**
    * The deviation of the value from its slot's line at this time, in spreads about the line, then the value folded
    * into the slot's fit.
    */
