@@ -86,6 +86,32 @@ class AnomalyLikelihoodTest {
   }
 
   @Test
+  void theRoutineAloneAlarmsButNeverOutranksAReadingTheForecastExpected() {
+    // Ten days of a sensor that reads 0 in the first half of each day and 10 in the second, its forecast erring by
+    // up to 5σ all along: a 2σ or a 4σ error is nothing new. Then, just after midnight, a 10: usual for the sensor,
+    // not for the hour, so only the routine finds it strange.
+    FiveMinuteChannel expected = new FiveMinuteChannel();
+    FiveMinuteChannel missed = new FiveMinuteChannel();
+    SplittableRandom random = new SplittableRandom(8);
+    int readingsPerDay = 288;
+    for (int t = 1; t <= 10 * readingsPerDay; t++) {
+      double error = random.nextDouble(-5, 5);
+      double value = (t % readingsPerDay < readingsPerDay / 2 ? 0 : 10) + 0.1 * TestSeries.gaussian(random);
+      expected.next(error, value);
+      missed.next(error, value);
+    }
+    DetectorConfig d = DetectorConfig.defaults();
+    double alarmTail = 1 - d.anomalyThreshold();
+    // Within the forecast's band (3σ): floored at 0.9 of the alarm tail of five tests and Stuck's, times five.
+    double withinBand = expected.next(2, 10);
+    assertEquals(5 * 0.9 * alarmTail / 6, withinBand, 1e-15);
+    assertTrue(withinBand < alarmTail, "it still alarms: " + withinBand);
+    // Beside an error beyond the band, the hour's comparison counts in full.
+    double beyondBand = missed.next(4, 10);
+    assertTrue(beyondBand < withinBand / 100, beyondBand + " vs " + withinBand);
+  }
+
+  @Test
   void aValueFarFromTheSensorsHistoryIsAnomalousEvenWhenPredictedWellUntilItLasts() {
     FiveMinuteChannel channel = new FiveMinuteChannel();
     SplittableRandom random = new SplittableRandom(5);
