@@ -88,9 +88,7 @@ public final class NabCommand implements Callable<Integer> {
     NabWindows windows = NabWindows.read(data.resolve("labels").resolve("combined_windows.json"));
     List<Path> files = dataFiles(data.resolve("data"));
     Model model = modelFile == null ? Models.loadDefault() : ModelFile.read(modelFile);
-    Map<String, String> properties = new HashMap<>();
-    settings.forEach((field, value) -> properties.put("detector." + field, value));
-    DetectorConfig config = DetectorConfig.fromProperties(properties);
+    DetectorConfig config = DetectorConfig.fromFields(settings);
 
     long start = System.nanoTime();
     List<Run> runs = runAll(files, model, config);
@@ -134,7 +132,8 @@ public final class NabCommand implements Callable<Integer> {
             + " (precision %.3f), F0.5 %.3f.%n%s"
             + "Highest surprise within %d rows of the window, in files with one window: %d of %d (%.3f).%n"
             + "Fixed splits, standard profile: %s.%n%n%s",
-        DETECTOR, model.version(), predictor, config.equals(DetectorConfig.defaults()) ? "" : ", " + config, runs.size(), rows, seconds, rows / seconds, threads,
+        DETECTOR, model.version(), predictor, config.equals(DetectorConfig.defaults()) ? "" : ", " + config,
+        runs.size(), rows, seconds, rows / seconds, threads,
         config.anomalyThreshold(), events.found(), events.windows(), events.recall(), events.falseEvents(),
         events.events(), events.precision(), events.fScore(0.5), testLine,
         TopScoreLocation.TOLERANCE, located.located(), located.files(), located.share(), splits,

@@ -90,9 +90,7 @@ public final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
-      Map<String, String> properties = new HashMap<>();
-      settings.forEach((field, value) -> properties.put("detector." + field, value));
-      DetectorConfig config = DetectorConfig.fromProperties(properties);
+      DetectorConfig config = DetectorConfig.fromFields(settings);
       Model m = model == null ? Models.loadDefault() : ModelFile.read(model);
       SeriesCsv.Series series = SeriesCsv.read(input);
       Scored scored = score(new Detector(m, config), series);

@@ -83,7 +83,9 @@ public final class AnomalyLikelihood {
   private final boolean stuckOff;
   /** Ranked evidences that judge: the Bonferroni factor, before {@link Stuck}'s test adds one. */
   private final int rankedTests;
-  /** Within the forecast's band, the tail of a weak evidence ({@link Evidence#outranksWithinForecastBand()}) is at least this. */
+  /** Evidences that do not outrank within the forecast's band ({@link Evidence#outranksWithinForecastBand()}). */
+  private final boolean[] weak = new boolean[EVIDENCES];
+  /** Within the forecast's band, the tail of a weak evidence is at least this. */
   private final double weakFloor;
   // Scratch: the reading as the evidences see it, their surprises and findings, and what decided (read by explain()).
   private final Observation now = new Observation();
@@ -112,6 +114,7 @@ public final class AnomalyLikelihood {
     for (int k = 0; k < EVIDENCES; k++) {
       if (!RANKED_REASONS.contains(evidences[k].reason())) throw new IllegalStateException(evidences[k] + " is not named");
       off[k] = config.evidencesOff().contains(evidences[k].reason());
+      weak[k] = !evidences[k].outranksWithinForecastBand();
       if (!off[k]) on++;
     }
     this.rankedTests = on;
@@ -215,10 +218,11 @@ public final class AnomalyLikelihood {
     double perUnit = history.surprisesPerUnit(age);
     double minTail = 1;
     deciding = 0;
+    boolean withinForecastBand = Math.abs(now.error) <= bandSigmas;
     for (int k = 0; k < EVIDENCES; k++) {
       if (Double.isNaN(surprise[k]) || !found[k].mayDecide) continue;
       double tail = history.tail(histograms, from + k * EmpiricalTail.BINS, perUnit, surprise[k]);
-      if (!evidences[k].outranksWithinForecastBand() && Math.abs(now.error) <= bandSigmas) tail = Math.max(tail, weakFloor);
+      if (weak[k] && withinForecastBand) tail = Math.max(tail, weakFloor);
       if (tail < minTail) {
         minTail = tail;
         deciding = k;

@@ -124,6 +124,13 @@ public record DetectorConfig(
         .map(name -> Explanation.Reason.valueOf(name.strip().toUpperCase(Locale.ROOT))).toList());
   }
 
+  /** The defaults overridden by {@code fields}, named without the prefix (a command's {@code -D field=value}). */
+  public static DetectorConfig fromFields(Map<String, String> fields) {
+    Map<String, String> properties = new HashMap<>();
+    fields.forEach((field, value) -> properties.put(PREFIX + field, value));
+    return fromProperties(properties);
+  }
+
   private static final String PREFIX = "detector.";
   private static final List<String> FIELDS = List.of(
       "warmUpReadings", "anomalyThreshold", "bandSigmas", "replayReadings", "shortHalfLife",
